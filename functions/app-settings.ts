@@ -1,0 +1,108 @@
+/**
+ * The app-settings contract: every app setting that the order functions, the Functions host or the
+ * platform read, and where the stack takes its value from.
+ *
+ * Both sides import this module: the functions read settings by these names (never by string
+ * literals of their own), and the stack writes them with `buildAppSettings`, so a rename on one
+ * side cannot silently break the other. This file must stay free of cdktf and Azure SDK imports:
+ * it is bundled into the function app.
+ */
+
+/** Prefix of the identity-based Service Bus connection used by the queue trigger and the producer. */
+export const SERVICE_BUS_CONNECTION = 'ServiceBusConnection';
+
+/** The setting names. */
+export const AppSetting = {
+  /** Queue the producer sends to and the consumer's trigger listens on (`%ORDERS_QUEUE_NAME%`). */
+  queueName: 'ORDERS_QUEUE_NAME',
+  /** Host name of the Service Bus namespace, e.g. `sb-orders-prod.servicebus.windows.net`. */
+  serviceBusNamespace: `${SERVICE_BUS_CONNECTION}__fullyQualifiedNamespace`,
+  /** `managedidentity`: makes the trigger use the user-assigned identity named by `__clientId`. */
+  serviceBusCredential: `${SERVICE_BUS_CONNECTION}__credential`,
+  serviceBusClientId: `${SERVICE_BUS_CONNECTION}__clientId`,
+  /** Table service endpoint of the order store, e.g. `https://stordersprod.table.core.windows.net/`. */
+  tableServiceUri: 'ORDERS_TABLE_SERVICE_URI',
+  /** Table that records processed orders, keyed by order id. */
+  tableName: 'ORDERS_TABLE_NAME',
+  /** Client id of the app's user-assigned identity, for `@azure/identity`. */
+  identityClientId: 'AZURE_CLIENT_ID',
+  /** Optional: bound on one Service Bus send in milliseconds (default `DEFAULT_SEND_TIMEOUT_MS`). */
+  sendTimeoutMs: 'ORDERS_SEND_TIMEOUT_MS',
+  /** Host storage by identity (the provider writes `AzureWebJobsStorage__accountName` itself). */
+  hostStorageCredential: 'AzureWebJobsStorage__credential',
+  hostStorageClientId: 'AzureWebJobsStorage__clientId',
+  /** Entra ID ingestion into Application Insights (local auth is off there). */
+  appInsightsAuthentication: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
+  /** The code runs from the package blob, fetched with the user-assigned identity. */
+  runFromPackage: 'WEBSITE_RUN_FROM_PACKAGE',
+  runFromPackageIdentity: 'WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID',
+  /** Node worker flags: stack traces point at the TypeScript sources through the bundle's map. */
+  nodeWorkerArguments: 'languageWorkers__node__arguments',
+  /** The host rejects larger request bodies with 413 before any code runs. */
+  requestBodySizeLimit: 'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT',
+} as const;
+
+export type AppSettingName = (typeof AppSetting)[keyof typeof AppSetting];
+
+/** Settings the function code itself needs; `/api/health` answers 503 naming each one that is missing. */
+export const REQUIRED_BY_FUNCTIONS = [
+  AppSetting.queueName,
+  AppSetting.serviceBusNamespace,
+  AppSetting.tableServiceUri,
+  AppSetting.tableName,
+  AppSetting.identityClientId,
+] as const;
+
+export const DEFAULT_SEND_TIMEOUT_MS = 5_000;
+
+/** Largest order body the producer accepts; larger bodies get 413. */
+export const MAX_ORDER_BODY_BYTES = 64 * 1024;
+
+/** The host's own body limit: well above the API limit, so the producer's clear 413 answers first. */
+export const HOST_REQUEST_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * Where each value comes from in the stack. Values may be Terraform tokens (strings that resolve at
+ * apply time), so nothing here inspects them.
+ */
+export interface AppSettingSources {
+  /** `azurerm_servicebus_queue.name` */
+  readonly queueName: string;
+  /** `<azurerm_servicebus_namespace.name>.servicebus.windows.net` */
+  readonly serviceBusFqdn: string;
+  /** `azurerm_storage_account.primary_table_endpoint` of the order store */
+  readonly tableServiceUri: string;
+  /** the table declared through Resource Manager */
+  readonly tableName: string;
+  /** `azurerm_user_assigned_identity.client_id` */
+  readonly identityClientId: string;
+  /** `azurerm_user_assigned_identity.id` */
+  readonly identityResourceId: string;
+  /** `azurerm_storage_blob.url` of the content-addressed package */
+  readonly packageUrl: string;
+}
+
+/**
+ * The function app's `app_settings`. Deliberately absent, because azurerm writes them itself and a
+ * copy here would diff forever: FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION,
+ * WEBSITE_NODE_DEFAULT_VERSION, AzureWebJobsStorage(__accountName), APPLICATIONINSIGHTS_CONNECTION_STRING,
+ * WEBSITE_HEALTHCHECK_MAXPINGFAILURES.
+ */
+export function buildAppSettings(sources: AppSettingSources): Record<string, string> {
+  return {
+    [AppSetting.queueName]: sources.queueName,
+    [AppSetting.serviceBusNamespace]: sources.serviceBusFqdn,
+    [AppSetting.serviceBusCredential]: 'managedidentity',
+    [AppSetting.serviceBusClientId]: sources.identityClientId,
+    [AppSetting.tableServiceUri]: sources.tableServiceUri,
+    [AppSetting.tableName]: sources.tableName,
+    [AppSetting.identityClientId]: sources.identityClientId,
+    [AppSetting.hostStorageCredential]: 'managedidentity',
+    [AppSetting.hostStorageClientId]: sources.identityClientId,
+    [AppSetting.appInsightsAuthentication]: `ClientId=${sources.identityClientId};Authorization=AAD`,
+    [AppSetting.runFromPackage]: sources.packageUrl,
+    [AppSetting.runFromPackageIdentity]: sources.identityResourceId,
+    [AppSetting.nodeWorkerArguments]: '--enable-source-maps',
+    [AppSetting.requestBodySizeLimit]: String(HOST_REQUEST_BODY_LIMIT_BYTES),
+  };
+}

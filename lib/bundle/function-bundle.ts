@@ -1,0 +1,238 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { buildSync, formatMessagesSync, version as esbuildVersion, type BuildOptions, type Message, type Metafile } from 'esbuild';
+import { zipSync } from 'fflate';
+
+/**
+ * Builds the function app's deployment package: esbuild bundles `functions/` into one CommonJS file,
+ * and the zip holds exactly what the Functions host and the Node.js worker load:
+ *
+ *   host.json           the host's configuration
+ *   package.json        `main` names the bundle (the worker loads it with `require`)
+ *   dist/main.cjs       the bundle
+ *   dist/main.cjs.map   its source map, without embedded sources
+ *
+ * The zip is deterministic (sorted entries, fixed timestamps, fixed compression), so the same sources
+ * give the same bytes and the same SHA-256, and the package is content-addressed by that hash.
+ * A build whose inputs (function sources, lockfile, options) are unchanged is reused from the cache.
+ */
+
+export interface FunctionBundleOptions {
+  /** Directory that holds `package-lock.json` and `node_modules`. */
+  readonly projectRoot: string;
+  /** Directory of the function sources, relative to `projectRoot`. @default 'functions' */
+  readonly functionsDir?: string;
+  /** Entry point inside `functionsDir`: it registers every function at load. @default 'index.ts' */
+  readonly entry?: string;
+  /** host.json inside `functionsDir`. @default 'host.json' */
+  readonly hostJson?: string;
+  /** Node.js major version of the function app; the bundle targets it. @default 22 */
+  readonly nodeVersion?: number;
+  /** Ship a source map (without sources) next to the bundle. @default true */
+  readonly sourceMap?: boolean;
+  /** Minify the bundle. @default true */
+  readonly minify?: boolean;
+  /** Cache directory for built packages. @default '<projectRoot>/node_modules/.cache/orders-function-bundle' */
+  readonly cacheDir?: string;
+}
+
+export interface FunctionBundle {
+  /** Absolute path of the zip (inside the cache directory). */
+  readonly zipPath: string;
+  /** SHA-256 of the zip, lower-case hex: the package's content address. */
+  readonly sha256: string;
+  /** MD5 of the zip, lower-case hex: what Azure Storage checks on upload (`content_md5`). */
+  readonly md5: string;
+  readonly sizeBytes: number;
+  /** Zip entries with their uncompressed sizes, in zip order. */
+  readonly entries: ReadonlyArray<{ readonly name: string; readonly bytes: number }>;
+  /** Bytes each npm package (or `functions/`) contributes to the bundle, largest first. */
+  readonly contributors: ReadonlyArray<{ readonly name: string; readonly bytes: number }>;
+  /** True when the zip came from the cache instead of a fresh esbuild run. */
+  readonly fromCache: boolean;
+}
+
+/** The worker supplies this module at run time; bundling or stubbing it makes the app register nothing. */
+export const WORKER_PROVIDED_MODULES = ['@azure/functions-core'];
+
+export const BUNDLE_MAIN = 'dist/main.cjs';
+
+/** Zip timestamps: fflate writes DOS time from local date fields, so a local-time constant is the same everywhere. */
+const FIXED_ZIP_TIME = new Date(2000, 0, 1, 0, 0, 0);
+
+export class FunctionBundleError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FunctionBundleError';
+  }
+}
+
+export function esbuildOptions(options: FunctionBundleOptions): BuildOptions {
+  const functionsDir = options.functionsDir ?? 'functions';
+  const nodeVersion = options.nodeVersion ?? 22;
+  const sourceMap = options.sourceMap ?? true;
+  return {
+    absWorkingDir: options.projectRoot,
+    entryPoints: [path.join(functionsDir, options.entry ?? 'index.ts')],
+    outfile: BUNDLE_MAIN,
+    bundle: true,
+    platform: 'node',
+    // CommonJS: the worker `require`s the entry point, and @azure/functions-core is reached through require.
+    format: 'cjs',
+    target: `node${nodeVersion}`,
+    minify: options.minify ?? true,
+    // Minified class names would break `err.name`/constructor checks in SDK error handling.
+    keepNames: true,
+    sourcemap: sourceMap ? 'linked' : false,
+    sourcesContent: false,
+    external: WORKER_PROVIDED_MODULES,
+    legalComments: 'none',
+    metafile: true,
+    write: false,
+    logLevel: 'silent',
+  };
+}
+
+export function buildFunctionBundle(options: FunctionBundleOptions): FunctionBundle {
+  const root = path.resolve(options.projectRoot);
+  const resolved = { ...options, projectRoot: root };
+  const functionsDir = path.join(root, options.functionsDir ?? 'functions');
+  const cacheDir = options.cacheDir ?? path.join(root, 'node_modules', '.cache', 'orders-function-bundle');
+  const buildOptions = esbuildOptions(resolved);
+
+  const key = cacheKey(root, functionsDir, buildOptions);
+  const cached = readCached(cacheDir, key);
+  if (cached) return cached;
+
+  const result = runEsbuild(buildOptions);
+  const metafile = result.metafile as Metafile;
+  assertSelfContained(root, functionsDir, metafile);
+
+  const files: Record<string, Uint8Array> = {
+    'host.json': fs.readFileSync(path.join(functionsDir, options.hostJson ?? 'host.json')),
+    'package.json': Buffer.from(JSON.stringify({ name: 'orders-functions', private: true, main: BUNDLE_MAIN }, null, 2) + '\n'),
+  };
+  for (const output of result.outputFiles ?? []) {
+    files[path.relative(root, output.path).split(path.sep).join('/')] = output.contents;
+  }
+  const zip = deterministicZip(files);
+
+  const bundle: Omit<FunctionBundle, 'zipPath' | 'fromCache'> = {
+    sha256: createHash('sha256').update(zip).digest('hex'),
+    md5: createHash('md5').update(zip).digest('hex'),
+    sizeBytes: zip.length,
+    entries: Object.keys(files).sort().map((name) => ({ name, bytes: files[name].length })),
+    contributors: contributorsOf(metafile),
+  };
+  return writeCached(cacheDir, key, zip, bundle);
+}
+
+/** A zip whose bytes depend only on the file names and contents. */
+export function deterministicZip(files: Record<string, Uint8Array>): Buffer {
+  const entries: Record<string, [Uint8Array, { mtime: Date; level: 9 }]> = {};
+  for (const name of Object.keys(files).sort()) {
+    entries[name] = [files[name], { mtime: FIXED_ZIP_TIME, level: 9 }];
+  }
+  return Buffer.from(zipSync(entries));
+}
+
+function runEsbuild(buildOptions: BuildOptions) {
+  try {
+    return buildSync(buildOptions);
+  } catch (error) {
+    const errors = (error as { errors?: Message[] }).errors;
+    if (errors?.length) {
+      const text = formatMessagesSync(errors, { kind: 'error', color: false }).join('\n');
+      throw new FunctionBundleError(`esbuild could not bundle the function app:\n${text}`);
+    }
+    throw error;
+  }
+}
+
+/**
+ * The cache key covers every input of the build: the function sources, the lockfile (which pins every
+ * bundled dependency), the esbuild options and versions, and this file. Bundled code from outside
+ * `functions/` or `node_modules/` is rejected (see assertSelfContained), so nothing else can change it.
+ */
+function cacheKey(root: string, functionsDir: string, buildOptions: BuildOptions): string {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify({ buildOptions: { ...buildOptions, absWorkingDir: undefined }, esbuildVersion }));
+  hash.update(fs.readFileSync(__filename));
+  hash.update(fs.readFileSync(path.join(root, 'package-lock.json')));
+  for (const file of listFiles(functionsDir)) {
+    hash.update(path.relative(root, file).split(path.sep).join('/'));
+    hash.update('\0');
+    hash.update(fs.readFileSync(file));
+  }
+  return hash.digest('hex');
+}
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listFiles(full));
+    else if (entry.isFile()) out.push(full);
+  }
+  return out.sort();
+}
+
+function assertSelfContained(root: string, functionsDir: string, metafile: Metafile): void {
+  const functionsRel = path.relative(root, functionsDir).split(path.sep).join('/') + '/';
+  const strays = Object.keys(metafile.inputs).filter((input) => !input.startsWith(functionsRel) && !input.includes('node_modules/'));
+  if (strays.length > 0) {
+    throw new FunctionBundleError(
+      `function code may import only from ${functionsRel} and npm packages (the package cache is keyed on them); found: ${strays.join(', ')}`,
+    );
+  }
+}
+
+function contributorsOf(metafile: Metafile): Array<{ name: string; bytes: number }> {
+  const bytes = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const name = packageOf(input);
+      bytes.set(name, (bytes.get(name) ?? 0) + bytesInOutput);
+    }
+  }
+  return [...bytes.entries()].map(([name, n]) => ({ name, bytes: n })).sort((a, b) => b.bytes - a.bytes || a.name.localeCompare(b.name));
+}
+
+/** `node_modules/@azure/core-amqp/dist/...` -> `@azure/core-amqp`; own sources -> their directory. */
+function packageOf(input: string): string {
+  const at = input.lastIndexOf('node_modules/');
+  if (at < 0) return input.split('/')[0] + '/';
+  const parts = input.slice(at + 'node_modules/'.length).split('/');
+  return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
+}
+
+interface CacheRecord extends Omit<FunctionBundle, 'zipPath' | 'fromCache'> {}
+
+function readCached(cacheDir: string, key: string): FunctionBundle | undefined {
+  const dir = path.join(cacheDir, key);
+  try {
+    const record = JSON.parse(fs.readFileSync(path.join(dir, 'bundle.json'), 'utf8')) as CacheRecord;
+    const zipPath = path.join(dir, 'functions.zip');
+    if (fs.statSync(zipPath).size !== record.sizeBytes) return undefined;
+    return { ...record, zipPath, fromCache: true };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes through a temporary directory and a rename, so parallel synths never see half a package. */
+function writeCached(cacheDir: string, key: string, zip: Buffer, record: CacheRecord): FunctionBundle {
+  const dir = path.join(cacheDir, key);
+  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
+  fs.mkdirSync(tmp, { recursive: true });
+  fs.writeFileSync(path.join(tmp, 'functions.zip'), zip);
+  fs.writeFileSync(path.join(tmp, 'bundle.json'), JSON.stringify(record, null, 2));
+  try {
+    fs.renameSync(tmp, dir);
+  } catch {
+    // Another process finished the same build first; its bytes are identical.
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return { ...record, zipPath: path.join(dir, 'functions.zip'), fromCache: false };
+}

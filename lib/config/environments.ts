@@ -1,0 +1,92 @@
+import type { EnvironmentConfig } from './types';
+
+/**
+ * Every environment of the order pipeline. Adding an environment is adding one entry here: main.ts
+ * synthesizes one stack, `orders-<name>`, per entry. `npx cdktf deploy orders-<name>` deploys it.
+ */
+
+const oncall = [{ name: 'orders-oncall', email: 'orders-oncall@example.com' }];
+
+export const dev: EnvironmentConfig = {
+  name: 'dev',
+  location: 'westeurope',
+  namePrefix: 'orders',
+  tags: { workload: 'orders', environment: 'dev', 'managed-by': 'cdktf' },
+  serviceBus: { sku: 'Standard' },
+  queue: {
+    name: 'orders',
+    lockDuration: 'PT1M',
+    maxDeliveryCount: 10,
+    defaultMessageTtl: 'P14D',
+    duplicateDetectionWindow: 'PT10M',
+    maxSizeInMegabytes: 5120,
+  },
+  plan: { sku: 'P0v3', zoneBalancing: false, initialWorkers: 1 },
+  instances: { minimum: 1, default: 1, maximum: 3 },
+  autoscale: {
+    scaleOutBacklogPerInstance: 500,
+    scaleInBacklogPerInstance: 50,
+    scaleOutCpuPercent: 70,
+    scaleInCpuPercent: 30,
+    scaleOutStep: 1,
+    scaleOutWindow: 'PT5M',
+    scaleInWindow: 'PT15M',
+    scaleOutCooldown: 'PT5M',
+    scaleInCooldown: 'PT10M',
+  },
+  saleWindows: [],
+  storage: { replication: 'ZRS', softDeleteDays: 7 },
+  monitoring: { logRetentionDays: 30, dailyQuotaGb: 1 },
+  alerts: { receivers: oncall, backlogThreshold: 1000, backlogWindow: 'PT15M', http5xxThreshold: 10 },
+  protectFromDestroy: false,
+};
+
+export const prod: EnvironmentConfig = {
+  name: 'prod',
+  location: 'westeurope',
+  namePrefix: 'orders',
+  tags: { workload: 'orders', environment: 'prod', 'managed-by': 'cdktf' },
+  serviceBus: {
+    sku: 'Premium',
+    messagingUnits: { minimum: 1, maximum: 4, scaleOutCpuPercent: 70, scaleInCpuPercent: 25 },
+  },
+  queue: {
+    name: 'orders',
+    lockDuration: 'PT1M',
+    maxDeliveryCount: 10,
+    defaultMessageTtl: 'P14D',
+    duplicateDetectionWindow: 'PT10M',
+    maxSizeInMegabytes: 10240,
+  },
+  // Zone balancing from the first create: one worker per zone, and no autoscale profile goes below 3.
+  plan: { sku: 'P1v3', zoneBalancing: true, initialWorkers: 3 },
+  instances: { minimum: 3, default: 3, maximum: 20 },
+  autoscale: {
+    scaleOutBacklogPerInstance: 500,
+    scaleInBacklogPerInstance: 50,
+    scaleOutCpuPercent: 70,
+    scaleInCpuPercent: 30,
+    scaleOutStep: 2,
+    scaleOutWindow: 'PT5M',
+    scaleInWindow: 'PT15M',
+    scaleOutCooldown: 'PT5M',
+    scaleInCooldown: 'PT10M',
+  },
+  // Hold more instances from before the shops open until the night after; the rules still add more.
+  saleWindows: [
+    { name: 'black-friday-2026', start: '2026-11-27T04:00:00', end: '2026-11-28T02:00:00', timeZone: 'W. Europe Standard Time', minimumInstances: 6 },
+    { name: 'cyber-monday-2026', start: '2026-11-30T04:00:00', end: '2026-12-01T02:00:00', timeZone: 'W. Europe Standard Time', minimumInstances: 6 },
+  ],
+  storage: { replication: 'GZRS', softDeleteDays: 14 },
+  monitoring: { logRetentionDays: 90, dailyQuotaGb: -1 },
+  alerts: { receivers: oncall, backlogThreshold: 5000, backlogWindow: 'PT15M', http5xxThreshold: 10 },
+  protectFromDestroy: true,
+};
+
+export const environments: readonly EnvironmentConfig[] = [dev, prod];
+
+export const STACK_PREFIX = 'orders-';
+
+export function stackName(env: Pick<EnvironmentConfig, 'name'>): string {
+  return `${STACK_PREFIX}${env.name}`;
+}

@@ -1,0 +1,258 @@
+import { Token } from 'cdktf';
+import { findIana } from 'windows-iana';
+import { resourceNames } from '../naming';
+import { durationSeconds, isCanonicalDuration } from './durations';
+import { isAutoscaleTimeZone, parseWallClock, wallClockToInstant, windowsNamesFor } from './time-zones';
+import type { EnvironmentConfig, PlanSku, ServiceBusSku, StorageReplication } from './types';
+
+/**
+ * Validation of one environment's configuration, run when its stack is built. Each rule checks one
+ * thing and names the environment, the field, the bad value and what is allowed (STYLE.md, after
+ * Azure Verified Modules). All problems are collected and reported in one error, so a fix-and-rerun
+ * loop needs one synth, not one per mistake.
+ */
+
+export const SERVICE_BUS_SKUS: readonly ServiceBusSku[] = ['Standard', 'Premium'];
+export const PLAN_SKUS: readonly PlanSku[] = ['P0v3', 'P1v3', 'P2v3', 'P3v3', 'P1mv3', 'P2mv3', 'P3mv3', 'P4mv3', 'P5mv3'];
+export const STORAGE_REPLICATIONS: readonly StorageReplication[] = ['LRS', 'ZRS', 'GRS', 'GZRS', 'RAGRS', 'RAGZRS'];
+/** Premium namespaces scale in these steps (azurerm: servicebus_namespace capacity). */
+export const MESSAGING_UNITS = [1, 2, 4, 8, 16] as const;
+/** azurerm servicebus_queue max_size_in_megabytes; Standard allows up to 5120. */
+export const QUEUE_SIZES_MB = [1024, 2048, 3072, 4096, 5120, 10240, 20480, 40960, 81920] as const;
+/** azurerm monitor_metric_alert window_size values usable for "backlog above X for N minutes". */
+export const ALERT_WINDOWS = ['PT5M', 'PT15M', 'PT30M', 'PT1H', 'PT6H', 'PT12H', 'P1D'] as const;
+/** Premium v3 plans scale to 30 instances. */
+export const MAX_PLAN_INSTANCES = 30;
+/** Autoscale allows 20 profiles: the default one plus one per sale window. */
+export const MAX_SALE_WINDOWS = 19;
+
+export interface ConfigProblem {
+  readonly field: string;
+  readonly value: unknown;
+  readonly allowed: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly environment: string,
+    readonly problems: readonly ConfigProblem[],
+  ) {
+    super(
+      `Invalid configuration for environment '${environment}' (lib/config/environments.ts):\n` +
+        problems.map((p) => `  - ${environment}: ${p.field} = ${JSON.stringify(p.value)} is not allowed: ${p.allowed}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Collects problems; each check is skipped for values that are still unresolved Terraform tokens. */
+class Checks {
+  readonly problems: ConfigProblem[] = [];
+
+  fail(field: string, value: unknown, allowed: string): void {
+    this.problems.push({ field, value, allowed });
+  }
+
+  check(ok: boolean, field: string, value: unknown, allowed: string): void {
+    if (typeof value === 'string' && Token.isUnresolved(value)) return;
+    if (!ok) this.fail(field, value, allowed);
+  }
+
+  oneOf<T>(field: string, value: T, allowed: readonly T[]): void {
+    this.check(allowed.includes(value), field, value, `expected one of ${allowed.join(', ')}`);
+  }
+
+  integer(field: string, value: number, min: number, max: number): void {
+    this.check(Number.isInteger(value) && value >= min && value <= max, field, value, `expected a whole number from ${min} to ${max}`);
+  }
+
+  positive(field: string, value: number): void {
+    this.check(Number.isFinite(value) && value > 0, field, value, 'expected a number greater than 0');
+  }
+
+  matches(field: string, value: string, pattern: RegExp, rule: string): void {
+    this.check(typeof value === 'string' && pattern.test(value), field, value, rule);
+  }
+
+  /** A canonical ISO-8601 duration within [min, max] (given as canonical durations too). */
+  duration(field: string, value: string, min: string, max: string): void {
+    const seconds = durationSeconds(value);
+    if (seconds === undefined) {
+      this.check(false, field, value, `expected an ISO-8601 duration of days/hours/minutes/seconds (e.g. PT5M) from ${min} to ${max}`);
+    } else if (!isCanonicalDuration(value)) {
+      this.check(false, field, value, `expected the canonical form Azure returns (e.g. PT1M, not PT60S; P1D, not PT24H) from ${min} to ${max}`);
+    } else {
+      this.check(seconds >= durationSeconds(min)! && seconds <= durationSeconds(max)!, field, value, `expected a duration from ${min} to ${max}`);
+    }
+  }
+}
+
+export function validateEnvironment(env: EnvironmentConfig): void {
+  const c = new Checks();
+  checkIdentity(c, env);
+  checkServiceBus(c, env);
+  checkQueue(c, env);
+  checkPlanAndInstances(c, env);
+  checkAutoscaleRules(c, env);
+  checkSaleWindows(c, env);
+  checkStorageMonitoringAlerts(c, env);
+  if (c.problems.length === 0) checkDerivedNames(c, env);
+  if (c.problems.length > 0) throw new ConfigError(`orders-${env.name}`, c.problems);
+}
+
+function checkIdentity(c: Checks, env: EnvironmentConfig): void {
+  c.matches('name', env.name, /^[a-z][a-z0-9]{1,9}$/, 'expected 2-10 lower-case letters and digits, starting with a letter');
+  c.matches('namePrefix', env.namePrefix, /^[a-z][a-z0-9]{1,11}$/, 'expected 2-12 lower-case letters and digits, starting with a letter (it is part of storage account names)');
+  c.matches('location', env.location, /^[a-z][a-z0-9]+$/, 'expected an Azure region name such as westeurope (lower-case, no spaces)');
+  const tagKeys = Object.keys(env.tags);
+  c.check(tagKeys.length <= 50, 'tags', tagKeys.length, 'expected at most 50 tags (Azure limit)');
+  for (const [key, value] of Object.entries(env.tags)) {
+    c.matches(`tags.${key}`, key, /^[a-z0-9][a-z0-9._-]{0,127}$/, 'expected a lower-case key (metric alerts read tag keys back lower-cased, so capitals diff forever) of letters, digits, ".", "_" or "-"');
+    c.check(typeof value === 'string' && value.length <= 256 && !/[<>%&\\?/]/.test(value), `tags.${key}`, value, 'expected a value of at most 256 characters without < > % & \\ ? /');
+  }
+  if (env.deployerObjectId !== undefined) {
+    c.matches('deployerObjectId', env.deployerObjectId, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'expected an Entra ID object id (a lower-case GUID)');
+  }
+}
+
+function checkServiceBus(c: Checks, env: EnvironmentConfig): void {
+  const sb = env.serviceBus;
+  c.oneOf('serviceBus.sku', sb.sku, SERVICE_BUS_SKUS);
+  if (sb.sku === 'Premium') {
+    if (!sb.messagingUnits) {
+      c.fail('serviceBus.messagingUnits', sb.messagingUnits, 'required with sku Premium: { minimum, maximum, scaleOutCpuPercent, scaleInCpuPercent }');
+      return;
+    }
+    const mu = sb.messagingUnits;
+    c.oneOf('serviceBus.messagingUnits.minimum', mu.minimum, MESSAGING_UNITS);
+    c.oneOf('serviceBus.messagingUnits.maximum', mu.maximum, MESSAGING_UNITS);
+    c.check(mu.minimum <= mu.maximum, 'serviceBus.messagingUnits.minimum', mu.minimum, `expected at most messagingUnits.maximum (${mu.maximum})`);
+    c.integer('serviceBus.messagingUnits.scaleOutCpuPercent', mu.scaleOutCpuPercent, 1, 100);
+    c.integer('serviceBus.messagingUnits.scaleInCpuPercent', mu.scaleInCpuPercent, 1, 100);
+    c.check(mu.scaleInCpuPercent < mu.scaleOutCpuPercent, 'serviceBus.messagingUnits.scaleInCpuPercent', mu.scaleInCpuPercent, `expected less than scaleOutCpuPercent (${mu.scaleOutCpuPercent}), or the namespace flaps`);
+  } else if (sb.messagingUnits) {
+    c.fail('serviceBus.messagingUnits', sb.messagingUnits, 'only a Premium namespace has messaging units; remove it or use sku Premium');
+  }
+}
+
+function checkQueue(c: Checks, env: EnvironmentConfig): void {
+  const q = env.queue;
+  c.matches('queue.name', q.name, /^[a-zA-Z0-9][\w.~/-]{0,258}[a-zA-Z0-9]$/, 'expected 2-260 letters, digits, ".", "-", "_", "~" or "/", starting and ending with a letter or digit');
+  c.duration('queue.lockDuration', q.lockDuration, 'PT5S', 'PT5M');
+  c.integer('queue.maxDeliveryCount', q.maxDeliveryCount, 1, 100);
+  c.duration('queue.defaultMessageTtl', q.defaultMessageTtl, 'PT5M', 'P365D');
+  c.duration('queue.duplicateDetectionWindow', q.duplicateDetectionWindow, 'PT20S', 'P7D');
+  const sizes = env.serviceBus.sku === 'Standard' ? QUEUE_SIZES_MB.filter((s) => s <= 5120) : QUEUE_SIZES_MB;
+  c.oneOf(`queue.maxSizeInMegabytes (${env.serviceBus.sku})`, q.maxSizeInMegabytes, sizes);
+}
+
+function checkPlanAndInstances(c: Checks, env: EnvironmentConfig): void {
+  const { plan, instances } = env;
+  c.oneOf('plan.sku', plan.sku, PLAN_SKUS);
+  c.integer('plan.initialWorkers', plan.initialWorkers, 1, MAX_PLAN_INSTANCES);
+  if (plan.zoneBalancing) {
+    c.check(plan.initialWorkers >= 2, 'plan.initialWorkers', plan.initialWorkers, 'expected at least 2 with zoneBalancing (3 for one per zone), or Azure rejects the plan');
+  }
+  c.integer('instances.minimum', instances.minimum, 1, MAX_PLAN_INSTANCES);
+  c.integer('instances.default', instances.default, 1, MAX_PLAN_INSTANCES);
+  c.integer('instances.maximum', instances.maximum, 1, MAX_PLAN_INSTANCES);
+  c.check(instances.minimum <= instances.default, 'instances.minimum', instances.minimum, `expected at most instances.default (${instances.default})`);
+  c.check(instances.default <= instances.maximum, 'instances.default', instances.default, `expected at most instances.maximum (${instances.maximum})`);
+  if (plan.zoneBalancing) {
+    c.check(instances.minimum >= plan.initialWorkers, 'instances.minimum', instances.minimum, `expected at least plan.initialWorkers (${plan.initialWorkers}) with zoneBalancing, or scale-in breaks zone redundancy`);
+  }
+}
+
+function checkAutoscaleRules(c: Checks, env: EnvironmentConfig): void {
+  const a = env.autoscale;
+  c.positive('autoscale.scaleOutBacklogPerInstance', a.scaleOutBacklogPerInstance);
+  c.positive('autoscale.scaleInBacklogPerInstance', a.scaleInBacklogPerInstance);
+  c.check(a.scaleInBacklogPerInstance < a.scaleOutBacklogPerInstance, 'autoscale.scaleInBacklogPerInstance', a.scaleInBacklogPerInstance, `expected less than scaleOutBacklogPerInstance (${a.scaleOutBacklogPerInstance}), or the plan flaps`);
+  c.integer('autoscale.scaleOutCpuPercent', a.scaleOutCpuPercent, 1, 100);
+  c.integer('autoscale.scaleInCpuPercent', a.scaleInCpuPercent, 1, 100);
+  c.check(a.scaleInCpuPercent < a.scaleOutCpuPercent, 'autoscale.scaleInCpuPercent', a.scaleInCpuPercent, `expected less than scaleOutCpuPercent (${a.scaleOutCpuPercent}), or the plan flaps`);
+  c.integer('autoscale.scaleOutStep', a.scaleOutStep, 1, 10);
+  c.duration('autoscale.scaleOutWindow', a.scaleOutWindow, 'PT5M', 'PT12H');
+  c.duration('autoscale.scaleInWindow', a.scaleInWindow, 'PT5M', 'PT12H');
+  c.duration('autoscale.scaleOutCooldown', a.scaleOutCooldown, 'PT1M', 'P7D');
+  c.duration('autoscale.scaleInCooldown', a.scaleInCooldown, 'PT1M', 'P7D');
+  const outWindow = durationSeconds(a.scaleOutWindow) ?? 0;
+  const inWindow = durationSeconds(a.scaleInWindow) ?? 0;
+  c.check(inWindow >= outWindow, 'autoscale.scaleInWindow', a.scaleInWindow, `expected at least scaleOutWindow (${a.scaleOutWindow}), so scale-in waits longer than scale-out`);
+}
+
+function checkSaleWindows(c: Checks, env: EnvironmentConfig): void {
+  const windows = env.saleWindows;
+  c.check(windows.length <= MAX_SALE_WINDOWS, 'saleWindows', `${windows.length} windows`, `expected at most ${MAX_SALE_WINDOWS} (autoscale allows 20 profiles including the default one); remove past windows`);
+  const spans: Array<{ name: string; start: number; end: number }> = [];
+  windows.forEach((w, i) => {
+    const f = `saleWindows[${i}]`;
+    c.matches(`${f}.name`, w.name, /^[a-zA-Z0-9][a-zA-Z0-9 ._-]{0,62}$/, 'expected 1-63 letters, digits, spaces, ".", "_" or "-"');
+    c.check(windows.findIndex((o) => o.name === w.name) === i, `${f}.name`, w.name, 'expected a name unique among the sale windows');
+    const startOk = parseWallClock(w.start) !== undefined;
+    const endOk = parseWallClock(w.end) !== undefined;
+    const wallClockRule = `expected a wall-clock time in timeZone as YYYY-MM-DDTHH:mm:ss, without "Z" or an offset`;
+    c.check(startOk, `${f}.start`, w.start, wallClockRule);
+    c.check(endOk, `${f}.end`, w.end, wallClockRule);
+    const zoneOk = isAutoscaleTimeZone(w.timeZone) && (findIana(w.timeZone)?.length ?? 0) > 0;
+    if (!zoneOk) {
+      const suggestions = windowsNamesFor(w.timeZone);
+      const hint = suggestions.length ? ` (for ${w.timeZone} use '${suggestions[0]}')` : ' such as W. Europe Standard Time, Eastern Standard Time or UTC';
+      c.fail(`${f}.timeZone`, w.timeZone, `expected a current Windows time zone name that Azure autoscale accepts${hint}; IANA names are rejected`);
+    }
+    c.integer(`${f}.minimumInstances`, w.minimumInstances, env.instances.minimum, MAX_PLAN_INSTANCES);
+    const maximum = w.maximumInstances ?? env.instances.maximum;
+    if (w.maximumInstances !== undefined) c.integer(`${f}.maximumInstances`, w.maximumInstances, 1, MAX_PLAN_INSTANCES);
+    c.check(w.minimumInstances <= maximum, `${f}.minimumInstances`, w.minimumInstances, `expected at most the window's maximum (${maximum})`);
+    if (startOk && endOk && zoneOk) {
+      const start = wallClockToInstant(w.start, w.timeZone).getTime();
+      const end = wallClockToInstant(w.end, w.timeZone).getTime();
+      c.check(start < end, `${f}.end`, w.end, `expected a time after start (${w.start})`);
+      c.check(end - start <= 365 * 86_400_000, `${f}.end`, w.end, 'expected at most 365 days after start (autoscale fixed-date limit)');
+      spans.push({ name: w.name, start, end });
+    }
+  });
+  // Only one profile applies at a time, so overlapping windows would silently shadow each other.
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i].start < sorted[i - 1].end) {
+      c.fail(`saleWindows[${sorted[i].name}]`, sorted[i].name, `expected no overlap with sale window '${sorted[i - 1].name}' (only one autoscale profile applies at a time)`);
+    }
+  }
+}
+
+function checkStorageMonitoringAlerts(c: Checks, env: EnvironmentConfig): void {
+  c.oneOf('storage.replication', env.storage.replication, STORAGE_REPLICATIONS);
+  c.integer('storage.softDeleteDays', env.storage.softDeleteDays, 1, 365);
+  c.integer('monitoring.logRetentionDays', env.monitoring.logRetentionDays, 30, 730);
+  const quota = env.monitoring.dailyQuotaGb;
+  c.check(quota === -1 || (Number.isFinite(quota) && quota > 0), 'monitoring.dailyQuotaGb', quota, 'expected -1 (no cap) or a number of GB greater than 0');
+  const alerts = env.alerts;
+  c.check(alerts.receivers.length >= 1, 'alerts.receivers', alerts.receivers, 'expected at least one receiver: an alert nobody receives protects nobody');
+  alerts.receivers.forEach((r, i) => {
+    c.matches(`alerts.receivers[${i}].name`, r.name, /^[a-zA-Z0-9][a-zA-Z0-9 ._-]{0,127}$/, 'expected 1-128 letters, digits, spaces, ".", "_" or "-"');
+    c.check(alerts.receivers.findIndex((o) => o.name === r.name) === i, `alerts.receivers[${i}].name`, r.name, 'expected a name unique among the receivers');
+    c.matches(`alerts.receivers[${i}].email`, r.email, /^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'expected an e-mail address');
+  });
+  c.positive('alerts.backlogThreshold', alerts.backlogThreshold);
+  c.oneOf('alerts.backlogWindow', alerts.backlogWindow, ALERT_WINDOWS as readonly string[]);
+  c.positive('alerts.http5xxThreshold', alerts.http5xxThreshold);
+}
+
+/** Azure's naming rules for every name the stack derives (checked at apply otherwise, or not at all). */
+function checkDerivedNames(c: Checks, env: EnvironmentConfig): void {
+  const n = resourceNames(env);
+  const derived = '(derived from namePrefix and name: shorten them)';
+  c.matches('storage account name', n.dataStorageAccount, /^[a-z0-9]{3,24}$/, `expected 3-24 lower-case letters and digits ${derived}`);
+  c.matches('package storage account name', n.packageStorageAccount, /^[a-z0-9]{3,24}$/, `expected 3-24 lower-case letters and digits ${derived}`);
+  const namespaceOk = /^[a-zA-Z][a-zA-Z0-9-]{4,48}[a-zA-Z0-9]$/.test(n.serviceBusNamespace) && !/(-sb|-mgmt)$/.test(n.serviceBusNamespace);
+  c.check(namespaceOk, 'Service Bus namespace name', n.serviceBusNamespace, `expected 6-50 letters, digits and "-", starting with a letter, not ending in "-", "-sb" or "-mgmt" ${derived}`);
+  // The Functions host derives its id from the first 32 characters of the app name.
+  c.matches('function app name', n.functionApp, /^[a-zA-Z0-9][a-zA-Z0-9-]{0,30}[a-zA-Z0-9]$/, `expected 2-32 letters, digits and "-", not starting or ending with "-" ${derived}`);
+  c.matches('plan name', n.plan, /^[a-zA-Z0-9_-]{1,60}$/, `expected 1-60 letters, digits, "-" or "_" ${derived}`);
+  c.matches('Log Analytics workspace name', n.logAnalytics, /^[a-zA-Z0-9][a-zA-Z0-9-]{2,61}[a-zA-Z0-9]$/, `expected 4-63 letters, digits and "-" ${derived}`);
+  c.matches('identity name', n.identity, /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,127}$/, `expected 3-128 letters, digits, "-" or "_" ${derived}`);
+  c.matches('table name', n.ordersTable, /^[A-Za-z][A-Za-z0-9]{2,62}$/, 'expected 3-63 letters and digits, starting with a letter');
+  c.matches('container name', n.packageContainer, /^(?!-)(?!.*--)[a-z0-9-]{3,63}(?<!-)$/, 'expected 3-63 lower-case letters, digits and single "-", not at either end');
+  c.matches('action group short name', n.actionGroupShortName, /^.{1,12}$/, 'expected 1-12 characters');
+}

@@ -1,0 +1,41 @@
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { TimeProvider } from '@cdktf/provider-time/lib/provider';
+import type { TerraformStack } from 'cdktf';
+
+/**
+ * The bindings are generated from azurerm 4.55.0 and pin it exactly; 4.57.0 fixes a panic while the
+ * function app is read by a principal without basicPublishingCredentialsPolicies/read (PR #31344),
+ * and later 4.x releases accept every 4.55 configuration. `terraform init` records the exact version
+ * in the lock file.
+ */
+export const AZURERM_VERSION_CONSTRAINT = '>= 4.57, < 5.0';
+
+/** Resource providers this stack uses beyond azurerm's `core` set (which lacks Service Bus). */
+export const RESOURCE_PROVIDERS = ['Microsoft.ServiceBus', 'Microsoft.Web', 'microsoft.insights', 'Microsoft.OperationalInsights', 'Microsoft.AlertsManagement'];
+
+/**
+ * The azurerm provider, configured for keyless storage, and the time provider (waits for role
+ * assignments and first metrics). The subscription comes from ARM_SUBSCRIPTION_ID (azurerm never
+ * takes the az CLI default), the login from the az CLI or, in CI, OIDC (ARM_USE_OIDC, ARM_CLIENT_ID,
+ * ARM_TENANT_ID).
+ */
+export function configureProviders(stack: TerraformStack): void {
+  new AzurermProvider(stack, 'azurerm', {
+    features: [
+      {
+        // Required by the provider. False: destroying the table's deployment must not drop the table.
+        templateDeployment: [{ deleteNestedItemsDuringDeletion: false }],
+        // Keyless storage accounts refuse the data-plane reads of queue and static-website properties.
+        storage: [{ dataPlaneAvailable: false }],
+        resourceGroup: [{ preventDeletionIfContainsResources: true }],
+      },
+    ],
+    // Blob uploads and container reads with Entra ID: shared keys are off on every account.
+    storageUseAzuread: true,
+    // Register only what the stack needs (legacy registers ~70 providers and needs rights on all).
+    resourceProviderRegistrations: 'core',
+    resourceProvidersToRegister: RESOURCE_PROVIDERS,
+  });
+  new TimeProvider(stack, 'time');
+  stack.addOverride('terraform.required_providers.azurerm.version', AZURERM_VERSION_CONSTRAINT);
+}
