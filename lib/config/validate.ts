@@ -21,6 +21,8 @@ export const MESSAGING_UNITS = [1, 2, 4, 8, 16] as const;
 export const QUEUE_SIZES_MB = [1024, 2048, 3072, 4096, 5120, 10240, 20480, 40960, 81920] as const;
 /** azurerm monitor_metric_alert window_size values usable for "backlog above X for N minutes". */
 export const ALERT_WINDOWS = ['PT5M', 'PT15M', 'PT30M', 'PT1H', 'PT6H', 'PT12H', 'P1D'] as const;
+/** Application Insights retention values; the workspace keeps the same, so logs and telemetry age alike. */
+export const RETENTION_DAYS = [30, 60, 90, 120, 180, 270, 365, 550, 730] as const;
 /** Premium v3 plans scale to 30 instances. */
 export const MAX_PLAN_INSTANCES = 30;
 /** Autoscale allows 20 profiles: the default one plus one per sale window. */
@@ -224,7 +226,7 @@ function checkSaleWindows(c: Checks, env: EnvironmentConfig): void {
 function checkStorageMonitoringAlerts(c: Checks, env: EnvironmentConfig): void {
   c.oneOf('storage.replication', env.storage.replication, STORAGE_REPLICATIONS);
   c.integer('storage.softDeleteDays', env.storage.softDeleteDays, 1, 365);
-  c.integer('monitoring.logRetentionDays', env.monitoring.logRetentionDays, 30, 730);
+  c.oneOf('monitoring.logRetentionDays', env.monitoring.logRetentionDays, RETENTION_DAYS as readonly number[]);
   const quota = env.monitoring.dailyQuotaGb;
   c.check(quota === -1 || (Number.isFinite(quota) && quota > 0), 'monitoring.dailyQuotaGb', quota, 'expected -1 (no cap) or a number of GB greater than 0');
   const alerts = env.alerts;

@@ -1,0 +1,249 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildSync, type Metafile } from 'esbuild';
+import { unzipSync } from 'fflate';
+import { AppSetting, REQUIRED_BY_FUNCTIONS, SERVICE_BUS_CONNECTION } from '../../functions/app-settings';
+import { API_ROUTE_PREFIX, FUNCTION_NAMES, ORDER_API_AUTH_LEVEL, ROUTES } from '../../functions/registrations';
+import { BUNDLE_MAIN, buildFunctionBundle, esbuildOptions, type FunctionBundle } from '../../lib/bundle/function-bundle';
+import { FunctionsHost, httpResponseOf, triggerOf, unpackZip } from '../helpers/functions-host';
+import { sampleOrderText } from '../helpers/invocation';
+import { freePort, isLoopbackHost, silentServer } from '../helpers/loopback';
+import { acceptedSample } from '../helpers/orders';
+
+/**
+ * The deployment zip as the Functions host gets it: built by lib/bundle/function-bundle.ts, unpacked,
+ * and loaded by a stand-in of the Node.js worker (helpers/functions-host) that provides
+ * `@azure/functions-core` the way the real worker does. Unit tests cannot catch these failures: they
+ * run the library in "test mode", where registrations are no-ops (trap 1.1).
+ */
+
+const projectRoot = path.join(__dirname, '..', '..');
+const ONE_MB = 1024 * 1024;
+const SEND_TIMEOUT_MS = 1_500;
+const HEALTH_CHECK = { method: 'GET', path: '/api/health' };
+const POST_SAMPLE_ORDER = { method: 'POST', path: '/api/orders', headers: { 'content-type': 'application/json' }, body: sampleOrderText };
+
+let bundle: FunctionBundle;
+let app: { dir: string; remove: () => void };
+
+beforeAll(() => {
+  bundle = buildFunctionBundle({ projectRoot });
+  app = unpackZip(bundle.zipPath);
+});
+
+afterAll(() => app?.remove());
+
+/** Settings of a fully configured app whose dependencies are unreachable loopback addresses. */
+async function loopbackSettings(serviceBusPort: number): Promise<Record<string, string>> {
+  const closedPort = await freePort();
+  return {
+    [AppSetting.queueName]: 'orders',
+    [AppSetting.serviceBusNamespace]: `127.0.0.1:${serviceBusPort}`,
+    [AppSetting.serviceBusCredential]: 'managedidentity',
+    [AppSetting.tableServiceUri]: `https://127.0.0.1:${closedPort}/devstoreaccount1`,
+    [AppSetting.tableName]: 'orders',
+    [AppSetting.identityClientId]: '00000000-0000-0000-0000-0000000000c1',
+    [AppSetting.sendTimeoutMs]: String(SEND_TIMEOUT_MS),
+    // App Service managed identity endpoint: a closed loopback port, so token requests fail fast
+    // and nothing ever reaches the real instance-metadata address.
+    IDENTITY_ENDPOINT: `http://127.0.0.1:${closedPort}/msi/token`,
+    IDENTITY_HEADER: 'test-identity-header',
+  };
+}
+
+function expectLoopbackOnly(connections: ReadonlyArray<{ host: string; allowed: boolean }>): void {
+  expect(connections.filter((c) => !c.allowed || !isLoopbackHost(c.host))).toEqual([]);
+}
+
+describe('the deployment zip', () => {
+  it('holds exactly what the host and worker load, and package.json main names the bundle', () => {
+    expect(bundle.entries.map((e) => e.name)).toEqual(['dist/main.cjs', 'dist/main.cjs.map', 'host.json', 'package.json']);
+    const files = unzipSync(fs.readFileSync(bundle.zipPath));
+    const packageJson = JSON.parse(Buffer.from(files['package.json']).toString('utf8'));
+    expect(packageJson.main).toBe(BUNDLE_MAIN);
+    // "type": "module" would make the worker import() the CommonJS bundle as ESM (trap 1.2).
+    expect(packageJson.type).toBeUndefined();
+    expect(Buffer.from(files['host.json']).toString('utf8')).toBe(fs.readFileSync(path.join(projectRoot, 'functions', 'host.json'), 'utf8'));
+  });
+
+  it('stays within 1 MB with its source map', () => {
+    expect(bundle.sizeBytes).toBeLessThanOrEqual(ONE_MB);
+    expect(fs.statSync(bundle.zipPath).size).toBe(bundle.sizeBytes);
+  });
+
+  it('leaves @azure/functions-core to the worker (external, never bundled or stubbed)', () => {
+    const code = fs.readFileSync(path.join(app.dir, BUNDLE_MAIN), 'utf8');
+    expect(code).toMatch(/require\("@azure\/functions-core"\)/);
+    expect(bundle.contributors.map((c) => c.name)).not.toContain('@azure/functions-core');
+  });
+
+  it('ships a source map without sources that points at functions/*.ts', () => {
+    const map = JSON.parse(fs.readFileSync(path.join(app.dir, `${BUNDLE_MAIN}.map`), 'utf8'));
+    expect(map.sourcesContent).toBeUndefined();
+    // Library sources keep their own paths (node_modules/..., or webpack://@azure/functions/... via the
+    // library's own map); everything else must be ours.
+    const own = (map.sources as string[]).filter((source) => !source.includes('node_modules/') && !source.startsWith('webpack://'));
+    expect(own).toContain('../functions/index.ts');
+    expect(own.every((source) => /^\.\.\/functions\/.+\.ts$/.test(source))).toBe(true);
+  });
+
+  it('bundles each @azure package once (no ESM and CommonJS copies side by side: trap 1.8)', () => {
+    const { metafile } = buildSync({ ...esbuildOptions({ projectRoot }), metafile: true, write: false });
+    const copies = packageCopies(metafile as Metafile);
+    const duplicated = [...copies].filter(([name, found]) => name.startsWith('@azure/') && found.size > 1);
+    // The only second copy allowed: @azure/service-bus 7 pins abort-controller ^1 (a different major,
+    // with an AbortController class v2 dropped), nested under service-bus by npm.
+    expect(duplicated.map(([name, found]) => [name, [...found].sort()])).toEqual([
+      ['@azure/abort-controller', ['node_modules/@azure/abort-controller (cjs)', 'node_modules/@azure/service-bus/node_modules/@azure/abort-controller (neutral)']],
+    ]);
+  });
+
+  it('is byte-identical when built twice from scratch', () => {
+    const dirs = [0, 1].map(() => fs.mkdtempSync(path.join(os.tmpdir(), 'orders-bundle-')));
+    try {
+      const [first, second] = dirs.map((cacheDir) => buildFunctionBundle({ projectRoot, cacheDir }));
+      expect(first.fromCache || second.fromCache).toBe(false);
+      expect(second.sha256).toBe(first.sha256);
+      expect(fs.readFileSync(second.zipPath).equals(fs.readFileSync(first.zipPath))).toBe(true);
+    } finally {
+      for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the zip loaded the way the Node.js worker loads it', () => {
+  describe('without settings', () => {
+    let host: FunctionsHost;
+    let settings: Record<string, string>;
+
+    beforeAll(async () => {
+      settings = await loopbackSettings(await freePort());
+      // Only the identity endpoint: the app settings are all missing.
+      host = await FunctionsHost.start(app.dir, { IDENTITY_ENDPOINT: settings.IDENTITY_ENDPOINT, IDENTITY_HEADER: settings.IDENTITY_HEADER });
+    });
+
+    afterAll(() => host?.kill());
+
+    it('loads on this Node.js although it targets node22, in real (not test) mode, with no start-up error', () => {
+      expect(esbuildOptions({ projectRoot }).target).toBe('node22');
+      expect(host.startup.nodeVersion).toBe(process.version);
+      expect(host.startup.loadError).toBeUndefined();
+      expect(host.startup.appStartErrors).toEqual([]);
+      expect(host.startup.programmingModel?.name).toBe('@azure/functions');
+      expect(host.output).not.toMatch(/test mode/i);
+      expect(host.startup.hooks.sort()).toEqual(['appStart', 'appTerminate']);
+      // The worker warns above 1 s: start-up work belongs in first use, not in module load (trap 1.10).
+      expect(host.startup.loadMs).toBeLessThan(1_000);
+    });
+
+    it('registers every function with the trigger, route, methods and auth level of the contract', () => {
+      const triggers = Object.fromEntries(host.startup.registrations.map((r) => [r.name, triggerOf(r)]));
+      expect(Object.keys(triggers).sort()).toEqual(Object.values(FUNCTION_NAMES).sort());
+      expect(triggers[FUNCTION_NAMES.submitOrder]).toMatchObject({ type: 'httpTrigger', route: ROUTES.orders, methods: ['POST'], authLevel: ORDER_API_AUTH_LEVEL });
+      expect(triggers[FUNCTION_NAMES.getOrderStatus]).toMatchObject({ type: 'httpTrigger', route: ROUTES.orderStatus, methods: ['GET'], authLevel: ORDER_API_AUTH_LEVEL });
+      expect(triggers[FUNCTION_NAMES.health]).toMatchObject({ type: 'httpTrigger', route: ROUTES.health, methods: ['GET'], authLevel: 'anonymous' });
+      expect(triggers[FUNCTION_NAMES.processOrder]).toMatchObject({
+        type: 'serviceBusTrigger',
+        queueName: `%${AppSetting.queueName}%`,
+        connection: SERVICE_BUS_CONNECTION,
+      });
+      // The host ignores retry policies on Service Bus triggers (trap 2.4); retries live in the handler.
+      expect(host.registration(FUNCTION_NAMES.processOrder).retryOptions).toBeUndefined();
+      expect(ORDER_API_AUTH_LEVEL).toBe('function');
+      expect(SERVICE_BUS_CONNECTION).toBe('ServiceBusConnection');
+      expect(API_ROUTE_PREFIX).toBe('api');
+    });
+
+    it('answers /api/health with 503 naming each missing setting', async () => {
+      const reply = await host.invokeHttp(FUNCTION_NAMES.health, HEALTH_CHECK);
+      const response = httpResponseOf(reply);
+      expect(response.status).toBe(503);
+      expect((response.body as { missingSettings: string[] }).missingSettings.sort()).toEqual([...REQUIRED_BY_FUNCTIONS].sort());
+    });
+
+    it.each([
+      ['wrong media type', { 'content-type': 'text/plain' }, sampleOrderText, 415],
+      ['malformed JSON', { 'content-type': 'application/json' }, '{"customerId":', 400],
+      ['invalid order', { 'content-type': 'application/json' }, JSON.stringify({ customerId: 'c1', currency: 'XYZ', items: [] }), 400],
+      ['body too large', { 'content-type': 'application/json' }, `{"pad":"${'x'.repeat(70_000)}"}`, 413],
+    ])('answers %s with a problem body through the programming model', async (_, headers, body, status) => {
+      const reply = await host.invokeHttp(FUNCTION_NAMES.submitOrder, { method: 'POST', path: '/api/orders', headers, body });
+      const response = httpResponseOf(reply);
+      expect(response.status).toBe(status);
+      expect(response.headers['content-type']).toBe('application/problem+json');
+      expect((response.body as { errors: unknown[] }).errors.length).toBeGreaterThan(0);
+    });
+
+    it('answers 503 (not 500) for a valid order while settings are missing', async () => {
+      const reply = await host.invokeHttp(FUNCTION_NAMES.submitOrder, POST_SAMPLE_ORDER);
+      expect(httpResponseOf(reply).status).toBe(503);
+      expect(reply.logs.join('\n')).toContain(AppSetting.serviceBusNamespace);
+    });
+
+    it('fails a poison queue message with PoisonMessageError, so the host abandons it', async () => {
+      const poison = JSON.stringify({ ...acceptedSample(), totalMinorUnits: 1 });
+      const reply = await host.invokeServiceBus(FUNCTION_NAMES.processOrder, poison, { messageId: 'm-1', deliveryCount: 4 });
+      expect(reply.error).toMatchObject({ name: 'PoisonMessageError', code: 'POISON_MESSAGE' });
+      expect(reply.logs.join('\n')).toMatch(/m-1, delivery 4.*total mismatch/);
+    });
+  });
+
+  describe('with every setting and an unreachable Service Bus', () => {
+    let host: FunctionsHost;
+    let serviceBus: Awaited<ReturnType<typeof silentServer>>;
+
+    beforeAll(async () => {
+      serviceBus = await silentServer();
+      host = await FunctionsHost.start(app.dir, await loopbackSettings(serviceBus.port));
+    });
+
+    afterAll(async () => {
+      host?.kill();
+      await serviceBus?.close();
+    });
+
+    it('answers /api/health with 200', async () => {
+      const reply = await host.invokeHttp(FUNCTION_NAMES.health, HEALTH_CHECK);
+      expect(httpResponseOf(reply)).toMatchObject({ status: 200, body: { status: 'healthy' } });
+    });
+
+    it('answers 503 with Retry-After within the send bound when Service Bus accepts and never replies, talking to loopback only', async () => {
+      const reply = await host.invokeHttp(FUNCTION_NAMES.submitOrder, POST_SAMPLE_ORDER);
+      const response = httpResponseOf(reply);
+      expect(response.status).toBe(503);
+      expect(response.headers['retry-after']).toMatch(/^\d+$/);
+      expect(reply.durationMs).toBeGreaterThanOrEqual(SEND_TIMEOUT_MS - 50);
+      expect(reply.durationMs).toBeLessThan(SEND_TIMEOUT_MS + 1_500);
+      expect(reply.logs.join('\n')).toMatch(/was not enqueued.*DEADLINE_EXCEEDED/);
+      // The send really reached the (silent) Service Bus stand-in, so the bound is what ended it.
+      expect(serviceBus.accepted()).toBeGreaterThan(0);
+      expectLoopbackOnly(reply.connections);
+      expect(reply.fatalErrors).toEqual([]);
+    });
+
+    it('runs appTerminate cleanly (closes the Service Bus client) and never leaves loopback', async () => {
+      const end = await host.terminate();
+      expect(end.appTerminateErrors).toEqual([]);
+      expect(end.fatalErrors).toEqual([]);
+      expectLoopbackOnly(end.connections);
+      expect(host.output).toMatch(/token warm-up .*ManagedIdentityCredential/);
+      expect(host.output).toMatch(/Service Bus client closed/);
+    });
+  });
+});
+
+/** For each package, where its bundled files come from: package directory and module format. */
+function packageCopies(metafile: Metafile): Map<string, Set<string>> {
+  const copies = new Map<string, Set<string>>();
+  for (const input of Object.keys(metafile.inputs)) {
+    const match = /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\/(.*)$/.exec(input);
+    if (!match) continue;
+    const [, root, name, file] = match;
+    const format = /(^|\/)(esm|dist-esm)\/|\.mjs$/.test(file) ? 'esm' : /(^|\/)(commonjs|cjs)\/|\.cjs$/.test(file) ? 'cjs' : 'neutral';
+    const found = copies.get(name) ?? new Set<string>();
+    found.add(`${root} (${format})`);
+    copies.set(name, found);
+  }
+  return copies;
+}

@@ -1,0 +1,48 @@
+import { isSupportedCurrency, minorUnitDigits } from '../../functions/orders/currency';
+import { decimalPlaces, toMinorUnits, totalMinorUnits } from '../../functions/orders/money';
+
+describe('currencies', () => {
+  it('knows ISO 4217 codes in upper case only', () => {
+    expect(isSupportedCurrency('EUR')).toBe(true);
+    expect(isSupportedCurrency('JPY')).toBe(true);
+    expect(isSupportedCurrency('eur')).toBe(false);
+    expect(isSupportedCurrency('EURO')).toBe(false);
+    expect(isSupportedCurrency('ABC')).toBe(false);
+  });
+
+  it('takes minor units from Intl', () => {
+    expect(minorUnitDigits('EUR')).toBe(2);
+    expect(minorUnitDigits('JPY')).toBe(0);
+    expect(minorUnitDigits('BHD')).toBe(3);
+  });
+});
+
+describe('money in minor units', () => {
+  it('counts the decimals a client wrote, including exponent forms', () => {
+    expect(decimalPlaces(12)).toBe(0);
+    expect(decimalPlaces(12.5)).toBe(1);
+    expect(decimalPlaces(8.99)).toBe(2);
+    expect(decimalPlaces(1e-7)).toBe(7);
+    expect(decimalPlaces(1.5e-5)).toBe(6);
+    expect(decimalPlaces(2e21)).toBe(0);
+  });
+
+  it('converts without floating-point error', () => {
+    expect(toMinorUnits(19.99, 2)).toBe(1999); // 19.99 * 100 is 1998.9999999999998 in floating point
+    expect(toMinorUnits(0.1, 2)).toBe(10);
+    expect(toMinorUnits(1.005, 3)).toBe(1005);
+    expect(toMinorUnits(500, 0)).toBe(500);
+    expect(() => toMinorUnits(1.005, 2)).toThrow(RangeError);
+  });
+
+  it('totals quantity x price per currency', () => {
+    const items = [
+      { quantity: 2, unitPrice: 12.5 },
+      { quantity: 3, unitPrice: 0.1 },
+      { quantity: 1, unitPrice: 8.99 },
+    ];
+    expect(totalMinorUnits('EUR', items)).toBe(2 * 1250 + 3 * 10 + 899);
+    expect(totalMinorUnits('JPY', [{ quantity: 3, unitPrice: 500 }])).toBe(1500);
+    expect(totalMinorUnits('BHD', [{ quantity: 2, unitPrice: 1.234 }])).toBe(2468);
+  });
+});

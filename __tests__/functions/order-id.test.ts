@@ -1,0 +1,30 @@
+import { ORDER_ID_NAMESPACE, isUuid, orderIdFor, uuidV5 } from '../../functions/orders/order-id';
+
+describe('order ids', () => {
+  it('implements UUID v5 as RFC 9562 publishes it (Appendix A.4: DNS namespace, "www.example.com")', () => {
+    expect(uuidV5('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'www.example.com')).toBe('2ed6657d-e927-568b-95e1-2665a8aea6a2');
+  });
+
+  it('gives a client retry the same id (same customer, same idempotency key)', () => {
+    const first = orderIdFor('cust-1', 'checkout-42');
+    expect(orderIdFor('cust-1', 'checkout-42')).toBe(first);
+    expect(first).toBe(uuidV5(ORDER_ID_NAMESPACE, 'cust-1:checkout-42'));
+    expect(first[14]).toBe('5');
+  });
+
+  it('gives different customers with the same key different ids, and different keys different ids', () => {
+    expect(orderIdFor('cust-2', 'checkout-42')).not.toBe(orderIdFor('cust-1', 'checkout-42'));
+    expect(orderIdFor('cust-1', 'checkout-43')).not.toBe(orderIdFor('cust-1', 'checkout-42'));
+  });
+
+  it('uses a random UUID when there is no idempotency key', () => {
+    expect(orderIdFor('cust-1', undefined, () => 'random-id')).toBe('random-id');
+    const a = orderIdFor('cust-1', undefined);
+    expect(isUuid(a)).toBe(true);
+    expect(orderIdFor('cust-1', undefined)).not.toBe(a);
+  });
+
+  it('rejects a namespace that is not a UUID', () => {
+    expect(() => uuidV5('not-a-uuid', 'x')).toThrow(/not a UUID/);
+  });
+});

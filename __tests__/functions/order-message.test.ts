@@ -1,0 +1,35 @@
+import { validateOrderMessage } from '../../functions/orders/order-message';
+import { acceptedSample } from '../helpers/orders';
+
+describe('the order message', () => {
+  it('carries the total in minor units and the acceptance time', () => {
+    const order = acceptedSample();
+    expect(order).toMatchObject({ schemaVersion: 1, currency: 'EUR', totalMinorUnits: 2 * 1250 + 899, acceptedAt: '2026-03-01T10:00:00.000Z' });
+    expect(order).not.toHaveProperty('idempotencyKey');
+  });
+
+  it('validates what the producer builds, also after a JSON round trip', () => {
+    const order = acceptedSample();
+    expect(validateOrderMessage(JSON.parse(JSON.stringify(order)))).toEqual({ ok: true, order });
+  });
+
+  it('names the invalid fields of a broken message', () => {
+    const result = validateOrderMessage({ ...acceptedSample(), orderId: 'nope', items: [] });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.reason).toMatch(/orderId must be a UUID/);
+    expect(!result.ok && result.reason).toMatch(/items must contain at least one item/);
+  });
+
+  it.each([['a string', 'hello'], ['a number', 123], ['null', null]])('rejects a body that is %s (the host JSON-parses strings)', (_, body) => {
+    expect(validateOrderMessage(body).ok).toBe(false);
+  });
+
+  it('detects a total that does not match the items', () => {
+    const result = validateOrderMessage({ ...acceptedSample(), totalMinorUnits: 1 });
+    expect(result).toEqual({ ok: false, reason: 'total mismatch: message says 1, items add up to 3399 minor units of EUR' });
+  });
+
+  it('ignores fields it does not know (a producer may add one first)', () => {
+    expect(validateOrderMessage({ ...acceptedSample(), channel: 'web' }).ok).toBe(true);
+  });
+});

@@ -1,0 +1,92 @@
+import { parseOrderRequest } from '../../functions/orders/order-request';
+import { ORDER_ID_NAME_SEPARATOR } from '../../functions/orders/order-id';
+import { MAX_ITEMS, MAX_QUANTITY } from '../../functions/orders/order-fields';
+import { sampleOrder } from '../helpers/invocation';
+
+/** The field errors for one body, as `field: message`. */
+function errorsFor(body: unknown): Record<string, string> {
+  const result = parseOrderRequest(body);
+  if (result.ok) throw new Error('expected the order to be rejected');
+  return Object.fromEntries(result.errors.map(({ field, message }) => [field, message]));
+}
+
+function withItem(item: Record<string, unknown>) {
+  return { ...sampleOrder(), items: [item] };
+}
+
+describe('order request validation', () => {
+  it('accepts the sample order', () => {
+    const result = parseOrderRequest(sampleOrder());
+    expect(result.ok && result.order.customerId).toBe('cust-1001');
+  });
+
+  it.each([null, [], 'order', 42])('rejects a body that is not an object: %p', (body) => {
+    const result = parseOrderRequest(body);
+    expect(result).toMatchObject({ ok: false, notAnObject: true, errors: [{ field: '(body)' }] });
+  });
+
+  it('names every missing field', () => {
+    expect(errorsFor({})).toEqual({ customerId: 'is required', currency: 'is required', items: 'is required' });
+  });
+
+  it('names wrong types per field', () => {
+    const errors = errorsFor({ customerId: 7, currency: ['EUR'], items: {} });
+    expect(errors).toEqual({ customerId: 'must be a string', currency: 'must be a string', items: 'must be an array of items' });
+  });
+
+  it('names each invalid item field with its index', () => {
+    const errors = errorsFor({
+      ...sampleOrder(),
+      items: [
+        { sku: 'OK-1', quantity: 0, unitPrice: 1 },
+        { sku: '', quantity: 1.5, unitPrice: -1 },
+        { sku: 'OK-2', quantity: MAX_QUANTITY + 1, unitPrice: '3' },
+      ],
+    });
+    expect(Object.keys(errors).sort()).toEqual(['items[0].quantity', 'items[1].quantity', 'items[1].sku', 'items[1].unitPrice', 'items[2].quantity', 'items[2].unitPrice']);
+    expect(errors['items[0].quantity']).toBe('must be at least 1');
+    expect(errors['items[1].quantity']).toBe('must be a whole number');
+    expect(errors['items[1].unitPrice']).toBe('must not be negative');
+    expect(errors['items[2].quantity']).toBe(`must be at most ${MAX_QUANTITY}`);
+  });
+
+  it('rejects an order without items and one with too many', () => {
+    expect(errorsFor({ ...sampleOrder(), items: [] })).toEqual({ items: 'must contain at least one item' });
+    const many = Array.from({ length: MAX_ITEMS + 1 }, (_, i) => ({ sku: `S-${i}`, quantity: 1, unitPrice: 1 }));
+    expect(errorsFor({ ...sampleOrder(), items: many })).toEqual({ items: `must contain at most ${MAX_ITEMS} items` });
+  });
+
+  it('rejects unknown currencies and lower-case codes', () => {
+    expect(errorsFor({ ...sampleOrder(), currency: 'XYZ' })).toHaveProperty('currency');
+    expect(errorsFor({ ...sampleOrder(), currency: 'eur' })).toHaveProperty('currency');
+  });
+
+  it('rejects a price more precise than the currency allows', () => {
+    expect(errorsFor({ ...withItem({ sku: 'A', quantity: 1, unitPrice: 1.5 }), currency: 'JPY' })).toEqual({
+      'items[0].unitPrice': 'must have at most 0 decimal places for JPY',
+    });
+    expect(errorsFor(withItem({ sku: 'A', quantity: 1, unitPrice: 12.345 }))).toEqual({
+      'items[0].unitPrice': 'must have at most 2 decimal places for EUR',
+    });
+    expect(parseOrderRequest({ ...withItem({ sku: 'A', quantity: 1, unitPrice: 12.345 }), currency: 'BHD' }).ok).toBe(true);
+  });
+
+  it('rejects unknown fields, so a typo cannot pass silently', () => {
+    const { idempotencyKey, ...rest } = sampleOrder();
+    expect(errorsFor({ ...rest, idempotency_key: idempotencyKey })).toEqual({ idempotency_key: 'is not a known field' });
+    expect(errorsFor(withItem({ sku: 'A', quantity: 1, unitPrice: 1, qty: 2 }))).toEqual({ 'items[0].qty': 'is not a known field' });
+  });
+
+  it('keeps customer ids to a conservative charset without the order-id separator', () => {
+    expect(errorsFor({ ...sampleOrder(), customerId: `a${ORDER_ID_NAME_SEPARATOR}b` })).toHaveProperty('customerId');
+    expect(errorsFor({ ...sampleOrder(), customerId: 'x'.repeat(65) })).toHaveProperty('customerId');
+    expect(errorsFor({ ...sampleOrder(), customerId: 'ünïcode' })).toHaveProperty('customerId');
+  });
+
+  it('accepts printable idempotency keys of 1 to 128 characters only', () => {
+    expect(parseOrderRequest({ ...sampleOrder(), idempotencyKey: 'k'.repeat(128) }).ok).toBe(true);
+    expect(errorsFor({ ...sampleOrder(), idempotencyKey: 'k'.repeat(129) })).toHaveProperty('idempotencyKey');
+    expect(errorsFor({ ...sampleOrder(), idempotencyKey: '' })).toHaveProperty('idempotencyKey');
+    expect(errorsFor({ ...sampleOrder(), idempotencyKey: 'tab\there' })).toHaveProperty('idempotencyKey');
+  });
+});

@@ -1,0 +1,63 @@
+import type { OrderEntity, OrdersTable, StatusUpdate } from '../../functions/store/order-records';
+
+/** A Tables error as @azure/data-tables throws it: judged by statusCode, like the real RestError. */
+export function tableError(statusCode: number, code = 'TableError'): Error & { statusCode: number; code: string } {
+  return Object.assign(new Error(`table answered ${statusCode}`), { name: 'RestError', statusCode, code });
+}
+
+/**
+ * An in-memory double of the orders table at the SDK boundary: inserts fail with 409 on an existing
+ * key, reads with 404 on a missing one, merges with 412 on a stale ETag, like Azure Table storage.
+ * `failNext` makes the next calls of one operation throw.
+ */
+export class FakeOrdersTable implements OrdersTable {
+  readonly entities = new Map<string, OrderEntity & { etag: string }>();
+  readonly calls: string[] = [];
+  private version = 0;
+  private readonly failures: Array<{ operation: keyof OrdersTable; error: unknown }> = [];
+
+  failNext(operation: keyof OrdersTable, ...errors: unknown[]): void {
+    for (const error of errors) this.failures.push({ operation, error });
+  }
+
+  async createEntity(entity: OrderEntity): Promise<{ etag?: string }> {
+    this.record('createEntity');
+    const key = this.key(entity.partitionKey, entity.rowKey);
+    if (this.entities.has(key)) throw tableError(409, 'EntityAlreadyExists');
+    const etag = this.nextEtag();
+    this.entities.set(key, { ...entity, etag });
+    return { etag };
+  }
+
+  async getEntity(partitionKey: string, rowKey: string): Promise<OrderEntity & { etag: string }> {
+    this.record('getEntity');
+    const found = this.entities.get(this.key(partitionKey, rowKey));
+    if (!found) throw tableError(404, 'ResourceNotFound');
+    return { ...found };
+  }
+
+  async updateEntity(update: StatusUpdate, _mode: 'Merge', options: { etag: string }): Promise<{ etag?: string }> {
+    this.record('updateEntity');
+    const key = this.key(update.partitionKey, update.rowKey);
+    const current = this.entities.get(key);
+    if (!current) throw tableError(404, 'ResourceNotFound');
+    if (current.etag !== options.etag) throw tableError(412, 'UpdateConditionNotSatisfied');
+    const etag = this.nextEtag();
+    this.entities.set(key, { ...current, ...update, etag });
+    return { etag };
+  }
+
+  private record(operation: keyof OrdersTable): void {
+    this.calls.push(operation);
+    const index = this.failures.findIndex((failure) => failure.operation === operation);
+    if (index >= 0) throw this.failures.splice(index, 1)[0].error;
+  }
+
+  private key(partitionKey: string, rowKey: string): string {
+    return `${partitionKey}/${rowKey}`;
+  }
+
+  private nextEtag(): string {
+    return `W/"datetime'${++this.version}'"`;
+  }
+}

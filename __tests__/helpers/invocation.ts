@@ -1,0 +1,50 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { HttpRequest, InvocationContext, type HttpResponseInit, type LogLevel } from '@azure/functions';
+
+/** A real InvocationContext whose log lines are kept for assertions. */
+export function testContext(triggerMetadata?: Record<string, unknown>): { context: InvocationContext; logs: Array<{ level: LogLevel; text: string }> } {
+  const logs: Array<{ level: LogLevel; text: string }> = [];
+  const context = new InvocationContext({
+    invocationId: 'inv-0001',
+    functionName: 'under-test',
+    triggerMetadata,
+    logHandler: (level, ...args) => logs.push({ level, text: args.map(String).join(' ') }),
+  });
+  return { context, logs };
+}
+
+export function logText(logs: ReadonlyArray<{ level: LogLevel; text: string }>, level: LogLevel): string {
+  return logs
+    .filter((line) => line.level === level)
+    .map((line) => line.text)
+    .join('\n');
+}
+
+export function jsonRequest(body: string, headers: Record<string, string> = {}): HttpRequest {
+  return new HttpRequest({
+    method: 'POST',
+    url: 'http://127.0.0.1:7071/api/orders',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: { string: body },
+  });
+}
+
+export function getRequest(id: string): HttpRequest {
+  return new HttpRequest({ method: 'GET', url: `http://127.0.0.1:7071/api/orders/${id}`, params: { id } });
+}
+
+/** The repository's sample order (functions/samples/order.json), as text and parsed. */
+export const sampleOrderText = fs.readFileSync(path.join(__dirname, '..', '..', 'functions', 'samples', 'order.json'), 'utf8');
+export function sampleOrder(): Record<string, unknown> & { items: Array<Record<string, unknown>> } {
+  return JSON.parse(sampleOrderText);
+}
+
+/** A handler's JSON body (jsonBody of an HttpResponseInit). */
+export function bodyOf(response: HttpResponseInit): Record<string, any> {
+  return response.jsonBody as Record<string, any>;
+}
+
+export function headerOf(response: HttpResponseInit, name: string): string | undefined {
+  return new Headers(response.headers as Record<string, string>).get(name) ?? undefined;
+}

@@ -1,0 +1,471 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import { AppSetting } from '../../functions/app-settings';
+import { dev, environments, prod } from '../../lib/config/environments';
+import { MESSAGING_UNITS, PLAN_SKUS, RETENTION_DAYS } from '../../lib/config/validate';
+import { isCanonicalDuration } from '../../lib/config/durations';
+import { isAutoscaleTimeZone } from '../../lib/config/time-zones';
+import { fakeBundler, onlyResource, refTo, resourceAt, resourcesOf, synthEnvironment, type Synthesized, type TerraformJson } from '../helpers/synth';
+
+/**
+ * One test (or more) per item of the checklist in ../shared/reference/azurerm-4.55-traps.md: each
+ * reads the synthesized JSON the way azurerm 4.55 and Azure will read it, so that a later change
+ * cannot bring back a way in which the first `cdktf deploy` fails or the second `cdktf diff` is not
+ * empty. Item numbers refer to that checklist.
+ */
+
+const stacks: Array<[string, Synthesized]> = [];
+beforeAll(() => {
+  for (const env of environments) stacks.push([env.name, synthEnvironment(env)]);
+});
+const eachStack = (fn: (tf: TerraformJson, name: string) => void) => {
+  for (const [name, s] of stacks) fn(s.tf, name);
+};
+const byName = (name: string) => stacks.find(([n]) => n === name)![1].tf;
+
+/** Every value anywhere in a resource, with its path. */
+function leaves(value: unknown, path = ''): Array<[string, unknown]> {
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => (k === '//' ? [] : leaves(v, path ? `${path}.${k}` : k)));
+  }
+  return [[path, value]];
+}
+
+describe('1. provider block', () => {
+  test('features: template deployments keep their tables, storage accounts stay off the data plane', () => {
+    eachStack((tf) => {
+      const [azurerm] = tf.provider.azurerm;
+      const [features] = azurerm.features;
+      // Required by azurerm 4.55 (features.go); false so that destroying the table's deployment keeps the table.
+      expect(features.template_deployment).toEqual([{ delete_nested_items_during_deletion: false }]);
+      expect(features.storage).toEqual([{ data_plane_available: false }]);
+      expect(azurerm.storage_use_azuread).toBe(true);
+    });
+  });
+
+  test('`features` is a list of blocks in the JSON (terraform-cdk#3774)', () => {
+    eachStack((tf) => expect(Array.isArray(tf.provider.azurerm[0].features)).toBe(true));
+  });
+
+  test('the subscription comes from ARM_SUBSCRIPTION_ID, never from the config or the az CLI default', () => {
+    eachStack((tf) => expect(tf.provider.azurerm[0].subscription_id).toBeUndefined());
+  });
+
+  test('Microsoft.ServiceBus is registered (the core set lacks it), with every other provider the stack uses', () => {
+    eachStack((tf) => {
+      const [azurerm] = tf.provider.azurerm;
+      expect(azurerm.resource_provider_registrations).toBe('core');
+      expect(azurerm.resource_providers_to_register).toEqual(expect.arrayContaining(['Microsoft.ServiceBus', 'Microsoft.Web', 'microsoft.insights', 'Microsoft.OperationalInsights']));
+    });
+  });
+});
+
+describe('2. keyless storage', () => {
+  test('no azurerm_storage_table (its ACL calls use the shared key); the table is an Incremental ARM deployment', () => {
+    eachStack((tf) => {
+      expect(tf.resource.azurerm_storage_table).toBeUndefined();
+      const deployment = onlyResource(tf, 'azurerm_resource_group_template_deployment');
+      expect(deployment.deployment_mode).toBe('Incremental');
+      const template = JSON.parse(deployment.template_content);
+      expect(template.resources).toEqual([expect.objectContaining({ type: 'Microsoft.Storage/storageAccounts/tableServices/tables' })]);
+    });
+  });
+
+  test('the template reads back unchanged: PascalCase parameter types, every parameter given, no metadata or securestring', () => {
+    eachStack((tf) => {
+      const deployment = onlyResource(tf, 'azurerm_resource_group_template_deployment');
+      const template = JSON.parse(deployment.template_content);
+      const parameters = JSON.parse(deployment.parameters_content);
+      expect(Object.values(template.parameters).map((p: any) => p.type)).toEqual(['String', 'String']);
+      expect(Object.keys(parameters).sort()).toEqual(Object.keys(template.parameters).sort());
+      for (const p of Object.values(parameters) as any[]) expect(Object.keys(p)).toEqual(['value']);
+      expect(template.metadata).toBeUndefined();
+      expect(deployment.template_content).not.toMatch(/securestring/i);
+    });
+  });
+
+  test('production protects the table from destroy', () => {
+    expect(onlyResource(byName('prod'), 'azurerm_resource_group_template_deployment').lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  test('containers are declared by storage_account_id (Resource Manager)', () => {
+    eachStack((tf) => {
+      for (const c of Object.values(resourcesOf(tf, 'azurerm_storage_container'))) {
+        expect(c.storage_account_id).toMatch(/^\$\{azurerm_storage_account\.[^.]+\.id\}$/);
+        expect(c.storage_account_name).toBeUndefined();
+      }
+    });
+  });
+
+  test('the deployer gets Storage Blob Data Contributor, and the upload waits for it', () => {
+    eachStack((tf) => {
+      const grant = resourceAt(tf, 'azurerm_role_assignment', 'package/deployer-can-upload');
+      expect(grant.role_definition_name).toBe('Storage Blob Data Contributor');
+      const sleep = resourceAt(tf, 'time_sleep', 'package/wait-for-upload-grant');
+      expect(sleep.create_duration).toMatch(/^\d+s$/);
+      expect(onlyResource(tf, 'azurerm_storage_blob').depends_on).toEqual([expect.stringMatching(/^time_sleep\./)]);
+    });
+  });
+});
+
+describe('3. the package blob', () => {
+  test('named by the package hash, with content_md5 of the very file Terraform uploads', () => {
+    const bundle = fakeBundler();
+    eachStack((tf) => {
+      const blob = onlyResource(tf, 'azurerm_storage_blob');
+      expect(blob.name).toBe(`functions-${bundle.sha256}.zip`);
+      expect(blob.content_md5).toMatch(/^[0-9a-f]{32}$/); // lower-case hex, as azurerm converts it
+      expect(blob.content_md5).toBe(createHash('md5').update(fs.readFileSync(bundle.zipPath)).digest('hex'));
+    });
+  });
+
+  test('create-before-destroy is safe because the name changes with the content (azurerm #33070 needs equal names)', () => {
+    eachStack((tf) => {
+      const blob = onlyResource(tf, 'azurerm_storage_blob');
+      expect(blob.lifecycle).toEqual({ create_before_destroy: true });
+      expect(blob.name).toContain(fakeBundler().sha256);
+    });
+  });
+});
+
+describe('4. function app', () => {
+  const PROVIDER_MANAGED = [
+    'FUNCTIONS_WORKER_RUNTIME',
+    'FUNCTIONS_EXTENSION_VERSION',
+    'WEBSITE_NODE_DEFAULT_VERSION',
+    'AzureWebJobsStorage',
+    'AzureWebJobsStorage__accountName',
+    'AzureWebJobsDashboard',
+    'AzureWebJobsDashboard__accountName',
+    'APPLICATIONINSIGHTS_CONNECTION_STRING',
+    'APPINSIGHTS_INSTRUMENTATIONKEY',
+    'WEBSITE_HEALTHCHECK_MAXPINGFAILURES',
+    'WEBSITE_CONTENTSHARE',
+    'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING',
+    'WEBSITE_VNET_ROUTE_ALL',
+  ];
+
+  test('never sets an app setting the provider writes itself (it would override it or diff forever)', () => {
+    eachStack((tf) => {
+      const settings = Object.keys(onlyResource(tf, 'azurerm_linux_function_app').app_settings);
+      for (const key of PROVIDER_MANAGED) expect(settings).not.toContain(key);
+    });
+  });
+
+  test('always_on is explicit (unset sends false and the queue trigger idles)', () => {
+    eachStack((tf) => expect(onlyResource(tf, 'azurerm_linux_function_app').site_config.always_on).toBe(true));
+  });
+
+  test('health check path and eviction time come together, eviction within 2..10', () => {
+    eachStack((tf) => {
+      const site = onlyResource(tf, 'azurerm_linux_function_app').site_config;
+      expect(site.health_check_path).toBe('/api/health');
+      expect(site.health_check_eviction_time_in_min).toBeGreaterThanOrEqual(2);
+      expect(site.health_check_eviction_time_in_min).toBeLessThanOrEqual(10);
+    });
+  });
+
+  test('no empty strings (azurerm rejects "" for optional ids and connection strings)', () => {
+    eachStack((tf) => {
+      for (const [path, value] of leaves(onlyResource(tf, 'azurerm_linux_function_app'))) {
+        expect([path, value]).not.toEqual([path, '']);
+      }
+    });
+  });
+
+  test('no Elastic Premium knobs on a Dedicated plan', () => {
+    eachStack((tf) => {
+      const site = onlyResource(tf, 'azurerm_linux_function_app').site_config;
+      expect(site.app_scale_limit).toBeUndefined();
+      expect(site.elastic_instance_minimum).toBeUndefined();
+      expect(site.worker_count).toBeUndefined();
+      expect(site.pre_warmed_instance_count).toBeUndefined();
+    });
+  });
+
+  test('the app is created after every role assignment of its identity (azurerm never checks reachability)', () => {
+    eachStack((tf) => {
+      const principal = refTo(tf, 'azurerm_user_assigned_identity', 'app-identity/identity', 'principal_id');
+      const grants = Object.entries(resourcesOf(tf, 'azurerm_role_assignment'))
+        .filter(([, r]) => r.principal_id === principal)
+        .map(([id]) => `azurerm_role_assignment.${id}`);
+      expect(grants).toHaveLength(6);
+      expect(onlyResource(tf, 'azurerm_linux_function_app').depends_on.sort()).toEqual(grants.sort());
+    });
+  });
+
+  test('the trigger connection names the namespace by host name only', () => {
+    eachStack((tf) => {
+      const fqdn = onlyResource(tf, 'azurerm_linux_function_app').app_settings[AppSetting.serviceBusNamespace];
+      expect(fqdn).toMatch(/^[a-z][a-z0-9-]+\.servicebus\.windows\.net$/);
+    });
+  });
+});
+
+describe('5. plan', () => {
+  test('sku_name spelled exactly as azurerm validates it', () => {
+    eachStack((tf) => expect(PLAN_SKUS).toContain(onlyResource(tf, 'azurerm_service_plan').sku_name));
+    expect(onlyResource(byName('prod'), 'azurerm_service_plan').sku_name).toBe('P1v3');
+  });
+
+  test('zone balancing from creation with 3 workers, and every autoscale profile keeps at least 3', () => {
+    const tf = byName('prod');
+    const plan = onlyResource(tf, 'azurerm_service_plan');
+    expect(plan).toMatchObject({ zone_balancing_enabled: true, worker_count: 3 });
+    const setting = resourceAt(tf, 'azurerm_monitor_autoscale_setting', 'autoscale/setting');
+    for (const profile of setting.profile) expect(profile.capacity.minimum).toBeGreaterThanOrEqual(3);
+  });
+
+  test('worker_count is ignored after creation; no App Service automatic scaling', () => {
+    eachStack((tf) => {
+      const plan = onlyResource(tf, 'azurerm_service_plan');
+      expect(plan.lifecycle.ignore_changes).toEqual(['worker_count']);
+      expect(plan.premium_plan_auto_scale_enabled).toBeUndefined();
+      expect(plan.maximum_elastic_worker_count).toBeUndefined();
+    });
+  });
+});
+
+describe('6. autoscale', () => {
+  test('one setting per target', () => {
+    eachStack((tf) => {
+      const targets = Object.values(resourcesOf(tf, 'azurerm_monitor_autoscale_setting')).map((s) => s.target_resource_id);
+      expect(new Set(targets).size).toBe(targets.length);
+    });
+  });
+
+  test('at most 20 profiles, 10 rules each; explicit metric namespaces; no predictive', () => {
+    eachStack((tf) => {
+      for (const setting of Object.values(resourcesOf(tf, 'azurerm_monitor_autoscale_setting'))) {
+        expect(setting.profile.length).toBeLessThanOrEqual(20);
+        expect(setting.predictive).toBeUndefined();
+        for (const profile of setting.profile) {
+          expect(profile.rule.length).toBeLessThanOrEqual(10);
+          expect(profile.recurrence).toBeUndefined();
+          for (const rule of profile.rule) expect(rule.metric_trigger.metric_namespace).toMatch(/^microsoft\.(servicebus\/namespaces|web\/serverfarms)$/);
+        }
+      }
+    });
+  });
+
+  test('fixed dates as YYYY-MM-DDTHH:mm:ssZ (no milliseconds) in a Windows time zone', () => {
+    const setting = resourceAt(byName('prod'), 'azurerm_monitor_autoscale_setting', 'autoscale/setting');
+    const fixed = setting.profile.filter((p: any) => p.fixed_date).map((p: any) => p.fixed_date);
+    expect(fixed).toHaveLength(prod.saleWindows.length);
+    for (const f of fixed) {
+      expect(f.start).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+      expect(f.end).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+      expect(isAutoscaleTimeZone(f.timezone)).toBe(true);
+    }
+  });
+
+  test('canonical ISO-8601 durations in every rule', () => {
+    eachStack((tf) => {
+      for (const setting of Object.values(resourcesOf(tf, 'azurerm_monitor_autoscale_setting'))) {
+        for (const rule of setting.profile.flatMap((p: any) => p.rule)) {
+          for (const d of [rule.metric_trigger.time_grain, rule.metric_trigger.time_window, rule.scale_action.cooldown]) expect(isCanonicalDuration(d)).toBe(true);
+        }
+      }
+    });
+  });
+
+  test('Premium messaging units step by ServiceAllowedNextValue, value 1, within 1/2/4/8/16', () => {
+    const setting = resourceAt(byName('prod'), 'azurerm_monitor_autoscale_setting', 'messaging-unit-autoscale/setting');
+    const { capacity } = setting.profile[0];
+    for (const n of [capacity.minimum, capacity.default, capacity.maximum]) expect(MESSAGING_UNITS).toContain(n);
+    for (const rule of setting.profile[0].rule) expect(rule.scale_action).toMatchObject({ type: 'ServiceAllowedNextValue', value: 1 });
+  });
+
+  test('each setting waits for its metrics to exist (UnsupportedMetric on a new plan, azurerm #22160)', () => {
+    eachStack((tf) => {
+      for (const [id, setting] of Object.entries(resourcesOf(tf, 'azurerm_monitor_autoscale_setting'))) {
+        const [wait] = setting.depends_on;
+        expect(wait).toMatch(/^time_sleep\./);
+        const sleep = resourcesOf(tf, 'time_sleep')[wait.split('.')[1]];
+        expect(sleep.create_duration).toMatch(/^\d+s$/);
+        const waitsFor: string[] = sleep.depends_on;
+        expect(waitsFor.some((d) => d.startsWith('azurerm_servicebus_namespace.'))).toBe(true);
+        if (id.startsWith('autoscale_')) expect(waitsFor.some((d) => d.startsWith('azurerm_service_plan.'))).toBe(true);
+      }
+    });
+  });
+
+  test('autoscale dimensions use Equals (metric alerts use Include)', () => {
+    const setting = resourceAt(byName('prod'), 'azurerm_monitor_autoscale_setting', 'autoscale/setting');
+    const dims = setting.profile.flatMap((p: any) => p.rule).flatMap((r: any) => r.metric_trigger.dimensions ?? []);
+    expect(dims.length).toBeGreaterThan(0);
+    for (const d of dims) expect(['Equals', 'NotEquals']).toContain(d.operator);
+  });
+});
+
+describe('7. metric alerts and the action group', () => {
+  const FREQUENCIES = ['PT1M', 'PT5M', 'PT15M', 'PT30M', 'PT1H'];
+  const WINDOWS = ['PT1M', 'PT5M', 'PT15M', 'PT30M', 'PT1H', 'PT6H', 'PT12H', 'P1D'];
+  const seconds = (d: string) => ({ PT1M: 60, PT5M: 300, PT15M: 900, PT30M: 1800, PT1H: 3600, PT6H: 21600, PT12H: 43200, P1D: 86400 })[d]!;
+
+  test('dimension operators Include/Exclude/StartsWith; frequency and window from the allowed lists, window >= frequency', () => {
+    eachStack((tf) => {
+      for (const alert of Object.values(resourcesOf(tf, 'azurerm_monitor_metric_alert'))) {
+        expect(FREQUENCIES).toContain(alert.frequency);
+        expect(WINDOWS).toContain(alert.window_size);
+        expect(seconds(alert.window_size)).toBeGreaterThanOrEqual(seconds(alert.frequency));
+        for (const d of alert.criteria.flatMap((c: any) => c.dimension ?? [])) expect(['Include', 'Exclude', 'StartsWith']).toContain(d.operator);
+        expect(alert.scopes).toHaveLength(1);
+      }
+    });
+  });
+
+  test('gauges use Maximum/Minimum, counters Total', () => {
+    eachStack((tf) => {
+      for (const alert of Object.values(resourcesOf(tf, 'azurerm_monitor_metric_alert'))) {
+        const [c] = alert.criteria;
+        expect(c.aggregation).toBe({ ActiveMessages: 'Minimum', DeadletteredMessages: 'Maximum', Http5xx: 'Total' }[c.metric_name as string]);
+      }
+    });
+  });
+
+  test('action group: short name at most 12 characters, location global', () => {
+    eachStack((tf) => {
+      const group = onlyResource(tf, 'azurerm_monitor_action_group');
+      expect(group.short_name.length).toBeLessThanOrEqual(12);
+      expect(group.location).toBe('global');
+    });
+  });
+
+  test("alerts survive Azure's casing of the action group id (azurerm #22000) and follow a replaced group", () => {
+    eachStack((tf) => {
+      const groupId = Object.keys(resourcesOf(tf, 'azurerm_monitor_action_group'))[0];
+      for (const alert of Object.values(resourcesOf(tf, 'azurerm_monitor_metric_alert'))) {
+        expect(alert.lifecycle.ignore_changes).toEqual(['action']);
+        expect(alert.lifecycle.replace_triggered_by).toEqual([`azurerm_monitor_action_group.${groupId}.id`]);
+      }
+    });
+  });
+
+  test('every tag key is lower-case (alerts read them back lower-cased)', () => {
+    eachStack((tf) => {
+      for (const resources of Object.values(tf.resource)) {
+        for (const r of Object.values(resources)) {
+          for (const key of Object.keys(r.tags ?? {})) expect(key).toBe(key.toLowerCase());
+        }
+      }
+    });
+  });
+});
+
+describe('8. role assignments', () => {
+  test('scopes are ARM ids from resources (container, table path), never a blob or a data-plane URL', () => {
+    eachStack((tf) => {
+      for (const r of Object.values(resourcesOf(tf, 'azurerm_role_assignment'))) {
+        expect(r.scope).toMatch(/^\$\{azurerm_[a-z_]+\.[^.]+\.id\}(\/tableServices\/default\/tables\/[A-Za-z0-9]+)?$/);
+        expect(r.scope).not.toMatch(/azurerm_storage_blob|https:\/\//);
+      }
+    });
+  });
+
+  test('the table-scoped grant waits for the table deployment (the scope string does not reference it)', () => {
+    eachStack((tf) => {
+      const grant = resourceAt(tf, 'azurerm_role_assignment', 'app-identity/record-orders');
+      expect(grant.scope).toBe(`${refTo(tf, 'azurerm_storage_account', 'data/data/account', 'id')}/tableServices/default/tables/orders`);
+      expect(grant.depends_on).toEqual([expect.stringMatching(/^azurerm_resource_group_template_deployment\./)]);
+    });
+  });
+
+  test('principal_type ServicePrincipal for the managed identity only; never for the deployer, who may be a user', () => {
+    eachStack((tf) => {
+      const principal = refTo(tf, 'azurerm_user_assigned_identity', 'app-identity/identity', 'principal_id');
+      for (const r of Object.values(resourcesOf(tf, 'azurerm_role_assignment'))) {
+        if (r.principal_id === principal) expect(r.principal_type).toBe('ServicePrincipal');
+        else expect(r.principal_type).toBeUndefined();
+      }
+    });
+  });
+});
+
+describe('9. Service Bus', () => {
+  test('Premium: one partition and valid messaging units; Standard: neither', () => {
+    const premium = onlyResource(byName('prod'), 'azurerm_servicebus_namespace');
+    expect([1, 2, 4]).toContain(premium.premium_messaging_partitions);
+    expect(MESSAGING_UNITS).toContain(premium.capacity);
+    const standard = onlyResource(byName('dev'), 'azurerm_servicebus_namespace');
+    expect(standard.premium_messaging_partitions).toBeUndefined();
+    expect(standard.capacity).toBeUndefined();
+  });
+
+  test('queue partitioning is off with one Premium partition; express off on Premium', () => {
+    const queue = onlyResource(byName('prod'), 'azurerm_servicebus_queue');
+    expect(queue.partitioning_enabled).toBe(false);
+    expect(queue.express_enabled).toBe(false);
+  });
+
+  test('no max_message_size_in_kilobytes on Standard (256 fails plan, others fail apply)', () => {
+    expect(onlyResource(byName('dev'), 'azurerm_servicebus_queue').max_message_size_in_kilobytes).toBeUndefined();
+  });
+
+  test('canonical durations on the queue', () => {
+    eachStack((tf) => {
+      const q = onlyResource(tf, 'azurerm_servicebus_queue');
+      for (const d of [q.lock_duration, q.default_message_ttl, q.duplicate_detection_history_time_window]) expect(isCanonicalDuration(d)).toBe(true);
+    });
+  });
+
+  test('no network_rule_set, whose own public access flag would override the namespace flag (azurerm #31059)', () => {
+    eachStack((tf) => {
+      const ns = onlyResource(tf, 'azurerm_servicebus_namespace');
+      expect(ns.network_rule_set).toBeUndefined();
+      expect(ns.public_network_access_enabled).toBe(true);
+    });
+  });
+
+  test('the namespace is protected from destroy in production', () => {
+    expect(onlyResource(byName('prod'), 'azurerm_servicebus_namespace').lifecycle.prevent_destroy).toBe(true);
+    expect(onlyResource(byName('dev'), 'azurerm_servicebus_namespace').lifecycle.prevent_destroy).toBe(false);
+  });
+});
+
+describe('10. Log Analytics and Application Insights', () => {
+  test('retention within 30..730 and from the Application Insights list; application_type fixed', () => {
+    eachStack((tf) => {
+      const law = onlyResource(tf, 'azurerm_log_analytics_workspace');
+      expect(law.retention_in_days).toBeGreaterThanOrEqual(30);
+      expect(law.retention_in_days).toBeLessThanOrEqual(730);
+      const appi = onlyResource(tf, 'azurerm_application_insights');
+      expect(RETENTION_DAYS).toContain(appi.retention_in_days);
+      expect(appi.application_type).toBe('web');
+    });
+  });
+});
+
+describe('11. the second diff is empty', () => {
+  test('synth is deterministic: the same config gives the same JSON', () => {
+    for (const env of [dev, prod]) expect(synthEnvironment(env).json).toBe(synthEnvironment(env).json);
+  });
+
+  test('Terraform ignores what Azure changes on its own: plan workers, messaging units', () => {
+    expect(onlyResource(byName('prod'), 'azurerm_service_plan').lifecycle.ignore_changes).toContain('worker_count');
+    expect(onlyResource(byName('prod'), 'azurerm_servicebus_namespace').lifecycle.ignore_changes).toContain('capacity');
+  });
+
+  test('storage accounts carry no network_rules block (Allow with no rules reads back empty)', () => {
+    eachStack((tf) => {
+      for (const a of Object.values(resourcesOf(tf, 'azurerm_storage_account'))) expect(a.network_rules).toBeUndefined();
+    });
+  });
+});
+
+describe('12. provider version', () => {
+  test('azurerm >= 4.57 (the function app read panic is fixed there), < 5.0', () => {
+    eachStack((tf) => expect(tf.terraform.required_providers.azurerm.version).toBe('>= 4.57, < 5.0'));
+  });
+});
+
+describe('state', () => {
+  test('local state by a relative path: nothing names the machine that synthesized it', () => {
+    eachStack((tf, name) => expect(tf.terraform.backend).toEqual({ local: { path: `../../../terraform.orders-${name}.tfstate` } }));
+  });
+
+  test('remote state: the azurerm backend with Entra ID, one key per stack', () => {
+    const { tf } = synthEnvironment(prod, { remoteState: { storageAccountName: 'stordersstate', containerName: 'tfstate' } });
+    expect(tf.terraform.backend).toEqual({ azurerm: { storage_account_name: 'stordersstate', container_name: 'tfstate', key: 'orders-prod.tfstate', use_azuread_auth: true } });
+  });
+});

@@ -1,0 +1,345 @@
+import { LinuxFunctionApp } from '@cdktf/provider-azurerm/lib/linux-function-app';
+import { ServicebusNamespace } from '@cdktf/provider-azurerm/lib/servicebus-namespace';
+import { ServicebusQueue } from '@cdktf/provider-azurerm/lib/servicebus-queue';
+import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
+import { AppSetting, REQUIRED_BY_FUNCTIONS, SERVICE_BUS_CONNECTION } from '../../functions/app-settings';
+import { dev, prod } from '../../lib/config/environments';
+import { wallClockToInstant } from '../../lib/config/time-zones';
+import { resourceNames } from '../../lib/naming';
+import { fakeBundler, onlyResource, refTo, resourceAt, resourcesOf, synthEnvironment, type Synthesized } from '../helpers/synth';
+
+let devStack: Synthesized;
+let prodStack: Synthesized;
+beforeAll(() => {
+  devStack = synthEnvironment(dev);
+  prodStack = synthEnvironment(prod);
+});
+
+describe('messaging', () => {
+  test('the namespace takes Entra ID only, over TLS 1.2', () => {
+    expect(devStack.json).toHaveResourceWithProperties(ServicebusNamespace, { sku: 'Standard', local_auth_enabled: false, minimum_tls_version: '1.2' });
+    expect(prodStack.json).toHaveResourceWithProperties(ServicebusNamespace, { sku: 'Premium', local_auth_enabled: false, minimum_tls_version: '1.2' });
+  });
+
+  test('the orders queue dead-letters instead of dropping, and drops duplicate order ids', () => {
+    expect(prodStack.json).toHaveResourceWithProperties(ServicebusQueue, {
+      name: 'orders',
+      dead_lettering_on_message_expiration: true,
+      max_delivery_count: 10,
+      lock_duration: 'PT1M',
+      requires_duplicate_detection: true,
+      duplicate_detection_history_time_window: 'PT10M',
+      default_message_ttl: 'P14D',
+      max_size_in_megabytes: prod.queue.maxSizeInMegabytes,
+    });
+  });
+
+  test('Premium messaging units scale on namespace CPU by the next allowed value, and Terraform leaves them alone after', () => {
+    const namespace = onlyResource(prodStack.tf, 'azurerm_servicebus_namespace');
+    expect(namespace.capacity).toBe(prod.serviceBus.messagingUnits!.minimum);
+    expect(namespace.lifecycle.ignore_changes).toEqual(['capacity']);
+    const setting = resourceAt(prodStack.tf, 'azurerm_monitor_autoscale_setting', 'messaging-unit-autoscale/setting');
+    expect(setting.target_resource_id).toBe(refTo(prodStack.tf, 'azurerm_servicebus_namespace', 'messaging/namespace', 'id'));
+    const [profile] = setting.profile;
+    expect(profile.capacity).toEqual({ minimum: 1, default: 1, maximum: 4 });
+    for (const rule of profile.rule) {
+      expect(rule.metric_trigger).toMatchObject({ metric_name: 'NamespaceCpuUsage', metric_namespace: 'microsoft.servicebus/namespaces' });
+      expect(rule.scale_action).toMatchObject({ type: 'ServiceAllowedNextValue', value: 1 });
+    }
+    expect(profile.rule.map((r: any) => r.scale_action.direction)).toEqual(['Increase', 'Decrease']);
+  });
+
+  test('a Standard namespace has no messaging-unit autoscale', () => {
+    expect(Object.values(resourcesOf(devStack.tf, 'azurerm_monitor_autoscale_setting'))).toHaveLength(1);
+  });
+});
+
+describe('storage', () => {
+  test.each([['dev'], ['prod']])('every account in %s is keyless, TLS 1.2, HTTPS only, private, with soft delete', (name) => {
+    const stack = name === 'dev' ? devStack : prodStack;
+    const env = name === 'dev' ? dev : prod;
+    const accounts = Object.values(resourcesOf(stack.tf, 'azurerm_storage_account'));
+    expect(accounts).toHaveLength(2);
+    for (const account of accounts) {
+      expect(account).toMatchObject({
+        shared_access_key_enabled: false,
+        min_tls_version: 'TLS1_2',
+        https_traffic_only_enabled: true,
+        allow_nested_items_to_be_public: false,
+        local_user_enabled: false,
+        blob_properties: { delete_retention_policy: { days: env.storage.softDeleteDays }, container_delete_retention_policy: { days: env.storage.softDeleteDays } },
+      });
+    }
+  });
+
+  test('production order data is geo-redundant', () => {
+    expect(prodStack.json).toHaveResourceWithProperties(StorageAccount, { name: resourceNames(prod).dataStorageAccount, account_replication_type: 'GZRS' });
+  });
+
+  test('the package container is private and declared through Resource Manager', () => {
+    const container = onlyResource(devStack.tf, 'azurerm_storage_container');
+    expect(container.container_access_type).toBe('private');
+    expect(container.storage_account_id).toBe(refTo(devStack.tf, 'azurerm_storage_account', 'package/packages/account', 'id'));
+    expect(container.storage_account_name).toBeUndefined();
+  });
+});
+
+describe('the function app', () => {
+  let app: Record<string, any>;
+  beforeAll(() => {
+    app = onlyResource(prodStack.tf, 'azurerm_linux_function_app');
+  });
+
+  test('HTTPS only, TLS 1.2, no FTP or publishing credentials, always on, Node 22', () => {
+    expect(prodStack.json).toHaveResourceWithProperties(LinuxFunctionApp, {
+      https_only: true,
+      ftp_publish_basic_authentication_enabled: false,
+      webdeploy_publish_basic_authentication_enabled: false,
+      builtin_logging_enabled: false,
+      site_config: expect.objectContaining({
+        always_on: true,
+        minimum_tls_version: '1.2',
+        scm_minimum_tls_version: '1.2',
+        ftps_state: 'Disabled',
+        application_stack: { node_version: '22' },
+        health_check_path: '/api/health',
+        health_check_eviction_time_in_min: 5,
+      }),
+    });
+  });
+
+  test('runs as its user-assigned identity, for host storage too', () => {
+    const identityId = refTo(prodStack.tf, 'azurerm_user_assigned_identity', 'app-identity/identity', 'id');
+    const clientId = refTo(prodStack.tf, 'azurerm_user_assigned_identity', 'app-identity/identity', 'client_id');
+    expect(app.identity).toEqual({ type: 'UserAssigned', identity_ids: [identityId] });
+    expect(app.storage_uses_managed_identity).toBe(true);
+    expect(app.storage_account_name).toBe(refTo(prodStack.tf, 'azurerm_storage_account', 'data/data/account', 'name'));
+    expect(app.app_settings).toMatchObject({
+      AzureWebJobsStorage__credential: 'managedidentity',
+      AzureWebJobsStorage__clientId: clientId,
+      [`${SERVICE_BUS_CONNECTION}__fullyQualifiedNamespace`]: `${resourceNames(prod).serviceBusNamespace}.servicebus.windows.net`,
+      [`${SERVICE_BUS_CONNECTION}__credential`]: 'managedidentity',
+      [`${SERVICE_BUS_CONNECTION}__clientId`]: clientId,
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `ClientId=${clientId};Authorization=AAD`,
+      WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: identityId,
+      languageWorkers__node__arguments: '--enable-source-maps',
+    });
+  });
+
+  test('every setting the functions need comes from the stack (the app-settings contract)', () => {
+    for (const name of REQUIRED_BY_FUNCTIONS) expect(app.app_settings[name]).toEqual(expect.any(String));
+    expect(app.app_settings[AppSetting.queueName]).toBe(refTo(prodStack.tf, 'azurerm_servicebus_queue', 'messaging/queue', 'name'));
+    expect(app.app_settings[AppSetting.tableServiceUri]).toBe(refTo(prodStack.tf, 'azurerm_storage_account', 'data/data/account', 'primary_table_endpoint'));
+    expect(app.app_settings[AppSetting.tableName]).toBe('orders');
+  });
+
+  test('Application Insights through site_config, with Entra ID ingestion only', () => {
+    expect(app.site_config.application_insights_connection_string).toBe(refTo(prodStack.tf, 'azurerm_application_insights', 'monitoring/app-insights', 'connection_string'));
+    expect(onlyResource(prodStack.tf, 'azurerm_application_insights')).toMatchObject({ local_authentication_disabled: true, workspace_id: refTo(prodStack.tf, 'azurerm_log_analytics_workspace', 'monitoring/workspace', 'id') });
+  });
+
+  test('the plan is Linux Premium v3, zone balanced with 3 workers in production, and autoscale owns its size', () => {
+    const plan = onlyResource(prodStack.tf, 'azurerm_service_plan');
+    expect(plan).toMatchObject({ os_type: 'Linux', sku_name: 'P1v3', zone_balancing_enabled: true, worker_count: 3, lifecycle: { ignore_changes: ['worker_count'] } });
+    expect(plan.premium_plan_auto_scale_enabled).toBeUndefined();
+    expect(onlyResource(devStack.tf, 'azurerm_service_plan')).toMatchObject({ sku_name: 'P0v3', zone_balancing_enabled: false, worker_count: 1 });
+  });
+});
+
+describe('the package wiring', () => {
+  test('the app runs from the content-addressed blob, uploaded with its MD5 after the deployer can write', () => {
+    const bundle = fakeBundler();
+    const blob = onlyResource(devStack.tf, 'azurerm_storage_blob');
+    expect(blob).toMatchObject({
+      name: `functions-${bundle.sha256}.zip`,
+      content_md5: bundle.md5,
+      content_type: 'application/zip',
+      type: 'Block',
+      storage_container_name: refTo(devStack.tf, 'azurerm_storage_container', 'package/container', 'name'),
+      storage_account_name: refTo(devStack.tf, 'azurerm_storage_account', 'package/packages/account', 'name'),
+      lifecycle: { create_before_destroy: true },
+    });
+    // The source is the asset copied into the stack's directory: relative, named by the same hash.
+    expect(blob.source).toMatch(new RegExp(`^assets/[^/]+/${bundle.sha256}/functions\\.zip$`));
+    const app = onlyResource(devStack.tf, 'azurerm_linux_function_app');
+    expect(app.app_settings.WEBSITE_RUN_FROM_PACKAGE).toBe(refTo(devStack.tf, 'azurerm_storage_blob', 'package/blob', 'url'));
+  });
+
+  test('the upload waits for the deployer grant on the package container (role assignments take minutes)', () => {
+    const grant = resourceAt(devStack.tf, 'azurerm_role_assignment', 'package/deployer-can-upload');
+    expect(grant).toMatchObject({ role_definition_name: 'Storage Blob Data Contributor', scope: refTo(devStack.tf, 'azurerm_storage_container', 'package/container', 'id') });
+    const sleep = resourceAt(devStack.tf, 'time_sleep', 'package/wait-for-upload-grant');
+    expect(sleep.triggers.role_assignment_id).toBe(refTo(devStack.tf, 'azurerm_role_assignment', 'package/deployer-can-upload', 'id'));
+    const blob = onlyResource(devStack.tf, 'azurerm_storage_blob');
+    const sleepName = Object.entries(resourcesOf(devStack.tf, 'time_sleep')).find(([, r]) => r === sleep)![0];
+    expect(blob.depends_on).toEqual([`time_sleep.${sleepName}`]);
+  });
+
+  test('the deployer defaults to whoever runs terraform, and a configured CI identity replaces it', () => {
+    const grant = resourceAt(devStack.tf, 'azurerm_role_assignment', 'package/deployer-can-upload');
+    expect(grant.principal_id).toMatch(/^\$\{data\.azurerm_client_config\.[^.]+\.object_id\}$/);
+    const ci = synthEnvironment({ ...dev, deployerObjectId: '00000000-1111-2222-3333-444444444444' });
+    expect(resourceAt(ci.tf, 'azurerm_role_assignment', 'package/deployer-can-upload').principal_id).toBe('00000000-1111-2222-3333-444444444444');
+    expect(ci.tf.data?.azurerm_client_config).toBeUndefined();
+  });
+});
+
+describe('identity and access: least privilege at the narrowest scope', () => {
+  const expected = (tf: Synthesized['tf']) => [
+    ['Azure Service Bus Data Sender', refTo(tf, 'azurerm_servicebus_queue', 'messaging/queue', 'id')],
+    ['Azure Service Bus Data Receiver', refTo(tf, 'azurerm_servicebus_queue', 'messaging/queue', 'id')],
+    ['Storage Blob Data Owner', refTo(tf, 'azurerm_storage_account', 'data/data/account', 'id')],
+    ['Storage Blob Data Reader', refTo(tf, 'azurerm_storage_container', 'package/container', 'id')],
+    ['Storage Table Data Contributor', `${refTo(tf, 'azurerm_storage_account', 'data/data/account', 'id')}/tableServices/default/tables/orders`],
+    ['Monitoring Metrics Publisher', refTo(tf, 'azurerm_application_insights', 'monitoring/app-insights', 'id')],
+  ];
+
+  test('the app identity holds exactly these roles', () => {
+    const principal = refTo(prodStack.tf, 'azurerm_user_assigned_identity', 'app-identity/identity', 'principal_id');
+    const grants = Object.values(resourcesOf(prodStack.tf, 'azurerm_role_assignment'))
+      .filter((r) => r.principal_id === principal)
+      .map((r) => [r.role_definition_name, r.scope]);
+    expect(grants.sort()).toEqual(expected(prodStack.tf).sort());
+  });
+
+  test('no Data Owner on Service Bus and nothing at namespace, account-wide package or subscription scope', () => {
+    for (const r of Object.values(resourcesOf(prodStack.tf, 'azurerm_role_assignment'))) {
+      expect(r.role_definition_name).not.toBe('Azure Service Bus Data Owner');
+      expect(r.scope).not.toBe(refTo(prodStack.tf, 'azurerm_servicebus_namespace', 'messaging/namespace', 'id'));
+      expect(r.scope).not.toBe(refTo(prodStack.tf, 'azurerm_storage_account', 'package/packages/account', 'id'));
+    }
+  });
+
+  test("the host's Blob Data Owner grant does not cover the package: the app cannot rewrite its own code", () => {
+    const principal = refTo(prodStack.tf, 'azurerm_user_assigned_identity', 'app-identity/identity', 'principal_id');
+    const writers = Object.values(resourcesOf(prodStack.tf, 'azurerm_role_assignment')).filter(
+      (r) => r.principal_id === principal && /Blob Data (Owner|Contributor)/.test(r.role_definition_name),
+    );
+    const packageAccount = refTo(prodStack.tf, 'azurerm_storage_account', 'package/packages/account', 'id');
+    const packageContainer = refTo(prodStack.tf, 'azurerm_storage_container', 'package/container', 'id');
+    for (const w of writers) expect([packageAccount, packageContainer]).not.toContain(w.scope);
+  });
+});
+
+describe('autoscale of the plan', () => {
+  let setting: Record<string, any>;
+  beforeAll(() => {
+    setting = resourceAt(prodStack.tf, 'azurerm_monitor_autoscale_setting', 'autoscale/setting');
+  });
+
+  test('one setting targets the plan, and tells the receivers', () => {
+    expect(setting.target_resource_id).toBe(refTo(prodStack.tf, 'azurerm_service_plan', 'hosting/plan', 'id'));
+    expect(setting.notification).toEqual({ email: { custom_emails: prod.alerts.receivers.map((r) => r.email) } });
+    expect(setting.predictive).toBeUndefined();
+  });
+
+  test('scales out on queue backlog per instance: ActiveMessages of our queue on the namespace', () => {
+    const [out] = setting.profile[0].rule;
+    expect(out.metric_trigger).toEqual({
+      metric_name: 'ActiveMessages',
+      metric_namespace: 'microsoft.servicebus/namespaces',
+      metric_resource_id: refTo(prodStack.tf, 'azurerm_servicebus_namespace', 'messaging/namespace', 'id'),
+      dimensions: [{ name: 'EntityName', operator: 'Equals', values: [refTo(prodStack.tf, 'azurerm_servicebus_queue', 'messaging/queue', 'name')] }],
+      divide_by_instance_count: true,
+      time_grain: 'PT1M',
+      statistic: 'Average',
+      time_window: prod.autoscale.scaleOutWindow,
+      time_aggregation: 'Average',
+      operator: 'GreaterThan',
+      threshold: prod.autoscale.scaleOutBacklogPerInstance,
+    });
+    expect(out.scale_action).toEqual({ direction: 'Increase', type: 'ChangeCount', value: prod.autoscale.scaleOutStep, cooldown: prod.autoscale.scaleOutCooldown });
+  });
+
+  test('scales out on CPU too, and scales in only on both, over a longer window with a longer cooldown', () => {
+    const rules = setting.profile[0].rule;
+    expect(rules.map((r: any) => [r.metric_trigger.metric_name, r.metric_trigger.operator, r.scale_action.direction])).toEqual([
+      ['ActiveMessages', 'GreaterThan', 'Increase'],
+      ['CpuPercentage', 'GreaterThan', 'Increase'],
+      ['ActiveMessages', 'LessThan', 'Decrease'],
+      ['CpuPercentage', 'LessThan', 'Decrease'],
+    ]);
+    expect(rules[1].metric_trigger).toMatchObject({ metric_namespace: 'microsoft.web/serverfarms', threshold: prod.autoscale.scaleOutCpuPercent, divide_by_instance_count: false });
+    for (const scaleIn of rules.slice(2)) {
+      expect(scaleIn.metric_trigger.time_window).toBe(prod.autoscale.scaleInWindow);
+      expect(scaleIn.scale_action).toMatchObject({ value: 1, cooldown: prod.autoscale.scaleInCooldown });
+    }
+    expect(rules[2].metric_trigger).toMatchObject({ threshold: prod.autoscale.scaleInBacklogPerInstance, divide_by_instance_count: true });
+    expect(rules[3].metric_trigger.threshold).toBe(prod.autoscale.scaleInCpuPercent);
+  });
+
+  test('the default profile holds the environment limits', () => {
+    expect(setting.profile[0]).toMatchObject({ name: 'default', capacity: { minimum: 3, default: 3, maximum: 20 } });
+    expect(setting.profile[0].fixed_date).toBeUndefined();
+  });
+
+  test('each sale window is a fixed-date profile that holds its minimum and repeats every rule', () => {
+    const profiles = setting.profile.slice(1);
+    expect(profiles.map((p: any) => p.name)).toEqual(prod.saleWindows.map((w) => w.name));
+    prod.saleWindows.forEach((window, i) => {
+      expect(profiles[i].capacity).toEqual({ minimum: window.minimumInstances, default: window.minimumInstances, maximum: prod.instances.maximum });
+      expect(profiles[i].fixed_date).toEqual({ start: `${window.start}Z`, end: `${window.end}Z`, timezone: window.timeZone });
+      expect(profiles[i].rule).toEqual(setting.profile[0].rule);
+    });
+  });
+
+  test('Black Friday holds 6 instances from before the shops open (04:00 in Berlin) until the night after', () => {
+    const bf = prod.saleWindows.find((w) => w.name === 'black-friday-2026')!;
+    expect(wallClockToInstant(bf.start, bf.timeZone).toISOString()).toBe('2026-11-27T03:00:00.000Z');
+    expect(wallClockToInstant(bf.end, bf.timeZone).toISOString()).toBe('2026-11-28T01:00:00.000Z');
+    expect(bf.minimumInstances).toBe(6);
+  });
+
+  test('dev has the default profile only', () => {
+    const devSetting = resourceAt(devStack.tf, 'azurerm_monitor_autoscale_setting', 'autoscale/setting');
+    expect(devSetting.profile.map((p: any) => p.name)).toEqual(['default']);
+    expect(devSetting.profile[0].capacity).toEqual({ minimum: 1, default: 1, maximum: 3 });
+  });
+});
+
+describe('monitoring and alerts', () => {
+  test('diagnostic settings send the namespace, both storage accounts, the plan and the app to the workspace', () => {
+    const workspace = refTo(prodStack.tf, 'azurerm_log_analytics_workspace', 'monitoring/workspace', 'id');
+    const settings = Object.values(resourcesOf(prodStack.tf, 'azurerm_monitor_diagnostic_setting'));
+    for (const s of settings) expect(s.log_analytics_workspace_id).toBe(workspace);
+    const targets = settings.map((s) => s.target_resource_id);
+    const data = refTo(prodStack.tf, 'azurerm_storage_account', 'data/data/account', 'id');
+    expect(targets).toEqual(
+      expect.arrayContaining([
+        refTo(prodStack.tf, 'azurerm_servicebus_namespace', 'messaging/namespace', 'id'),
+        data,
+        `${data}/blobServices/default`,
+        `${data}/tableServices/default`,
+        refTo(prodStack.tf, 'azurerm_storage_account', 'package/packages/account', 'id'),
+        refTo(prodStack.tf, 'azurerm_service_plan', 'hosting/plan', 'id'),
+        refTo(prodStack.tf, 'azurerm_linux_function_app', 'hosting/app', 'id'),
+      ]),
+    );
+    const app = settings.find((s) => s.target_resource_id === refTo(prodStack.tf, 'azurerm_linux_function_app', 'hosting/app', 'id'))!;
+    expect(app.enabled_log).toEqual([{ category: 'FunctionAppLogs' }]);
+  });
+
+  test('alerts: any dead letter, a backlog that stays up, and API server errors, all to the action group', () => {
+    const alerts = Object.values(resourcesOf(prodStack.tf, 'azurerm_monitor_metric_alert'));
+    const byMetric = Object.fromEntries(alerts.map((a) => [a.criteria[0].metric_name, a]));
+    expect(Object.keys(byMetric).sort()).toEqual(['ActiveMessages', 'DeadletteredMessages', 'Http5xx']);
+    expect(byMetric.DeadletteredMessages.criteria[0]).toMatchObject({ aggregation: 'Maximum', operator: 'GreaterThan', threshold: 0 });
+    expect(byMetric.ActiveMessages.criteria[0]).toMatchObject({ aggregation: 'Minimum', threshold: prod.alerts.backlogThreshold });
+    expect(byMetric.ActiveMessages.window_size).toBe(prod.alerts.backlogWindow);
+    expect(byMetric.Http5xx).toMatchObject({ scopes: [refTo(prodStack.tf, 'azurerm_linux_function_app', 'hosting/app', 'id')] });
+    expect(byMetric.Http5xx.criteria[0]).toMatchObject({ metric_namespace: 'Microsoft.Web/sites', aggregation: 'Total', threshold: prod.alerts.http5xxThreshold });
+    const group = refTo(prodStack.tf, 'azurerm_monitor_action_group', 'alerts/action-group', 'id');
+    for (const a of alerts) expect(a.action).toEqual([{ action_group_id: group }]);
+    expect(onlyResource(prodStack.tf, 'azurerm_monitor_action_group').email_receiver).toEqual([{ name: 'orders-oncall', email_address: 'orders-oncall@example.com', use_common_alert_schema: true }]);
+  });
+});
+
+describe('outputs', () => {
+  test('the API base URL and names, nothing secret', () => {
+    const outputs = prodStack.tf.output;
+    expect(Object.keys(outputs).sort()).toEqual(['api_base_url', 'function_app_name', 'package_sha256', 'queue_name', 'resource_group_name', 'service_bus_namespace']);
+    expect(outputs.api_base_url.value).toBe(`https://${refTo(prodStack.tf, 'azurerm_linux_function_app', 'hosting/app', 'default_hostname')}/api`);
+    const text = JSON.stringify(outputs);
+    expect(text).not.toMatch(/connection_string|primary_key|access_key|instrumentation_key|secret|sas/i);
+  });
+});

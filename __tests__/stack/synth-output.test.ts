@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App } from 'cdktf';
+import { environments } from '../../lib/config/environments';
+import { OrdersStack } from '../../lib/orders-stack';
+import { PROJECT_ROOT } from '../helpers/synth';
+
+/**
+ * What `npm run synth` writes, with the real esbuild bundle: every stack with its package, nothing
+ * that names the machine, and the same bytes on every synth.
+ */
+
+function synthAll(outdir: string): void {
+  const app = new App({ outdir });
+  for (const environment of environments) new OrdersStack(app, { environment, projectRoot: PROJECT_ROOT });
+  app.synth();
+}
+
+function filesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    return e.isDirectory() ? filesUnder(full) : [full];
+  });
+}
+
+let first: string;
+let second: string;
+beforeAll(() => {
+  first = fs.mkdtempSync(path.join(os.tmpdir(), 'orders-synth-a-'));
+  second = fs.mkdtempSync(path.join(os.tmpdir(), 'orders-synth-b-'));
+  synthAll(first);
+  synthAll(second);
+});
+afterAll(() => {
+  for (const dir of [first, second]) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('one stack per environment, each with its package asset', () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(first, 'manifest.json'), 'utf8'));
+  expect(Object.keys(manifest.stacks).sort()).toEqual(environments.map((e) => `orders-${e.name}`).sort());
+  for (const name of Object.keys(manifest.stacks)) {
+    const tf = JSON.parse(fs.readFileSync(path.join(first, 'stacks', name, 'cdk.tf.json'), 'utf8'));
+    const blob = Object.values(tf.resource.azurerm_storage_blob)[0] as Record<string, any>;
+    // The blob's source is relative to the stack's working directory, where Terraform runs.
+    const asset = path.join(first, 'stacks', name, blob.source);
+    const bytes = fs.readFileSync(asset);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    expect(blob.name).toBe(`functions-${sha256}.zip`);
+    expect(blob.content_md5).toBe(createHash('md5').update(bytes).digest('hex'));
+    expect(tf.output.package_sha256.value).toBe(sha256);
+  }
+});
+
+test('nothing in the output names the machine that synthesized it', () => {
+  const machinePaths = [PROJECT_ROOT, first, os.tmpdir(), os.homedir()];
+  for (const file of filesUnder(first)) {
+    const text = fs.readFileSync(file).toString('latin1');
+    for (const p of machinePaths) expect([file, text.includes(p)]).toEqual([file, false]);
+  }
+});
+
+test('two synths write the same bytes (snapshots and diffs are the same on every machine)', () => {
+  const relative = (dir: string) => filesUnder(dir).map((f) => path.relative(dir, f)).sort();
+  expect(relative(second)).toEqual(relative(first));
+  for (const file of relative(first)) {
+    expect([file, fs.readFileSync(path.join(second, file)).equals(fs.readFileSync(path.join(first, file)))]).toEqual([file, true]);
+  }
+});

@@ -1,0 +1,61 @@
+import { AppSetting } from '../app-settings';
+import { lazy } from '../lazy';
+import { withDeadline } from '../resilience/deadline';
+import { describeError } from '../resilience/transient-errors';
+import { requireSettings, type Environment } from '../settings';
+import { createAppCredential, createOrderQueue, createOrdersTable } from './sdk-clients';
+
+/**
+ * The app's SDK clients, each created on first use from the app settings and reused by every later
+ * invocation (module scope, traps 1.4 and 4.4). Nothing is created or read when this module loads.
+ */
+
+/** Token audiences warmed up at start: the first order then does not wait for a token. */
+const WARM_UP_SCOPES = ['https://servicebus.azure.net/.default', 'https://storage.azure.com/.default'];
+/** The worker waits for appStart hooks before it serves; never let a slow identity endpoint stall that. */
+export const WARM_UP_TIMEOUT_MS = 5_000;
+
+export function createAppClients(env: Environment) {
+  const credential = lazy(() => createAppCredential(requireSettings(env, [AppSetting.identityClientId])[AppSetting.identityClientId]));
+
+  const orderQueue = lazy(() => {
+    // Asked for together, so a log names every missing setting at once.
+    const settings = requireSettings(env, [AppSetting.identityClientId, AppSetting.serviceBusNamespace, AppSetting.queueName]);
+    return createOrderQueue(credential.get(), settings[AppSetting.serviceBusNamespace], settings[AppSetting.queueName]);
+  });
+
+  const ordersTable = lazy(() => {
+    const settings = requireSettings(env, [AppSetting.identityClientId, AppSetting.tableServiceUri, AppSetting.tableName]);
+    return createOrdersTable(settings[AppSetting.tableServiceUri], settings[AppSetting.tableName], credential.get());
+  });
+
+  return {
+    orderSender: () => orderQueue.get().sender,
+    ordersTable: () => ordersTable.get(),
+
+    /** Fetches the identity's tokens once. Never throws: a failure here must not stop the app (trap 1.5). */
+    async warmUp(): Promise<string> {
+      if (!env[AppSetting.identityClientId]?.trim()) return `skipped: ${AppSetting.identityClientId} is not set`;
+      const outcomes = await Promise.allSettled(
+        WARM_UP_SCOPES.map((scope) => withDeadline(WARM_UP_TIMEOUT_MS, (abortSignal) => credential.get().getToken(scope, { abortSignal }))),
+      );
+      return outcomes
+        .map((outcome, i) => `${WARM_UP_SCOPES[i]}: ${outcome.status === 'fulfilled' ? 'ok' : describeError(outcome.reason)}`)
+        .join('; ');
+    },
+
+    /** Closes the Service Bus connection if one was opened. Never throws (trap 1.5). */
+    async close(): Promise<string> {
+      const queue = orderQueue.peek();
+      if (!queue) return 'nothing to close';
+      try {
+        await queue.client.close();
+        return 'Service Bus client closed';
+      } catch (error) {
+        return `closing the Service Bus client failed: ${describeError(error)}`;
+      }
+    },
+  };
+}
+
+export type AppClients = ReturnType<typeof createAppClients>;

@@ -1,0 +1,40 @@
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import { validationProblem } from './problem';
+
+/**
+ * Reads a JSON request body defensively, in the order a client can fix things: media type (415),
+ * size (413, from `content-length` before reading, then from the bytes read), syntax (400).
+ * The body is read exactly once with `text()` (a fetch body is single-use, and `json()` would turn
+ * bad JSON into a 500: trap 3.2).
+ */
+
+export type JsonBody = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly response: HttpResponseInit };
+
+const JSON_MEDIA_TYPE = 'application/json';
+
+export async function readJsonBody(request: HttpRequest, maxBytes: number): Promise<JsonBody> {
+  const contentType = request.headers.get('content-type');
+  const mediaType = contentType?.split(';')[0].trim().toLowerCase();
+  if (mediaType !== JSON_MEDIA_TYPE) {
+    return reject(415, 'Unsupported media type', `send the order as ${JSON_MEDIA_TYPE}`, 'content-type', `must be ${JSON_MEDIA_TYPE}, was ${contentType ?? 'absent'}`);
+  }
+  const declaredLength = Number(request.headers.get('content-length') ?? '0');
+  if (declaredLength > maxBytes) return tooLarge(maxBytes);
+
+  const text = await request.text();
+  if (Buffer.byteLength(text, 'utf8') > maxBytes) return tooLarge(maxBytes);
+
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    return reject(400, 'Malformed JSON', 'the request body is not valid JSON', '(body)', (error as Error).message);
+  }
+}
+
+function tooLarge(maxBytes: number): JsonBody {
+  return reject(413, 'Request body too large', `an order body may have at most ${maxBytes} bytes`, '(body)', `must be at most ${maxBytes} bytes`);
+}
+
+function reject(status: number, title: string, detail: string, field: string, message: string): JsonBody {
+  return { ok: false, response: validationProblem(title, detail, [{ field, message }], status) };
+}

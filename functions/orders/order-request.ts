@@ -1,0 +1,42 @@
+import * as z from 'zod/mini';
+import { minorUnitDigits } from './currency';
+import { fieldErrorsOf, type FieldError } from './field-errors';
+import { decimalPlaces, type PricedItem } from './money';
+import { currencyField, customerIdField, idempotencyKeyField, itemsField } from './order-fields';
+
+/** The body of `POST /api/orders`. Unknown fields are rejected, so a typo like `idempotency_key` cannot pass unnoticed. */
+const orderRequestSchema = z.strictObject({
+  customerId: customerIdField,
+  currency: currencyField,
+  items: itemsField,
+  idempotencyKey: idempotencyKeyField,
+});
+
+export type OrderRequest = z.infer<typeof orderRequestSchema>;
+
+export type OrderRequestResult =
+  | { readonly ok: true; readonly order: OrderRequest }
+  | { readonly ok: false; readonly notAnObject: boolean; readonly errors: FieldError[] };
+
+export function parseOrderRequest(body: unknown): OrderRequestResult {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { ok: false, notAnObject: true, errors: [{ field: '(body)', message: 'must be a JSON object' }] };
+  }
+  const parsed = orderRequestSchema.safeParse(body);
+  if (!parsed.success) return { ok: false, notAnObject: false, errors: fieldErrorsOf(parsed.error.issues) };
+  const errors = priceScaleErrors(parsed.data);
+  return errors.length > 0 ? { ok: false, notAnObject: false, errors } : { ok: true, order: parsed.data };
+}
+
+/**
+ * Cross-field rule, checked after the field rules (one rule per check): a unit price may not be
+ * more precise than the currency's minor unit (12.345 EUR is not a price).
+ */
+export function priceScaleErrors(order: { readonly currency: string; readonly items: readonly PricedItem[] }): FieldError[] {
+  const digits = minorUnitDigits(order.currency);
+  return order.items.flatMap((item, index) =>
+    decimalPlaces(item.unitPrice) > digits
+      ? [{ field: `items[${index}].unitPrice`, message: `must have at most ${digits} decimal places for ${order.currency}` }]
+      : [],
+  );
+}

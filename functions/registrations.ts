@@ -1,0 +1,34 @@
+/**
+ * What the app registers with the Functions host: function names, routes and auth levels.
+ * `index.ts` registers with these, and the contract test compares the BUILT bundle's registrations
+ * against them, so a typo in either place fails a test instead of a deploy.
+ */
+
+/**
+ * Auth level of the order API. `'function'` makes callers send a function key (`x-functions-key`);
+ * v4's default is `'anonymous'` (trap 3.1). A team behind a gateway (APIM, Front Door with EasyAuth)
+ * changes it here, in one place.
+ */
+export const ORDER_API_AUTH_LEVEL = 'function' as const;
+
+/** `extensions.http.routePrefix` in host.json; routes below are relative to it (trap 3.5). */
+export const API_ROUTE_PREFIX = 'api';
+
+export const FUNCTION_NAMES = {
+  submitOrder: 'submitOrder',
+  getOrderStatus: 'getOrderStatus',
+  processOrder: 'processOrder',
+  health: 'health',
+} as const;
+
+export const ROUTES = {
+  orders: 'orders',
+  orderStatus: 'orders/{id}',
+  /** App Service's health check calls `/api/health` without a key, so it must stay anonymous. */
+  health: 'health',
+} as const;
+
+/** The public path of an order's status resource, used for `Location` and `statusUrl`. */
+export function orderStatusPath(orderId: string): string {
+  return `/${API_ROUTE_PREFIX}/${ROUTES.orders}/${encodeURIComponent(orderId)}`;
+}
