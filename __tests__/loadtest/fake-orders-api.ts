@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+
+/**
+ * A stand-in for the deployed order API on 127.0.0.1 (random port), with the contract of
+ * functions/http: POST /api/orders -> 202 { orderId, status, statusUrl } + Location; 401 without the
+ * right x-functions-key (empty body, as the Functions host answers); 4xx problem+json for a bad order;
+ * GET /api/orders/<id> -> 404 until processed, then 200 { orderId, status: 'processed', acceptedAt,
+ * processedAt }. It can be told to be slow, to fail, to hang, or never to process.
+ */
+
+export type PostAnswer = 'accept' | 'hang' | { readonly status: number; readonly problem?: Record<string, unknown>; readonly headers?: Record<string, string> };
+
+export interface FakeApiOptions {
+  readonly key: string;
+  /** Milliseconds before a POST is answered. */
+  readonly postDelayMs?: number;
+  /** What the n-th POST (1-based) gets. @default accept */
+  readonly post?: (n: number) => PostAnswer;
+  /** Milliseconds after acceptance at which an order counts as processed; null: never. */
+  readonly processAfterMs?: number | null;
+}
+
+export interface FakeApi {
+  /** e.g. http://127.0.0.1:12345/api */
+  readonly baseUrl: string;
+  readonly stats: { posts: number; gets: number; openPosts: number; peakOpenPosts: number };
+  close(): Promise<void>;
+}
+
+export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
+  const orders = new Map<string, { acceptedAt: number; processedAt: number | null }>();
+  const stats = { posts: 0, gets: 0, openPosts: 0, peakOpenPosts: 0 };
+  const problem = (res: http.ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': 'application/problem+json', ...headers });
+    res.end(JSON.stringify({ type: 'urn:problem:test', status, ...body }));
+  };
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (req.headers['x-functions-key'] !== options.key) {
+        res.writeHead(401).end();
+        return;
+      }
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (req.method === 'POST' && url.pathname === '/api/orders') {
+        const n = ++stats.posts;
+        stats.openPosts++;
+        stats.peakOpenPosts = Math.max(stats.peakOpenPosts, stats.openPosts);
+        const answer = options.post?.(n) ?? 'accept';
+        if (answer === 'hang') return;
+        setTimeout(() => {
+          stats.openPosts--;
+          if (answer !== 'accept') return problem(res, answer.status, answer.problem ?? { title: 'Failed' }, answer.headers);
+          let body: { customerId?: unknown; idempotencyKey?: unknown };
+          try {
+            body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          } catch {
+            return problem(res, 400, { title: 'Malformed JSON' });
+          }
+          if (typeof body.customerId !== 'string' || typeof body.idempotencyKey !== 'string') {
+            return problem(res, 400, { title: 'Invalid order', detail: '1 field(s) are invalid', errors: [{ field: 'customerId', message: 'must be a string' }] });
+          }
+          const orderId = randomUUID();
+          const now = Date.now();
+          orders.set(orderId, { acceptedAt: now, processedAt: options.processAfterMs === null ? null : now + (options.processAfterMs ?? 0) });
+          const statusUrl = `/api/orders/${orderId}`;
+          res.writeHead(202, { 'content-type': 'application/json', location: statusUrl });
+          res.end(JSON.stringify({ orderId, status: 'accepted', statusUrl }));
+        }, options.postDelayMs ?? 0);
+        return;
+      }
+      const match = /^\/api\/orders\/([0-9a-f-]+)$/.exec(url.pathname);
+      if (req.method === 'GET' && match) {
+        stats.gets++;
+        const order = orders.get(match[1]);
+        if (!order || order.processedAt === null || order.processedAt > Date.now()) return problem(res, 404, { title: 'Order not found' });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ orderId: match[1], status: 'processed', acceptedAt: new Date(order.acceptedAt).toISOString(), processedAt: new Date(order.processedAt).toISOString() }));
+        return;
+      }
+      problem(res, 404, { title: 'No such route' });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}/api`,
+    stats,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A writable that keeps what is written, for the CLI's stdout and stderr. */
+export function captureStream(): Writable & { readonly text: () => string; isTTY?: boolean } {
+  let text = '';
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      text += String(chunk);
+      done();
+    },
+  }) as Writable & { text: () => string; isTTY?: boolean };
+  stream.text = () => text;
+  stream.isTTY = false;
+  return stream;
+}

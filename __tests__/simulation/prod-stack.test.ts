@@ -1,0 +1,84 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Writable } from 'node:stream';
+import { prod } from '../../lib/config/environments';
+import { runSimulateCli } from '../../scripts/simulation/cli';
+import { readStackModel } from '../../scripts/simulation/stack-model';
+import { PROJECT_ROOT, synthEnvironment } from '../helpers/synth';
+
+/**
+ * The real prod stack: what the simulation reads from its synthesized Terraform JSON, and the default
+ * scenario end to end through the command (synth with the real bundle, both sides, report, chart).
+ */
+
+function capture() {
+  let text = '';
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      text += String(chunk);
+      done();
+    },
+  });
+  return { stream, text: () => text };
+}
+
+describe('reading the synthesized stack', () => {
+  const { tf } = synthEnvironment(prod);
+
+  it('reads the plan, every autoscale profile with its window as an instant, and the queue', () => {
+    const model = readStackModel('prod', tf, { extensions: { serviceBus: { maxConcurrentCalls: 16 } } });
+    expect(model.plan).toMatchObject({ sku: 'P1v3', facts: { vcpu: 2 } });
+    expect(model.queue).toEqual({ name: 'orders', lockDurationS: 60, maxDeliveryCount: 10 });
+    expect(model.serviceBus).toEqual({ sku: 'Premium', messagingUnits: 1 });
+    expect(model.maxConcurrentCalls).toBe(16);
+    const [byDefault, blackFriday] = model.autoscale.profiles;
+    expect(byDefault).toMatchObject({ name: 'default', minimum: 3, default: 3, maximum: 20 });
+    // 04:00 Berlin time on 2026-11-27 is 03:00Z (UTC+1 in November).
+    expect(new Date(blackFriday.fixedDate!.startMs).toISOString()).toBe('2026-11-27T03:00:00.000Z');
+    expect(blackFriday.minimum).toBe(6);
+    expect(byDefault.rules.map((r) => [r.trigger.metric, r.trigger.timeAggregation, r.trigger.threshold, r.trigger.timeWindowS, r.action.value, r.action.cooldownS])).toEqual([
+      ['ActiveMessages', 'Average', 500, 300, 2, 300],
+      ['CpuPercentage', 'Average', 70, 300, 1, 300],
+      ['ActiveMessages', 'Maximum', 50, 900, 1, 600],
+      ['CpuPercentage', 'Average', 30, 900, 1, 600],
+    ]);
+  });
+
+  it('falls back to 16 x vCPUs when host.json does not set maxConcurrentCalls', () => {
+    expect(readStackModel('prod', tf, { version: '2.0' }).maxConcurrentCalls).toBe(32);
+  });
+
+  it('refuses a rule on a metric it does not model, naming the rule', () => {
+    const changed = JSON.parse(JSON.stringify(tf));
+    const setting = Object.values(changed.resource.azurerm_monitor_autoscale_setting as Record<string, any>).find((s) => String(s.target_resource_id).includes('azurerm_service_plan'));
+    setting.profile[0].rule[1].metric_trigger.metric_name = 'HttpQueueLength';
+    expect(() => readStackModel('prod', changed, {})).toThrow(/profile\[0\]\.rule\[1\]: metric HttpQueueLength .* is not simulated/);
+  });
+});
+
+it('runs the default scenario on prod: the queue side meets p99 <= 2 min, the synchronous side fails a share of orders', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simulate-test-'));
+  const out = capture();
+  const err = capture();
+  const code = await runSimulateCli(['--env', 'prod', '--json', '--no-progress', '--chart', path.join(dir, 'timeline.svg')], {
+    stdout: out.stream,
+    stderr: err.stream,
+    cwd: dir,
+    projectRoot: PROJECT_ROOT,
+  });
+  expect(err.text()).toBe('');
+  expect(code).toBe(0);
+  const report = JSON.parse(out.text());
+
+  // Read from the stack and the bundled host.json, not from a copy of the config.
+  expect(report.stack.maxConcurrentCallsSource).toMatch(/host\.json in/);
+  expect(report.saleWindow).toMatchObject({ profile: 'black-friday-2026', minimum: 6, start: '2026-11-27 04:00' });
+  expect(report.after.target.met).toBe(true);
+  expect(report.after.latency.p99).toBeLessThanOrEqual(120);
+  expect(report.after.deadLettered).toBeGreaterThan(0);
+  expect(report.before.failedShare).toBeGreaterThan(0);
+  expect(report.before.succeeded).toBeLessThan(report.after.processed);
+  expect(fs.readFileSync(path.join(dir, 'timeline.svg'), 'utf8')).toMatch(/^<svg/);
+  fs.rmSync(dir, { recursive: true, force: true });
+});

@@ -1,0 +1,148 @@
+import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
+import { ROUTES } from '../../functions/registrations';
+
+/**
+ * The order API as the load test calls it, over one undici keep-alive pool: POST /orders and GET the
+ * status path the API returned. Every answer is classified; nothing throws for an HTTP status or a
+ * network error. The function key goes in the `x-functions-key` header only, never in a URL.
+ */
+
+export type SubmitResult =
+  | { readonly outcome: 'accepted'; readonly status: number; readonly latencyMs: number; readonly orderId: string; readonly statusPath: string }
+  | { readonly outcome: 'rejected'; readonly status: number; readonly latencyMs: number; readonly problem: string }
+  | { readonly outcome: 'failed'; readonly status?: number; readonly latencyMs: number; readonly reason: string; readonly problem?: string; readonly retryAfter?: string };
+
+export type StatusResult =
+  | { readonly outcome: 'processed'; readonly acceptedAt?: string; readonly processedAt?: string }
+  | { readonly outcome: 'pending' }
+  | { readonly outcome: 'error'; readonly status?: number; readonly reason: string; readonly problem?: string };
+
+export interface OrdersApiOptions {
+  readonly baseUrl: URL;
+  readonly key: string | undefined;
+  readonly connections: number;
+  readonly requestTimeoutMs: number;
+}
+
+export class OrdersApi {
+  private readonly pool: Pool;
+  private readonly ordersPath: string;
+
+  constructor(private readonly options: OrdersApiOptions) {
+    this.pool = new Pool(options.baseUrl.origin, {
+      connections: options.connections,
+      pipelining: 1,
+      headersTimeout: options.requestTimeoutMs,
+      bodyTimeout: options.requestTimeoutMs,
+      keepAliveTimeout: 30_000,
+    });
+    this.ordersPath = new URL(ROUTES.orders, options.baseUrl).pathname;
+  }
+
+  get ordersUrl(): string {
+    return `${this.options.baseUrl.origin}${this.ordersPath}`;
+  }
+
+  async submit(body: string): Promise<SubmitResult> {
+    const started = performance.now();
+    try {
+      const response = await this.pool.request({
+        method: 'POST',
+        path: this.ordersPath,
+        headers: { ...this.headers(), 'content-type': 'application/json' },
+        body,
+        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+      });
+      const text = await response.body.text();
+      const latencyMs = performance.now() - started;
+      const status = response.statusCode;
+      if (status === 202) {
+        const parsed = parseJson(text) as { orderId?: unknown; statusUrl?: unknown } | undefined;
+        const location = header(response.headers, 'location');
+        const statusUrl = typeof parsed?.statusUrl === 'string' ? parsed.statusUrl : location;
+        const statusPath = statusUrl ? this.pathOf(statusUrl) : undefined;
+        if (typeof parsed?.orderId === 'string' && statusPath) {
+          return { outcome: 'accepted', status, latencyMs, orderId: parsed.orderId, statusPath };
+        }
+        if (statusUrl && !statusPath) return { outcome: 'failed', status, latencyMs, reason: 'status URL on another origin (not followed with the key)' };
+        return { outcome: 'failed', status, latencyMs, reason: '202 without orderId and statusUrl', problem: text.slice(0, 300) };
+      }
+      if (status >= 400 && status < 500) return { outcome: 'rejected', status, latencyMs, problem: describeProblem(text) };
+      return { outcome: 'failed', status, latencyMs, reason: String(status), problem: describeProblem(text), retryAfter: header(response.headers, 'retry-after') };
+    } catch (error) {
+      return { outcome: 'failed', latencyMs: performance.now() - started, reason: networkReason(error) };
+    }
+  }
+
+  async status(statusPath: string): Promise<StatusResult> {
+    try {
+      const response = await this.pool.request({
+        method: 'GET',
+        path: statusPath,
+        headers: this.headers(),
+        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+      });
+      const text = await response.body.text();
+      if (response.statusCode === 200) {
+        const parsed = parseJson(text) as { status?: unknown; acceptedAt?: unknown; processedAt?: unknown } | undefined;
+        if (parsed?.status !== 'processed') return { outcome: 'pending' };
+        return {
+          outcome: 'processed',
+          acceptedAt: typeof parsed.acceptedAt === 'string' ? parsed.acceptedAt : undefined,
+          processedAt: typeof parsed.processedAt === 'string' ? parsed.processedAt : undefined,
+        };
+      }
+      // 404 until the consumer has recorded the order.
+      if (response.statusCode === 404) return { outcome: 'pending' };
+      return { outcome: 'error', status: response.statusCode, reason: String(response.statusCode), problem: describeProblem(text) };
+    } catch (error) {
+      return { outcome: 'error', reason: networkReason(error) };
+    }
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  private headers(): Record<string, string> {
+    return this.options.key ? { 'x-functions-key': this.options.key, accept: 'application/json' } : { accept: 'application/json' };
+  }
+
+  /** The API returns `/api/orders/<id>`; an absolute URL must be on the same origin (the key goes with it). */
+  private pathOf(statusUrl: string): string | undefined {
+    const url = new URL(statusUrl, this.options.baseUrl);
+    return url.origin === this.options.baseUrl.origin ? `${url.pathname}${url.search}` : undefined;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** "title: detail (field: message; ...)" from an application/problem+json body, else the start of the text. */
+export function describeProblem(text: string): string {
+  const p = parseJson(text) as { title?: unknown; detail?: unknown; errors?: unknown } | undefined;
+  if (p && typeof p === 'object' && (typeof p.title === 'string' || typeof p.detail === 'string')) {
+    const errors = Array.isArray(p.errors)
+      ? p.errors.map((e: { field?: unknown; message?: unknown }) => `${String(e?.field)}: ${String(e?.message)}`).join('; ')
+      : '';
+    return `${[p.title, p.detail].filter((s) => typeof s === 'string').join(': ')}${errors ? ` (${errors})` : ''}`;
+  }
+  return text.trim().slice(0, 200) || '(empty body)';
+}
+
+function networkReason(error: unknown): string {
+  const e = error as { name?: string; code?: string; cause?: { code?: string } };
+  if (e?.name === 'TimeoutError' || e?.code === 'UND_ERR_HEADERS_TIMEOUT' || e?.code === 'UND_ERR_BODY_TIMEOUT') return 'timeout';
+  return e?.code ?? e?.cause?.code ?? e?.name ?? 'network error';
+}
