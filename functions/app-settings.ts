@@ -44,10 +44,16 @@ export const AppSetting = {
 
 export type AppSettingName = (typeof AppSetting)[keyof typeof AppSetting];
 
-/** Settings the function code itself needs; `/api/health` answers 503 naming each one that is missing. */
+/**
+ * Settings the functions need, the queue trigger's identity connection included (the host reads
+ * `__credential` and `__clientId`; without `__credential` it takes the client id for an app
+ * registration, trap 4.5). `/api/health` answers 503 naming each one that is missing.
+ */
 export const REQUIRED_BY_FUNCTIONS = [
   AppSetting.queueName,
   AppSetting.serviceBusNamespace,
+  AppSetting.serviceBusCredential,
+  AppSetting.serviceBusClientId,
   AppSetting.tableServiceUri,
   AppSetting.tableName,
   AppSetting.identityClientId,

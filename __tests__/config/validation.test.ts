@@ -125,8 +125,9 @@ describe('synth fails on a bad value, naming environment, field, value and what 
     test('autoscale windows at least PT5M', () => {
       expectProblem(problemsOf(dev, { autoscale: { scaleOutWindow: 'PT1M' } }), 'autoscale.scaleOutWindow', 'PT1M', /from PT5M to PT12H/);
     });
-    test('scale-in looks back at least as long as scale-out', () => {
-      expectProblem(problemsOf(dev, { autoscale: { scaleOutWindow: 'PT15M', scaleInWindow: 'PT10M' } }), 'autoscale.scaleInWindow', 'PT10M', /at least scaleOutWindow/);
+    test('scale-in looks back longer than scale-out (issue 2: "scale-in rules with longer windows so it never flaps")', () => {
+      expectProblem(problemsOf(dev, { autoscale: { scaleOutWindow: 'PT15M', scaleInWindow: 'PT10M' } }), 'autoscale.scaleInWindow', 'PT10M', /longer than scaleOutWindow \(PT15M\)/);
+      expectProblem(problemsOf(dev, { autoscale: { scaleOutWindow: 'PT15M', scaleInWindow: 'PT15M' } }), 'autoscale.scaleInWindow', 'PT15M', /longer than scaleOutWindow \(PT15M\)/);
     });
   });
 
@@ -203,6 +204,13 @@ describe('synth fails on a bad value, naming environment, field, value and what 
       const error = problemsOf(dev, { namePrefix: 'ordersabcdef', name: 'production' });
       expect(error.problems.map((p) => p.field)).toEqual(expect.arrayContaining(['package storage account name']));
       expect(error.problems.find((p) => p.field === 'package storage account name')!.allowed).toMatch(/3-24 lower-case letters and digits/);
+    });
+    test('function app names stop at 32 characters (the Functions host id is cut there)', () => {
+      const error = problemsOf(dev, { namePrefix: 'ordersabcdef', name: 'production' });
+      const problem = error.problems.find((p) => p.field === 'function app name');
+      expect(problem).toBeDefined();
+      expect(problem!.value).toMatch(/^func-ordersabcdef-production-[0-9a-f]{6}$/);
+      expect(problem!.allowed).toMatch(/2-32 letters, digits and "-"/);
     });
     test('queue name', () => {
       expectProblem(problemsOf(dev, { queue: { name: 'orders-' } }), 'queue.name', 'orders-', /ending with a letter or digit/);

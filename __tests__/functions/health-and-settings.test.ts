@@ -20,6 +20,13 @@ describe('GET /api/health', () => {
     expect(bodyOf(response).missingSettings).toEqual([AppSetting.queueName, AppSetting.tableName]);
   });
 
+  it("answers 503 when the queue trigger's identity connection is incomplete (the host would not say so)", async () => {
+    const env = { ...complete, [AppSetting.serviceBusCredential]: undefined, [AppSetting.serviceBusClientId]: undefined };
+    const response = await createHealthHandler(env)();
+    expect(response.status).toBe(503);
+    expect(bodyOf(response).missingSettings).toEqual([AppSetting.serviceBusCredential, AppSetting.serviceBusClientId]);
+  });
+
   it('answers 503 for an unusable send timeout', async () => {
     const response = await createHealthHandler({ ...complete, [AppSetting.sendTimeoutMs]: 'soon' })();
     expect(response.status).toBe(503);

@@ -137,6 +137,31 @@ describe('processOrder (queue consumer)', () => {
     expect(stepCalls).toEqual([]);
   });
 
+  it('shares one retry budget across all steps of a message, so the invocation ends well inside the lock', async () => {
+    const table = new FakeOrdersTable();
+    let clock = Date.parse('2026-03-01T10:00:00Z');
+    const started = clock;
+    const sleeps: number[] = [];
+    const handler = createProcessOrderHandler({
+      ordersTable: () => table,
+      downstream: {
+        reserveInventory: async () => Promise.reject(Object.assign(new Error('inventory busy'), { statusCode: 503 })),
+        capturePayment: async () => undefined,
+      },
+      now: () => new Date(clock),
+      retryPolicy: POLICY,
+      retryBudgetMs: 2_000,
+      sleep: async (ms) => void (sleeps.push(ms), (clock += ms)),
+      random: () => 0.5,
+    });
+    table.failNext('createEntity', tableError(503), tableError(503));
+
+    // record: sleeps 375 + 750; reserveInventory alone would sleep 375, 750, 1500 but only 375 fits.
+    await expect(handler(acceptedSample(), delivery().context)).rejects.toMatchObject({ message: 'inventory busy' });
+    expect(sleeps).toEqual([375, 750, 375]);
+    expect(clock - started).toBeLessThanOrEqual(2_000);
+  });
+
   it('retries a 403 (role assignment still propagating) but not a 400', async () => {
     const first = setup();
     first.table.failNext('createEntity', tableError(403, 'AuthorizationPermissionMismatch'));

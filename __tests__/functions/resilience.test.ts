@@ -1,5 +1,13 @@
 import { DeadlineExceededError, withDeadline } from '../../functions/resilience/deadline';
-import { CONSUMER_RETRY_POLICY, backoffCeilingMs, withRetry, worstCaseMs } from '../../functions/resilience/retry-policy';
+import {
+  CONSUMER_RETRY_BUDGET_MS,
+  CONSUMER_RETRY_POLICY,
+  RetryBudgetExhaustedError,
+  backoffCeilingMs,
+  withRetry,
+  worstCaseMs,
+} from '../../functions/resilience/retry-policy';
+import { environments } from '../../lib/config/environments';
 import { describeError, isTransient } from '../../functions/resilience/transient-errors';
 import { PoisonMessageError } from '../../functions/queue/poison-message-error';
 
@@ -57,6 +65,21 @@ describe('withDeadline', () => {
       process.off('unhandledRejection', unhandled);
     }
   });
+
+  it('leaves no pending deadline behind when the call throws synchronously (e.g. a non-async downstream step)', async () => {
+    const unhandled = jest.fn();
+    process.on('unhandledRejection', unhandled);
+    try {
+      const error = await withDeadline(10, () => {
+        throw new Error('thrown before any promise');
+      }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ message: 'thrown before any promise' });
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      expect(unhandled).not.toHaveBeenCalled();
+    } finally {
+      process.off('unhandledRejection', unhandled);
+    }
+  });
 });
 
 describe('withRetry', () => {
@@ -96,9 +119,46 @@ describe('withRetry', () => {
     expect(result).toBe('second try');
   });
 
-  it('keeps the consumer policy well inside the 1-minute queue lock', () => {
-    expect(CONSUMER_RETRY_POLICY.maxAttempts).toBeLessThanOrEqual(4);
-    expect(worstCaseMs(CONSUMER_RETRY_POLICY)).toBeLessThanOrEqual(16_000);
+  it('gives up when the backoff would run past the shared budget, with the real cause', async () => {
+    let clock = 0;
+    const sleeps: number[] = [];
+    const failure = Object.assign(new Error('busy'), { statusCode: 503 });
+    const error = await withRetry(async () => Promise.reject(failure), policy, {
+      sleep: async (ms) => void (sleeps.push(ms), (clock += ms)),
+      random: () => 0.5,
+      now: () => clock,
+      budgetEndsAt: 200,
+    }).catch((e: unknown) => e);
+    // The delays would be 75, 150, 188 ms: 75 fits in 200, 75 + 150 does not.
+    expect(error).toBe(failure);
+    expect(sleeps).toEqual([75]);
+  });
+
+  it('starts no attempt once the budget is used up, and cuts an attempt to what is left', async () => {
+    const operation = jest.fn(async () => 'never');
+    await expect(withRetry(operation, policy, { now: () => 1_000, budgetEndsAt: 1_000 })).rejects.toBeInstanceOf(RetryBudgetExhaustedError);
+    expect(operation).not.toHaveBeenCalled();
+
+    const started = Date.now();
+    const hanging = withRetry(() => new Promise<string>(() => {}), { ...policy, maxAttempts: 1, attemptTimeoutMs: 10_000 }, { budgetEndsAt: started + 50 });
+    await expect(hanging).rejects.toMatchObject({ code: 'DEADLINE_EXCEEDED' });
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('keeps every message within half the queue lock of every environment, retries of all steps together', () => {
+    // Without the shared budget, 4 steps x 15.5 s could take 62 s: past a 1-minute lock.
+    expect(worstCaseMs(CONSUMER_RETRY_POLICY)).toBeLessThanOrEqual(CONSUMER_RETRY_BUDGET_MS);
     expect(backoffCeilingMs(CONSUMER_RETRY_POLICY, 1)).toBe(500);
+    const lockTooShort = environments
+      .filter((environment) => CONSUMER_RETRY_BUDGET_MS > isoDurationMs(environment.queue.lockDuration) / 2)
+      .map((environment) => `${environment.name}: lockDuration ${environment.queue.lockDuration}`);
+    expect(lockTooShort).toEqual([]);
   });
 });
+
+/** `PT1M`, `PT30S`, `PT1M30S` -> milliseconds (the forms a queue lockDuration takes: PT5S to PT5M). */
+function isoDurationMs(value: string): number {
+  const match = /^PT(?:(\d+)M)?(?:(\d+)S)?$/.exec(value);
+  if (!match || (!match[1] && !match[2])) throw new Error(`unsupported duration ${value}`);
+  return (Number(match[1] ?? 0) * 60 + Number(match[2] ?? 0)) * 1000;
+}

@@ -5,6 +5,7 @@ import { dev, environments, prod } from '../../lib/config/environments';
 import { MESSAGING_UNITS, PLAN_SKUS, RETENTION_DAYS } from '../../lib/config/validate';
 import { isCanonicalDuration } from '../../lib/config/durations';
 import { isAutoscaleTimeZone } from '../../lib/config/time-zones';
+import { remoteStateFromEnv, STATE_ENV } from '../../lib/state-backend';
 import { fakeBundler, onlyResource, refTo, resourceAt, resourcesOf, synthEnvironment, type Synthesized, type TerraformJson } from '../helpers/synth';
 
 /**
@@ -140,6 +141,7 @@ describe('4. function app', () => {
     'APPLICATIONINSIGHTS_CONNECTION_STRING',
     'APPINSIGHTS_INSTRUMENTATIONKEY',
     'WEBSITE_HEALTHCHECK_MAXPINGFAILURES',
+    'WEBSITE_HTTPLOGGING_RETENTION_DAYS',
     'WEBSITE_CONTENTSHARE',
     'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING',
     'WEBSITE_VNET_ROUTE_ALL',
@@ -222,6 +224,13 @@ describe('5. plan', () => {
       expect(plan.lifecycle.ignore_changes).toEqual(['worker_count']);
       expect(plan.premium_plan_auto_scale_enabled).toBeUndefined();
       expect(plan.maximum_elastic_worker_count).toBeUndefined();
+    });
+  });
+
+  test('no per-site scaling: it would cap the app at site_config.worker_count whatever autoscale does to the plan', () => {
+    eachStack((tf) => {
+      expect(onlyResource(tf, 'azurerm_service_plan').per_site_scaling_enabled).not.toBe(true);
+      expect(onlyResource(tf, 'azurerm_linux_function_app').site_config.worker_count).toBeUndefined();
     });
   });
 });
@@ -462,6 +471,21 @@ describe('12. provider version', () => {
 describe('state', () => {
   test('local state by a relative path: nothing names the machine that synthesized it', () => {
     eachStack((tf, name) => expect(tf.terraform.backend).toEqual({ local: { path: `../../../terraform.orders-${name}.tfstate` } }));
+  });
+
+  test('remote state is configured by the environment variables the README documents, and only by them', () => {
+    expect(remoteStateFromEnv({})).toBeUndefined();
+    expect(remoteStateFromEnv({ [STATE_ENV.storageAccount]: 'stordersstate' })).toEqual({ storageAccountName: 'stordersstate', containerName: 'tfstate', resourceGroupName: undefined });
+    expect(remoteStateFromEnv({ [STATE_ENV.storageAccount]: 'stordersstate', [STATE_ENV.container]: 'state', [STATE_ENV.resourceGroup]: 'rg-state' })).toEqual({
+      storageAccountName: 'stordersstate',
+      containerName: 'state',
+      resourceGroupName: 'rg-state',
+    });
+  });
+
+  test('a bad remote state setting fails synth naming the variable, the value and what is allowed', () => {
+    expect(() => remoteStateFromEnv({ [STATE_ENV.storageAccount]: 'Orders-State' })).toThrow(/ORDERS_STATE_STORAGE_ACCOUNT = "Orders-State" is not allowed: expected a storage account name/);
+    expect(() => remoteStateFromEnv({ [STATE_ENV.storageAccount]: 'stordersstate', [STATE_ENV.container]: 'tf--state' })).toThrow(/ORDERS_STATE_CONTAINER = "tf--state" is not allowed/);
   });
 
   test('remote state: the azurerm backend with Entra ID, one key per stack', () => {

@@ -72,6 +72,16 @@ describe('storage', () => {
     }
   });
 
+  test('production protects the namespace, the order-data account and the table from an accidental destroy; dev does not', () => {
+    const protectedIn = (tf: Synthesized['tf']) => ({
+      namespace: onlyResource(tf, 'azurerm_servicebus_namespace').lifecycle?.prevent_destroy,
+      dataAccount: resourceAt(tf, 'azurerm_storage_account', 'data/data/account').lifecycle?.prevent_destroy,
+      tableDeployment: onlyResource(tf, 'azurerm_resource_group_template_deployment').lifecycle?.prevent_destroy,
+    });
+    expect(protectedIn(prodStack.tf)).toEqual({ namespace: true, dataAccount: true, tableDeployment: true });
+    expect(protectedIn(devStack.tf)).toEqual({ namespace: false, dataAccount: false, tableDeployment: false });
+  });
+
   test('production order data is geo-redundant', () => {
     expect(prodStack.json).toHaveResourceWithProperties(StorageAccount, { name: resourceNames(prod).dataStorageAccount, account_replication_type: 'GZRS' });
   });
@@ -124,6 +134,12 @@ describe('the function app', () => {
       WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: identityId,
       languageWorkers__node__arguments: '--enable-source-maps',
     });
+  });
+
+  test('no app setting carries a key, a SAS or a connection string: every one is a name, a URL or an identity', () => {
+    for (const [name, value] of Object.entries(app.app_settings as Record<string, string>)) {
+      expect([name, value]).not.toEqual([name, expect.stringMatching(/connection_string|primary_key|access_key|instrumentation_key|AccountKey=|SharedAccessKey|[?&]sig=/i)]);
+    }
   });
 
   test('every setting the functions need comes from the stack (the app-settings contract)', () => {

@@ -1,6 +1,6 @@
 import type { InvocationContext } from '@azure/functions';
 import { validateOrderMessage } from '../orders/order-message';
-import { CONSUMER_RETRY_POLICY, withRetry, type RetryOptions, type RetryPolicy } from '../resilience/retry-policy';
+import { CONSUMER_RETRY_BUDGET_MS, CONSUMER_RETRY_POLICY, withRetry, type RetryOptions, type RetryPolicy } from '../resilience/retry-policy';
 import { describeError } from '../resilience/transient-errors';
 import { claimOrder, markProcessed, type OrdersTable } from '../store/order-records';
 import { DOWNSTREAM_STEP_ORDER, NO_DOWNSTREAM_STEPS, type DownstreamSteps } from './downstream-steps';
@@ -12,8 +12,8 @@ import { PoisonMessageError } from './poison-message-error';
  *
  * - Poison (invalid, total mismatch): logged and thrown as PoisonMessageError, never recorded, so
  *   Service Bus dead-letters it after the max delivery count (see poison-message-error.ts).
- * - Transient failures: retried here with backoff (resilience/retry-policy.ts), then thrown, so the
- *   message is redelivered.
+ * - Transient failures: retried here with backoff (resilience/retry-policy.ts), all steps of one
+ *   message within one time budget well inside the lock, then thrown, so the message is redelivered.
  * - Redelivery of a processed order: logged as a duplicate, no second side effect. Redelivery of an
  *   order still `processing` (an earlier delivery died midway): resumed.
  */
@@ -24,6 +24,8 @@ export interface ProcessOrderDependencies {
   readonly downstream?: DownstreamSteps;
   readonly now?: () => Date;
   readonly retryPolicy?: RetryPolicy;
+  /** What all retried steps of one message may take together. @default CONSUMER_RETRY_BUDGET_MS */
+  readonly retryBudgetMs?: number;
   readonly sleep?: RetryOptions['sleep'];
   readonly random?: RetryOptions['random'];
 }
@@ -32,6 +34,8 @@ export function createProcessOrderHandler(dependencies: ProcessOrderDependencies
   const downstream = dependencies.downstream ?? NO_DOWNSTREAM_STEPS;
   const now = dependencies.now ?? (() => new Date());
   const policy = dependencies.retryPolicy ?? CONSUMER_RETRY_POLICY;
+  const budgetMs = dependencies.retryBudgetMs ?? CONSUMER_RETRY_BUDGET_MS;
+  const clock = () => now().getTime();
 
   return async function processOrder(message: unknown, context: InvocationContext): Promise<void> {
     const { messageId, deliveryCount } = deliveryOf(context);
@@ -45,10 +49,13 @@ export function createProcessOrderHandler(dependencies: ProcessOrderDependencies
     }
     const order = validation.order;
 
+    const budgetEndsAt = clock() + budgetMs;
     const retrying = <T>(step: string, operation: (abortSignal: AbortSignal) => Promise<T>) =>
       withRetry(operation, policy, {
         sleep: dependencies.sleep,
         random: dependencies.random,
+        budgetEndsAt,
+        now: clock,
         onRetry: ({ attempt, delayMs, error }) =>
           context.warn(`Order ${order.orderId}: ${step} attempt ${attempt} failed (${describeError(error)}); retrying in ${delayMs} ms (${where})`),
       });

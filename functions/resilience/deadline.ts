@@ -25,11 +25,12 @@ export async function withDeadline<T>(timeoutMs: number, work: (abortSignal: Abo
       reject(exceeded);
     }, timeoutMs);
   });
-  const call = work(controller.signal);
-  // If the deadline wins, the call's later rejection must not become an unhandled rejection,
-  // which would exit the worker process (trap 1.5).
-  call.catch(() => undefined);
   try {
+    // Inside the try: if `work` throws synchronously, the finally still clears the timer, so the
+    // deadline never rejects unobserved later (an unhandled rejection exits the worker: trap 1.5).
+    const call = work(controller.signal);
+    // If the deadline wins, the call's later rejection must not become an unhandled rejection either.
+    call.catch(() => undefined);
     return await Promise.race([call, deadline]);
   } finally {
     clearTimeout(timer);

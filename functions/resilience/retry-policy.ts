@@ -19,11 +19,25 @@ export interface RetryPolicy {
   readonly attemptTimeoutMs: number;
 }
 
-/**
- * Worst case 4 x 3 s attempts + 0.5 + 1 + 2 s backoff = 15.5 s per step: well inside the queue's
- * 1-minute lock, which the host renews anyway (host.json maxAutoLockRenewalDuration).
- */
+/** Worst case 4 x 3 s attempts + 0.5 + 1 + 2 s backoff = 15.5 s per step. */
 export const CONSUMER_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 4_000, attemptTimeoutMs: 3_000 };
+
+/**
+ * What all retried steps of one message may take together: half the queue's 1-minute lock. Four steps
+ * at 15.5 s each could otherwise take 62 s, past the lock; this keeps the invocation well inside it
+ * even if the host's lock renewal fails. A test checks it against every environment's lockDuration.
+ */
+export const CONSUMER_RETRY_BUDGET_MS = 30_000;
+
+/** The shared time budget ended before an attempt could start. */
+export class RetryBudgetExhaustedError extends Error {
+  readonly code = 'RETRY_BUDGET_EXHAUSTED';
+
+  constructor() {
+    super('the time budget for retries is used up');
+    this.name = 'RetryBudgetExhaustedError';
+  }
+}
 
 export interface RetryEvent {
   readonly attempt: number;
@@ -36,6 +50,12 @@ export interface RetryOptions {
   /** Returns a number in [0, 1); injectable so tests see exact delays. */
   readonly random?: () => number;
   readonly onRetry?: (event: RetryEvent) => void;
+  /**
+   * When the time budget shared by several `withRetry` calls ends (ms, as `now` counts). No attempt
+   * starts and no backoff is slept past it, and each attempt's bound is cut to what is left.
+   */
+  readonly budgetEndsAt?: number;
+  readonly now?: () => number;
 }
 
 /** Upper bound of the backoff before attempt `attempt + 1`. */
@@ -57,14 +77,20 @@ export async function withRetry<T>(
 ): Promise<T> {
   const sleep = options.sleep ?? sleepFor;
   const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+  const remainingMs = () => (options.budgetEndsAt === undefined ? Infinity : options.budgetEndsAt - now());
   for (let attempt = 1; ; attempt++) {
+    const timeoutMs = Math.min(policy.attemptTimeoutMs, remainingMs());
+    if (timeoutMs <= 0) throw new RetryBudgetExhaustedError();
     try {
-      return await withDeadline(policy.attemptTimeoutMs, operation);
+      return await withDeadline(timeoutMs, operation);
     } catch (error) {
       if (attempt >= policy.maxAttempts || !isTransient(error)) throw error;
       // "Equal jitter": half the ceiling for sure, half at random, so retries of many messages spread out.
       const ceiling = backoffCeilingMs(policy, attempt);
       const delayMs = Math.round(ceiling / 2 + random() * (ceiling / 2));
+      // No time left for an attempt after the backoff: give up now with the real cause.
+      if (delayMs >= remainingMs()) throw error;
       options.onRetry?.({ attempt, delayMs, error });
       await sleep(delayMs);
     }

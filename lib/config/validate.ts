@@ -180,7 +180,7 @@ function checkAutoscaleRules(c: Checks, env: EnvironmentConfig): void {
   c.duration('autoscale.scaleInCooldown', a.scaleInCooldown, 'PT1M', 'P7D');
   const outWindow = durationSeconds(a.scaleOutWindow) ?? 0;
   const inWindow = durationSeconds(a.scaleInWindow) ?? 0;
-  c.check(inWindow >= outWindow, 'autoscale.scaleInWindow', a.scaleInWindow, `expected at least scaleOutWindow (${a.scaleOutWindow}), so scale-in waits longer than scale-out`);
+  c.check(inWindow > outWindow, 'autoscale.scaleInWindow', a.scaleInWindow, `expected longer than scaleOutWindow (${a.scaleOutWindow}), so scale-in waits longer than scale-out and the plan never flaps`);
 }
 
 function checkSaleWindows(c: Checks, env: EnvironmentConfig): void {
