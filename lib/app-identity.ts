@@ -1,5 +1,6 @@
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+import { Sleep } from '@cdktf/provider-time/lib/sleep';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 
@@ -22,6 +23,12 @@ export interface AppIdentityProps {
   readonly location: string;
   readonly grants: readonly AppGrant[];
   readonly tags: Record<string, string>;
+  /**
+   * How long to wait after the grants are created before anything uses them. Azure RBAC takes
+   * minutes to reach the data planes; azurerm only checks that the assignment exists.
+   * @default '120s'
+   */
+  readonly propagationWait?: string;
 }
 
 /**
@@ -32,6 +39,8 @@ export interface AppIdentityProps {
 export class AppIdentity extends Construct {
   readonly identity: UserAssignedIdentity;
   readonly roleAssignments: RoleAssignment[];
+  /** Done once every grant has had time to apply: what uses the identity depends on this. */
+  readonly grantsApplied: Sleep;
 
   constructor(scope: Construct, id: string, props: AppIdentityProps) {
     super(scope, id);
@@ -56,5 +65,12 @@ export class AppIdentity extends Construct {
           dependsOn: grant.dependsOn,
         }),
     );
+
+    // Without this wait the app's first start fetches its package and opens its Service Bus link
+    // while the grants still answer 403. Triggers: a replaced grant waits again.
+    this.grantsApplied = new Sleep(this, 'wait-for-grants', {
+      createDuration: props.propagationWait ?? '120s',
+      triggers: Object.fromEntries(props.grants.map((grant, i) => [grant.id, this.roleAssignments[i].id])),
+    });
   }
 }

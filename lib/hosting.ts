@@ -22,7 +22,7 @@ export interface HostingProps {
   readonly appInsightsConnectionString: string;
   /** From the app-settings contract (functions/app-settings.ts). */
   readonly appSettings: Record<string, string>;
-  /** The app starts only after these (its role assignments): azurerm never checks that it can reach anything. */
+  /** The app starts only after these (its grants, once applied): azurerm never checks that it can reach anything. */
   readonly dependsOn: ITerraformDependable[];
   readonly monitoring: Monitoring;
   readonly tags: Record<string, string>;

@@ -120,7 +120,7 @@ export class OrdersStack extends TerraformStack {
         identityResourceId: identity.id,
         packageUrl: functionPackage.blob.url,
       }),
-      dependsOn: access.roleAssignments,
+      dependsOn: [access.grantsApplied],
       monitoring,
     });
 

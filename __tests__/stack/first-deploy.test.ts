@@ -185,14 +185,19 @@ describe('4. function app', () => {
     });
   });
 
-  test('the app is created after every role assignment of its identity (azurerm never checks reachability)', () => {
+  test('the app is created after every role assignment of its identity has had time to apply (azurerm never checks reachability)', () => {
     eachStack((tf) => {
       const principal = refTo(tf, 'azurerm_user_assigned_identity', 'app-identity/identity', 'principal_id');
       const grants = Object.entries(resourcesOf(tf, 'azurerm_role_assignment'))
         .filter(([, r]) => r.principal_id === principal)
-        .map(([id]) => `azurerm_role_assignment.${id}`);
+        .map(([id]) => `\${azurerm_role_assignment.${id}.id}`);
       expect(grants).toHaveLength(6);
-      expect(onlyResource(tf, 'azurerm_linux_function_app').depends_on.sort()).toEqual(grants.sort());
+      const sleeps = resourcesOf(tf, 'time_sleep');
+      const [waitName, wait] = Object.entries(sleeps).find(([, r]) => r === resourceAt(tf, 'time_sleep', 'app-identity/wait-for-grants'))!;
+      // RBAC reaches the data planes minutes after the assignment exists: the app's first start waits.
+      expect(Number(/^(\d+)s$/.exec(wait.create_duration)?.[1])).toBeGreaterThanOrEqual(60);
+      expect(Object.values(wait.triggers).sort()).toEqual(grants.sort());
+      expect(onlyResource(tf, 'azurerm_linux_function_app').depends_on).toEqual([`time_sleep.${waitName}`]);
     });
   });
 
