@@ -41,7 +41,7 @@ export class OrdersStack extends TerraformStack {
     const names = resourceNames(env);
     const tags = { ...env.tags };
     const location = env.location;
-    configureProviders(this);
+    configureProviders(this, { allowDeletingNonEmptyResourceGroup: !env.protectFromDestroy });
     configureStateBackend(this, stackName(env), props.remoteState);
 
     const resourceGroup = new ResourceGroup(this, 'resource-group', { name: names.resourceGroup, location, tags });

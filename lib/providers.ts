@@ -19,7 +19,17 @@ export const RESOURCE_PROVIDERS = ['Microsoft.ServiceBus', 'Microsoft.Web', 'mic
  * takes the az CLI default), the login from the az CLI or, in CI, OIDC (ARM_USE_OIDC, ARM_CLIENT_ID,
  * ARM_TENANT_ID).
  */
-export function configureProviders(stack: TerraformStack): void {
+export interface ProviderOptions {
+  /**
+   * Whether `cdktf destroy` may delete the resource group while it holds resources Terraform does not
+   * manage. Azure adds some itself (Application Insights' "Failure Anomalies" rule and its action
+   * group), so an unprotected environment allows it and destroys in one command; a protected one
+   * keeps the provider's guard.
+   */
+  readonly allowDeletingNonEmptyResourceGroup: boolean;
+}
+
+export function configureProviders(stack: TerraformStack, options: ProviderOptions): void {
   new AzurermProvider(stack, 'azurerm', {
     features: [
       {
@@ -27,7 +37,7 @@ export function configureProviders(stack: TerraformStack): void {
         templateDeployment: [{ deleteNestedItemsDuringDeletion: false }],
         // Keyless storage accounts refuse the data-plane reads of queue and static-website properties.
         storage: [{ dataPlaneAvailable: false }],
-        resourceGroup: [{ preventDeletionIfContainsResources: true }],
+        resourceGroup: [{ preventDeletionIfContainsResources: !options.allowDeletingNonEmptyResourceGroup }],
       },
     ],
     // Blob uploads and container reads with Entra ID: shared keys are off on every account.

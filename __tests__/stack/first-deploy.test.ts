@@ -44,6 +44,14 @@ describe('1. provider block', () => {
     });
   });
 
+  test('dev destroys in one command although Azure adds resources to its group; prod keeps the guard', () => {
+    // Application Insights makes Azure create a "Failure Anomalies" rule and an action group that
+    // Terraform does not manage; with the guard on, deleting the resource group stops on them.
+    const guard = (tf: TerraformJson) => tf.provider.azurerm[0].features[0].resource_group;
+    expect(guard(byName('dev'))).toEqual([{ prevent_deletion_if_contains_resources: false }]);
+    expect(guard(byName('prod'))).toEqual([{ prevent_deletion_if_contains_resources: true }]);
+  });
+
   test('`features` is a list of blocks in the JSON (terraform-cdk#3774)', () => {
     eachStack((tf) => expect(Array.isArray(tf.provider.azurerm[0].features)).toBe(true));
   });
