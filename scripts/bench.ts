@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the team's inner-loop figures on this machine, each the median of several runs.
  *
- *   synth      wall time and peak memory of the app (`tsx main.ts`, every stack, bundling included),
+ *   synth      wall time and peak memory of the app (cdktf.json's `app` command, every stack, bundling included),
  *              cold (no package cache: esbuild runs) and warm (sources unchanged: the zip is reused)
  *   test       wall time of `npm test` (type check + every jest suite)
  *   package    zip size and file count, largest contributors, against an unbundled deploy of the
@@ -53,12 +53,19 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
+/** The node arguments of cdktf.json's `app` ("node <args...>"): the bench measures what `cdktf synth` runs. */
+function appArguments(): string[] {
+  const [command, ...args] = String(JSON.parse(fs.readFileSync(path.join(ROOT, 'cdktf.json'), 'utf8')).app).split(/\s+/);
+  if (command !== 'node') throw new Error(`cdktf.json app must start with node to be measured, found ${command}`);
+  return args;
+}
+
 /** One synth of every stack in a fresh process; wall time and the process's peak RSS. */
 function synthOnce(cold: boolean): { ms: number; peakMb: number } {
   if (cold) fs.rmSync(CACHE_DIR, { recursive: true, force: true });
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'orders-bench-synth-'));
   const started = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, ['--require', path.join(__dirname, 'bench', 'report-peak-rss.cjs'), '--import', 'tsx', 'main.ts'], {
+  const run = spawnSync(process.execPath, ['--require', path.join(__dirname, 'bench', 'report-peak-rss.cjs'), ...appArguments()], {
     cwd: ROOT,
     env: { ...process.env, CDKTF_OUTDIR: outdir },
     encoding: 'utf8',
