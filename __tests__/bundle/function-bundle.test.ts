@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { unzipSync } from 'fflate';
-import { buildFunctionBundle, deterministicZip, esbuildOptions, FunctionBundleError } from '../../lib/bundle/function-bundle';
+import { buildFunctionBundle, deterministicZip, esbuildOptions, FunctionBundleError, startFunctionBundle } from '../../lib/bundle/function-bundle';
 import { PROJECT_ROOT } from '../helpers/synth';
 
 /** A throwaway project: functions/ with an entry and host.json, and a lockfile. */
@@ -78,6 +78,17 @@ describe('the package zip', () => {
     expect(changed.sha256).not.toBe(first.sha256);
   });
 
+  test('started in the background (as main.ts does), the build gives the same bytes and shares the cache', async () => {
+    const root = project('export const a = 1;\n');
+    const cacheDir = path.join(root, '.cache');
+    const background = await startFunctionBundle({ projectRoot: root, cacheDir });
+    const inline = buildFunctionBundle({ projectRoot: root, cacheDir: path.join(root, '.cache-inline') });
+    expect(background.fromCache).toBe(false);
+    expect(fs.readFileSync(background.zipPath).equals(fs.readFileSync(inline.zipPath))).toBe(true);
+    expect(buildFunctionBundle({ projectRoot: root, cacheDir })).toMatchObject({ fromCache: true, sha256: background.sha256 });
+    await expect(startFunctionBundle({ projectRoot: root, cacheDir })).resolves.toMatchObject({ fromCache: true, sha256: background.sha256 });
+  });
+
   test('a lockfile change (new dependency versions) rebuilds', () => {
     const root = project('export const a = 1;\n');
     const cacheDir = path.join(root, '.cache');
@@ -105,6 +116,11 @@ describe('errors', () => {
     const root = project('export const broken = ;\n');
     expect(() => buildFunctionBundle({ projectRoot: root, cacheDir: path.join(root, '.cache') })).toThrow(FunctionBundleError);
     expect(() => buildFunctionBundle({ projectRoot: root, cacheDir: path.join(root, '.cache') })).toThrow(/\[ERROR\] Unexpected ";"[\s\S]*functions\/index\.ts:1:22/);
+  });
+
+  test("in the background too, an esbuild error fails with esbuild's message", async () => {
+    const root = project('export const broken = ;\n');
+    await expect(startFunctionBundle({ projectRoot: root, cacheDir: path.join(root, '.cache') })).rejects.toThrow(/\[ERROR\] Unexpected ";"[\s\S]*functions\/index\.ts:1:22/);
   });
 
   test('function code may not import from outside functions/ (the cache would not see such a change)', () => {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -10,10 +11,20 @@ import { PROJECT_ROOT } from '../helpers/synth';
 
 /**
  * What `npm run synth` writes, with the real esbuild bundle: every stack with its package, nothing
- * that names the machine, and the same bytes on every synth.
+ * that names the machine, and the same bytes on every synth. The first synth runs cdktf.json's own
+ * command (main.ts, as `cdktf synth` runs it); the second builds the stacks in this process.
  */
 
-function synthAll(outdir: string): void {
+/** cdktf.json's `app`, run in a child process with its output in `outdir`. */
+function runApp(outdir: string, env: Record<string, string> = {}) {
+  const [command, ...args] = String(JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'cdktf.json'), 'utf8')).app).split(/\s+/);
+  expect(command).toBe('node');
+  // Local state, whatever the caller's shell has set for the remote backend.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('ORDERS_STATE_')));
+  return spawnSync(process.execPath, args, { cwd: PROJECT_ROOT, env: { ...inherited, CDKTF_OUTDIR: outdir, ...env }, encoding: 'utf8' });
+}
+
+function synthInProcess(outdir: string): void {
   const app = new App({ outdir });
   for (const environment of environments) new OrdersStack(app, { environment, projectRoot: PROJECT_ROOT });
   app.synth();
@@ -31,8 +42,9 @@ let second: string;
 beforeAll(() => {
   first = fs.mkdtempSync(path.join(os.tmpdir(), 'orders-synth-a-'));
   second = fs.mkdtempSync(path.join(os.tmpdir(), 'orders-synth-b-'));
-  synthAll(first);
-  synthAll(second);
+  const run = runApp(first);
+  expect([run.status, run.stderr]).toEqual([0, '']);
+  synthInProcess(second);
 });
 afterAll(() => {
   for (const dir of [first, second]) fs.rmSync(dir, { recursive: true, force: true });
@@ -72,5 +84,19 @@ test('two synths write the same bytes (snapshots and diffs are the same on every
   expect(relative(second)).toEqual(relative(first));
   for (const file of relative(first)) {
     expect([file, fs.readFileSync(path.join(second, file)).equals(fs.readFileSync(path.join(first, file)))]).toEqual([file, true]);
+  }
+});
+
+test('a configuration error fails the synth command: exit code 1, the message on stderr, nothing written', () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'orders-synth-bad-'));
+  try {
+    const run = runApp(outdir, { ORDERS_STATE_STORAGE_ACCOUNT: 'Not_A_Name' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('ORDERS_STATE_STORAGE_ACCOUNT = "Not_A_Name" is not allowed: expected a storage account name');
+    // The trace names the TypeScript source line, although synth runs without source-mapped traces.
+    expect(run.stderr).toMatch(/lib\/state-backend\.ts:\d+:\d+/);
+    expect(fs.existsSync(path.join(outdir, 'manifest.json'))).toBe(false);
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
   }
 });

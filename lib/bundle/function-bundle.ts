@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildSync, formatMessagesSync, version as esbuildVersion, type BuildOptions, type Message, type Metafile } from 'esbuild';
+import { build as esbuild, buildSync, formatMessagesSync, version as esbuildVersion, type BuildOptions, type BuildResult, type Message, type Metafile } from 'esbuild';
 import { zipSync } from 'fflate';
 
 /**
@@ -95,37 +95,61 @@ export function esbuildOptions(options: FunctionBundleOptions): BuildOptions {
 }
 
 export function buildFunctionBundle(options: FunctionBundleOptions): FunctionBundle {
+  const build = planBuild(options);
+  return build.cached ?? build.finish(runEsbuild(() => buildSync(build.esbuildOptions)));
+}
+
+/**
+ * The same build, but esbuild works in its own process while the caller goes on: main.ts starts it
+ * before it loads cdktf and the provider bindings, so a cold synth does both at once.
+ */
+export async function startFunctionBundle(options: FunctionBundleOptions): Promise<FunctionBundle> {
+  const build = planBuild(options);
+  return build.cached ?? build.finish(await runEsbuildAsync(() => esbuild(build.esbuildOptions)));
+}
+
+interface PlannedBuild {
+  readonly esbuildOptions: BuildOptions;
+  /** The package from the cache when its inputs are unchanged. */
+  readonly cached?: FunctionBundle;
+  /** Zips esbuild's output and stores it in the cache. */
+  finish(result: BuildResult): FunctionBundle;
+}
+
+function planBuild(options: FunctionBundleOptions): PlannedBuild {
   const root = path.resolve(options.projectRoot);
   const resolved = { ...options, projectRoot: root };
   const functionsDir = path.join(root, options.functionsDir ?? 'functions');
   const cacheDir = options.cacheDir ?? path.join(root, 'node_modules', '.cache', 'orders-function-bundle');
   const buildOptions = esbuildOptions(resolved);
-
   const key = cacheKey(root, functionsDir, buildOptions);
-  const cached = readCached(cacheDir, key);
-  if (cached) return cached;
 
-  const result = runEsbuild(buildOptions);
-  const metafile = result.metafile as Metafile;
-  assertSelfContained(root, functionsDir, metafile);
+  return {
+    esbuildOptions: buildOptions,
+    cached: readCached(cacheDir, key),
+    finish(result) {
+      const metafile = result.metafile as Metafile;
+      assertSelfContained(root, functionsDir, metafile);
 
-  const files: Record<string, Uint8Array> = {
-    'host.json': fs.readFileSync(path.join(functionsDir, options.hostJson ?? 'host.json')),
-    'package.json': Buffer.from(JSON.stringify({ name: 'orders-functions', private: true, main: BUNDLE_MAIN }, null, 2) + '\n'),
+      const files: Record<string, Uint8Array> = {
+        'host.json': fs.readFileSync(path.join(functionsDir, options.hostJson ?? 'host.json')),
+        'package.json': Buffer.from(JSON.stringify({ name: 'orders-functions', private: true, main: BUNDLE_MAIN }, null, 2) + '\n'),
+      };
+      for (const output of result.outputFiles ?? []) {
+        files[path.relative(root, output.path).split(path.sep).join('/')] = output.contents;
+      }
+      const zip = deterministicZip(files);
+
+      const bundle: Omit<FunctionBundle, 'zipPath' | 'fromCache'> = {
+        sha256: createHash('sha256').update(zip).digest('hex'),
+        md5: createHash('md5').update(zip).digest('hex'),
+        sizeBytes: zip.length,
+        entries: Object.keys(files).sort().map((name) => ({ name, bytes: files[name].length })),
+        contributors: contributorsOf(metafile),
+      };
+      return writeCached(cacheDir, key, zip, bundle);
+    },
   };
-  for (const output of result.outputFiles ?? []) {
-    files[path.relative(root, output.path).split(path.sep).join('/')] = output.contents;
-  }
-  const zip = deterministicZip(files);
-
-  const bundle: Omit<FunctionBundle, 'zipPath' | 'fromCache'> = {
-    sha256: createHash('sha256').update(zip).digest('hex'),
-    md5: createHash('md5').update(zip).digest('hex'),
-    sizeBytes: zip.length,
-    entries: Object.keys(files).sort().map((name) => ({ name, bytes: files[name].length })),
-    contributors: contributorsOf(metafile),
-  };
-  return writeCached(cacheDir, key, zip, bundle);
 }
 
 /**
@@ -140,17 +164,28 @@ export function deterministicZip(files: Record<string, Uint8Array>): Buffer {
   return Buffer.from(zipSync(entries));
 }
 
-function runEsbuild(buildOptions: BuildOptions) {
+function runEsbuild(run: () => BuildResult): BuildResult {
   try {
-    return buildSync(buildOptions);
+    return run();
   } catch (error) {
-    const errors = (error as { errors?: Message[] }).errors;
-    if (errors?.length) {
-      const text = formatMessagesSync(errors, { kind: 'error', color: false }).join('\n');
-      throw new FunctionBundleError(`esbuild could not bundle the function app:\n${text}`);
-    }
-    throw error;
+    throw asBundleError(error);
   }
+}
+
+async function runEsbuildAsync(run: () => Promise<BuildResult>): Promise<BuildResult> {
+  try {
+    return await run();
+  } catch (error) {
+    throw asBundleError(error);
+  }
+}
+
+/** esbuild's own messages (file, line, what is wrong), as synth's error. */
+function asBundleError(error: unknown): unknown {
+  const errors = (error as { errors?: Message[] }).errors;
+  if (!errors?.length) return error;
+  const text = formatMessagesSync(errors, { kind: 'error', color: false }).join('\n');
+  return new FunctionBundleError(`esbuild could not bundle the function app:\n${text}`);
 }
 
 /**
