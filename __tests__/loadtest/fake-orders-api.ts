@@ -19,8 +19,8 @@ export interface FakeApiOptions {
   readonly postDelayMs?: number;
   /** What the n-th POST (1-based) gets. @default accept */
   readonly post?: (n: number) => PostAnswer;
-  /** Milliseconds after acceptance at which an order counts as processed; null: never. */
-  readonly processAfterMs?: number | null;
+  /** Milliseconds after acceptance at which an order counts as processed; null: never. Or per POST n (1-based). */
+  readonly processAfterMs?: number | null | ((n: number) => number | null);
 }
 
 export interface FakeApi {
@@ -67,7 +67,8 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
           }
           const orderId = randomUUID();
           const now = Date.now();
-          orders.set(orderId, { acceptedAt: now, processedAt: options.processAfterMs === null ? null : now + (options.processAfterMs ?? 0) });
+          const after = typeof options.processAfterMs === 'function' ? options.processAfterMs(n) : options.processAfterMs;
+          orders.set(orderId, { acceptedAt: now, processedAt: after === null ? null : now + (after ?? 0) });
           const statusUrl = `/api/orders/${orderId}`;
           res.writeHead(202, { 'content-type': 'application/json', location: statusUrl });
           res.end(JSON.stringify({ orderId, status: 'accepted', statusUrl }));

@@ -51,7 +51,11 @@ export async function runLoadTestCli(argv: string[], io: LoadTestIo): Promise<nu
     err.write(`loadtest: ${options.mode} against ${options.baseUrl.href}; key: ${options.key ? `from ${KEY_ENV} (set)` : `${KEY_ENV} not set`}; run id ${template.runId}\n`);
   }
 
-  const api = new OrdersApi({ baseUrl: options.baseUrl, key: options.key, connections: options.connections, requestTimeoutMs: options.requestTimeoutMs });
+  // One connection per request that may be open at once: with fewer, undici queues the POSTs on this
+  // side, they reach the API at connections / latency per second and the open model is lost (a pool of
+  // 64 held a 200/s run against a 1 s API to 64 requests at the server while reporting 200 in flight).
+  const connections = options.maxInFlight + options.pollConcurrency;
+  const api = new OrdersApi({ baseUrl: options.baseUrl, key: options.key, connections, requestTimeoutMs: options.requestTimeoutMs });
   try {
     if (options.mode === 'smoke') {
       const outcome = await runSmoke(

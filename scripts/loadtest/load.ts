@@ -91,6 +91,8 @@ export async function runLoad(api: OrdersApi, template: OrderTemplate, settings:
   });
 
   observer.sendingDone?.(accepted);
+  // Orders processed while sending was still going on: the polling bar starts from them, not from 0.
+  observer.polling?.(poller.processed, accepted);
   const polled = await poller.finish(performance.now() + settings.pollDeadlineMs);
   const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
   return {

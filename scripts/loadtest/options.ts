@@ -14,8 +14,8 @@ The function key is read from ${KEY_ENV} (never printed); the base URL may come 
 Load (open model: POSTs leave on schedule whether or not earlier ones have answered):
   --rate N              orders per second (10; at most 2000)
   --duration D          how long to send (30s; at most 1h; rate x duration at most 500,000)
-  --max-in-flight N     requests open at once; scheduled orders beyond it are counted as not sent (256)
-  --connections N       keep-alive connections to the API (64)
+  --max-in-flight N     requests open at once; scheduled orders beyond it are counted as not sent (256);
+                        each has its own keep-alive connection, so none waits on the client side
   --request-timeout D   per request (30s)
   --poll-interval D     first wait before polling an order's status, doubling up to 10s (1s)
   --poll-deadline D     how long to keep polling after the last POST (5m)
@@ -23,7 +23,7 @@ Load (open model: POSTs leave on schedule whether or not earlier ones have answe
   --body FILE           order template (functions/samples/order.json); each order gets a unique idempotencyKey
 Smoke (after cdktf deploy): one order, wait until it is processed:
   --smoke               exit 0 when processed, 1 with the reason otherwise
-  --smoke-timeout D     how long to wait for processing (3m)
+  --smoke-timeout D     how long to wait for acceptance (a 5xx or timed-out POST is retried) and processing (3m)
 Output: --json, --no-progress, --verbose (each failure; never the key)
 Durations: 90s, 15m, 250ms, 1h.`;
 
@@ -35,7 +35,6 @@ export interface LoadTestOptions {
   readonly rate: number;
   readonly durationS: number;
   readonly maxInFlight: number;
-  readonly connections: number;
   readonly requestTimeoutMs: number;
   readonly pollIntervalMs: number;
   readonly pollMaxIntervalMs: number;
@@ -48,7 +47,7 @@ export interface LoadTestOptions {
   readonly verbose: boolean;
 }
 
-const LIMITS = { rate: 2000, durationS: 3600, orders: 500_000, maxInFlight: 10_000, connections: 1024, pollDeadlineS: 3600 };
+const LIMITS = { rate: 2000, durationS: 3600, orders: 500_000, maxInFlight: 10_000, pollDeadlineS: 3600 };
 
 export class UsageError extends Error {}
 
@@ -64,7 +63,6 @@ export function parseLoadTestArgs(argv: string[], env: NodeJS.ProcessEnv, projec
         rate: { type: 'string' },
         duration: { type: 'string' },
         'max-in-flight': { type: 'string' },
-        connections: { type: 'string' },
         'request-timeout': { type: 'string' },
         'poll-interval': { type: 'string' },
         'poll-deadline': { type: 'string' },
@@ -118,7 +116,6 @@ export function parseLoadTestArgs(argv: string[], env: NodeJS.ProcessEnv, projec
     rate,
     durationS,
     maxInFlight: number('max-in-flight', values['max-in-flight'], 256, 1, LIMITS.maxInFlight, true),
-    connections: number('connections', values.connections, 64, 1, LIMITS.connections, true),
     requestTimeoutMs: seconds('request-timeout', values['request-timeout'], 30, 600) * 1000,
     pollIntervalMs,
     pollMaxIntervalMs: Math.max(pollIntervalMs, 10_000),

@@ -64,6 +64,10 @@ export class StatusPoller {
     return this.targets.length;
   }
 
+  get processed(): number {
+    return this.done.size;
+  }
+
   /** Waits until every order added so far is processed, or until `deadline` (performance.now() time). */
   async finish(deadline: number): Promise<PollOutcome> {
     while (this.done.size < this.targets.length && performance.now() < deadline) await sleep(Math.min(50, this.options.intervalMs));

@@ -7,7 +7,8 @@ import { orderBody, type OrderTemplate } from './orders';
 
 /**
  * The smoke test after `cdktf deploy`: one order (the sample with a unique idempotency key), then its
- * status until it is processed or the timeout passes. Every failure says what failed and what to check.
+ * status until it is processed or the timeout passes; a POST that fails with 5xx or a timeout is retried
+ * within the same timeout. Every failure says what failed and what to check.
  */
 export interface SmokeSettings {
   readonly key: string | undefined;
@@ -28,12 +29,31 @@ export async function runSmoke(api: OrdersApi, template: OrderTemplate, settings
   if (!settings.key) return { ok: false, message: `${KEY_ENV} is not set: ${KEY_ADVICE}` };
 
   const started = performance.now();
-  const submitted = await api.submit(orderBody(template, 'smoke'));
-  if (submitted.outcome !== 'accepted') return { ok: false, message: explainSubmit(api.ordersUrl, submitted) };
+  const deadline = started + settings.timeoutMs;
+  // Right after a deploy the host may still be restarting and a new role assignment may not have
+  // reached Service Bus yet: the API answers 5xx (503 + Retry-After) or not in time. With the same
+  // idempotencyKey a retry is the same order (functions/http/submit-order.ts), so retry until the timeout.
+  const body = orderBody(template, 'smoke');
+  let submitted = await api.submit(body);
+  let attempts = 1;
+  let wait = settings.pollIntervalMs;
+  while (submitted.outcome === 'failed' && ((submitted.status ?? 0) >= 500 || submitted.reason === 'timeout')) {
+    const retryAfterMs = Number(submitted.retryAfter) * 1000;
+    const pause = retryAfterMs > 0 ? retryAfterMs : wait;
+    if (performance.now() + pause >= deadline) break;
+    progress?.(`POST ${submitted.status !== undefined ? `answered ${submitted.status}` : 'timed out'}; retrying in ${formatSeconds(pause / 1000)}`);
+    await sleep(pause);
+    submitted = await api.submit(body);
+    attempts++;
+    wait = Math.min(settings.pollMaxIntervalMs, wait * 2);
+  }
+  if (submitted.outcome !== 'accepted') {
+    const tries = attempts > 1 ? ` (${attempts} attempts over ${formatSeconds((performance.now() - started) / 1000)})` : '';
+    return { ok: false, message: `${explainSubmit(api.ordersUrl, submitted)}${tries}` };
+  }
   progress?.(`order ${submitted.orderId} accepted in ${Math.round(submitted.latencyMs)} ms; waiting until it is processed`);
 
-  const deadline = started + settings.timeoutMs;
-  let wait = settings.pollIntervalMs;
+  wait = settings.pollIntervalMs;
   let last: StatusResult = { outcome: 'pending' };
   while (performance.now() < deadline) {
     await sleep(Math.min(wait, Math.max(0, deadline - performance.now())));
