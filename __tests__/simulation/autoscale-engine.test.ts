@@ -56,6 +56,26 @@ describe('flapping guard (scale-in only)', () => {
   });
 });
 
+describe('the look-back window', () => {
+  it('reads only whole grains that autoscale can already see, also when the window is not a multiple of the grain', () => {
+    // Run at 600, metric delay 180: grains that ended by 420 are visible. A 330 s window of 60 s grains
+    // holds the 5 whole grains 120-420. The grain starting at 390 ends at 450, after 420: not visible
+    // yet, so its 10,000 messages must not count. Visible grains: 0 -> no scale-out.
+    const seen: number[] = [];
+    const metrics = metricFunctions({
+      ActiveMessages: (start) => {
+        seen.push(start);
+        return start >= 390 ? 10_000 : 0;
+      },
+    });
+    const engine = engineFor([profile({ rules: [rule({ timeWindowS: 330, timeAggregation: 'Maximum' }, {})] })], 1);
+    const run = engine.evaluate(600, metrics);
+    expect(seen).toEqual([120, 180, 240, 300, 360]);
+    expect(run.rules[0].value).toBe(0);
+    expect(run.decision).toBeUndefined();
+  });
+});
+
 describe('several rules', () => {
   it('scales out to the highest result when several out-rules fire', () => {
     const plusOne = rule({ threshold: 100 }, { value: 1 });

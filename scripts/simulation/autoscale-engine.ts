@@ -164,10 +164,13 @@ export class AutoscaleEngine {
 
   evaluateRule(rule: ScaleRule, timeS: number, capacity: number, metrics: MetricSource): RuleEvaluation {
     const t = rule.trigger;
-    // Grains that ended no later than (run - delay), covering the window before that point.
+    // Grains that ended no later than (run - delay), covering the window before that point: whole
+    // grains only, also when the window is not a multiple of the grain (else the last one would run
+    // past `end`, into data autoscale cannot see yet).
     const end = Math.floor((timeS - this.params.metricDelayS) / t.timeGrainS) * t.timeGrainS;
+    const first = end - Math.floor(t.timeWindowS / t.timeGrainS) * t.timeGrainS;
     const values: number[] = [];
-    for (let start = end - t.timeWindowS; start < end; start += t.timeGrainS) {
+    for (let start = first; start < end; start += t.timeGrainS) {
       if (start < 0) continue;
       const v = metrics.grainValue(t.metric, t.statistic, start, t.timeGrainS);
       if (v !== undefined) values.push(v);

@@ -22,6 +22,10 @@ export function timelineSpec(report: SimulationReport): TopLevelSpec {
   const rows = report.timeline;
   const series = (panel: string, name: string, value: (m: (typeof rows)[number]) => number) =>
     rows.map((m) => ({ t: x(m.atMs), panel, series: name, value: finite(value(m)) }));
+  // Instance counts are the state at the minute's END (after that minute's autoscale run): drawn at the
+  // minute's start, a scale action at 04:00 would show at 03:59.
+  const stateSeries = (panel: string, name: string, value: (m: (typeof rows)[number]) => number) =>
+    rows.map((m) => ({ t: x(m.atMs + 60_000), panel, series: name, value: finite(value(m)) }));
 
   const xEncoding = { field: 't', type: 'temporal' as const, scale: { type: 'utc' as const }, title: `time (${clock.iana})`, axis: { format: '%H:%M' } };
   const color = { field: 'series', type: 'nominal' as const, title: null, legend: { orient: 'right' as const } };
@@ -47,17 +51,17 @@ export function timelineSpec(report: SimulationReport): TopLevelSpec {
       subtitle: `${report.span.start} to ${report.span.end}; peak ${report.workload.peakPerSecond}/s from ${report.surge.peakFrom.slice(11)} to ${report.surge.peakUntil.slice(11)}${report.saleWindow ? `; sale profile ${report.saleWindow.profile} from ${report.saleWindow.start.slice(11)}` : ''}`,
     },
     config: { font: 'sans-serif', view: { stroke: null } },
-    // Each panel gets its own legend.
-    resolve: { scale: { color: 'independent' } },
+    // Each panel gets its own legend; all share one time axis (the instance counts end a minute later).
+    resolve: { scale: { color: 'independent', x: 'shared' } },
     vconcat: [
       panel('Orders offered (per second, both sides)', series('offered', 'offered', (m) => m.offeredPerSecond), 'orders/s'),
       panel('After: backlog (ActiveMessages, highest per minute)', series('backlog', 'after: backlog', (m) => m.after.backlogMax), 'messages', { mark: 'area' }),
       panel(
         'Instances',
         [
-          ...series('instances', 'after: set by autoscale', (m) => m.after.instances),
-          ...series('instances', 'after: serving', (m) => m.after.readyInstances),
-          ...series('instances', 'before: fixed', () => report.before.instances),
+          ...stateSeries('instances', 'after: set by autoscale', (m) => m.after.instances),
+          ...stateSeries('instances', 'after: serving', (m) => m.after.readyInstances),
+          ...stateSeries('instances', 'before: fixed', () => report.before.instances),
         ],
         'instances',
         { step: true },
