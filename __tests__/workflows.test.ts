@@ -27,6 +27,8 @@ test('pull requests: tests, a Checkov scan with the repository exceptions, and a
   expect(pr.jobs.diff.strategy.matrix.environment).toEqual(environments.map((e) => e.name));
   expect(steps('diff')).toMatch(/npx cdktf diff "orders-\$\{\{ matrix.environment \}\}"/);
   expect(pr.jobs.diff.permissions['pull-requests']).toBe('write');
+  // Read-only plan identities cannot take the state lease: the diff plans without the lock.
+  expect(pr.jobs.diff.env.TF_CLI_ARGS_plan).toBe('-lock=false');
 });
 
 test('main: dev first, then prod, each in its own GitHub environment, with smoke test and an empty second plan', () => {

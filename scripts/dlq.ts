@@ -1,7 +1,7 @@
 import { DefaultAzureCredential } from '@azure/identity';
 import { ServiceBusClient } from '@azure/service-bus';
 import { environmentTargets } from '../lib/targets';
-import { parseDlqArguments, UsageError } from './dlq/arguments';
+import { HELP, parseDlqArguments, UsageError, wantsHelp } from './dlq/arguments';
 import { runDlq, type DeadLetterConnection, type QueueTargets } from './dlq/command';
 
 /**
@@ -20,6 +20,10 @@ function connect(targets: QueueTargets): DeadLetterConnection {
 }
 
 async function main(): Promise<number> {
+  if (wantsHelp(process.argv.slice(2))) {
+    console.log(HELP);
+    return 0;
+  }
   let args;
   try {
     args = parseDlqArguments(process.argv.slice(2));

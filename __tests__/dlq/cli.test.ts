@@ -14,6 +14,14 @@ function dlq(...args: string[]) {
 }
 
 describe('npm run dlq (entry point)', () => {
+  it('prints its help and exits 0 with --help, before looking for an environment or a login', () => {
+    const help = dlq('--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/usage: npm run dlq -- <environment>/);
+    expect(help.stdout).toMatch(/--replay-valid/);
+    expect(help.stderr).toBe('');
+  });
+
   it('prints the usage and exits 2 without an environment, and names an unknown environment', () => {
     const usage = dlq();
     expect(usage.status).toBe(2);

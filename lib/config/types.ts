@@ -149,6 +149,10 @@ export interface EnvironmentConfig {
    * Contributor on the package container to upload the package. @default the principal running terraform
    */
   readonly deployerObjectId?: string;
-  /** `prevent_destroy` on the namespace, the storage account and the table's deployment. */
+  /**
+   * `prevent_destroy` on the namespace, the order-data storage account and the table's deployment, and
+   * the provider's guard against deleting a resource group that still holds resources. Off: one
+   * `cdktf destroy` removes everything, including what Azure adds beside Application Insights.
+   */
   readonly protectFromDestroy: boolean;
 }

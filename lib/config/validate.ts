@@ -7,7 +7,7 @@ import type { EnvironmentConfig, PlanSku, ServiceBusSku, StorageReplication } fr
 
 /**
  * Validation of one environment's configuration, run when its stack is built. Each rule checks one
- * thing and names the environment, the field, the bad value and what is allowed (STYLE.md, after
+ * thing and names the environment, the field, the bad value and what is allowed (the error style of
  * Azure Verified Modules). All problems are collected and reported in one error, so a fix-and-rerun
  * loop needs one synth, not one per mistake.
  */

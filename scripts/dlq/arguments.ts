@@ -2,6 +2,22 @@
 
 export const USAGE = 'usage: npm run dlq -- <environment> [--replay <messageId>...] [--replay-valid] [--json]';
 
+export const HELP = `${USAGE}
+
+Lists the orders queue's dead letters (message id, time, deliveries, reason, and the body checked again
+with the consumer's schema), and replays chosen ones to the queue. Runs with your own Entra ID login
+(az login); you need Azure Service Bus Data Receiver and Sender on the queue.
+
+  <environment>            an environment of lib/config/environments.ts (e.g. dev, prod)
+  --replay <messageId>...  send a copy of these dead letters back to the queue, then remove them
+  --replay-valid           replay every dead letter whose body is valid now
+  --json                   machine-readable output`;
+
+/** `--help` or `-h` anywhere: print HELP instead of running. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}
+
 export interface DlqArguments {
   readonly environment: string;
   /** Message ids to replay; empty when only listing. */

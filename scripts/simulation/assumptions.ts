@@ -1,6 +1,7 @@
 /**
  * Every parameter of the model that is not read from the synthesized stack or the workload, with its
- * default and where that default comes from. Tags, as in /work/shared/reference/autoscale-model.md:
+ * default and where that default comes from. Tags, as in the team's reference notes
+ * (shared/reference/autoscale-model.md, kept beside the repository):
  *   [D] stated in Microsoft docs or SDK source, [C] community evidence, [I] inference, no source.
  * ASSUMPTIONS.md lists the same with the public documentation behind each.
  */

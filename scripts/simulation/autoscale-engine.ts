@@ -12,7 +12,8 @@ import {
 } from './autoscale-setting';
 
 /**
- * Azure Monitor autoscale, one run at a time. Facts from /work/shared/reference/autoscale-model.md §1-2:
+ * Azure Monitor autoscale, one run at a time. Facts from §1-2 of the team's reference notes
+ * (shared/reference/autoscale-model.md, kept beside the repository):
  *
  *  - [D] Each run picks the profile (a fixed-date one that covers the instant, else the default),
  *    enforces its min/max, then evaluates that profile's rules only.

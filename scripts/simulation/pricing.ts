@@ -1,5 +1,6 @@
 /**
- * Unit prices (USD), each with its date and source, all from /work/shared/reference/autoscale-model.md §6.
+ * Unit prices (USD), each with its date and source, from §6 of the team's reference notes
+ * (shared/reference/autoscale-model.md, kept beside the repository).
  * None comes from an official pricing page: allow about ±15% [I], and check them against
  * https://azure.microsoft.com/pricing/details/app-service/linux/ and
  * https://azure.microsoft.com/pricing/details/service-bus/ before quoting a figure. They are East US
