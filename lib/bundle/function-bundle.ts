@@ -60,6 +60,15 @@ export const BUNDLE_MAIN = 'dist/main.cjs';
 
 /** Zip timestamps: fflate writes DOS time from local date fields, so a local-time constant is the same everywhere. */
 const FIXED_ZIP_TIME = new Date(2000, 0, 1, 0, 0, 0);
+/** fflate's deflate level: 9 takes 150 ms more for a zip 0.5% smaller. */
+const ZIP_LEVEL = 6;
+
+/**
+ * Bump when this file changes what goes into the zip or how (its entries, their order, package.json,
+ * the timestamp): packages cached by the old code then stop matching. The esbuild options, the zip
+ * level and the bundle's path are part of the cache key already.
+ */
+const PACKAGE_FORMAT_VERSION = 2;
 
 export class FunctionBundleError extends Error {
   constructor(message: string) {
@@ -154,12 +163,12 @@ function planBuild(options: FunctionBundleOptions): PlannedBuild {
 
 /**
  * A zip whose bytes depend only on the file names and contents. fflate deflates in JavaScript, so the
- * bytes do not change with the machine's zlib; level 6, since 9 takes 150 ms more for 0.5% smaller.
+ * bytes do not change with the machine's zlib.
  */
 export function deterministicZip(files: Record<string, Uint8Array>): Buffer {
-  const entries: Record<string, [Uint8Array, { mtime: Date; level: 6 }]> = {};
+  const entries: Record<string, [Uint8Array, { mtime: Date; level: typeof ZIP_LEVEL }]> = {};
   for (const name of Object.keys(files).sort()) {
-    entries[name] = [files[name], { mtime: FIXED_ZIP_TIME, level: 6 }];
+    entries[name] = [files[name], { mtime: FIXED_ZIP_TIME, level: ZIP_LEVEL }];
   }
   return Buffer.from(zipSync(entries));
 }
@@ -190,13 +199,15 @@ function asBundleError(error: unknown): unknown {
 
 /**
  * The cache key covers every input of the build: the function sources, the lockfile (which pins every
- * bundled dependency), the esbuild options and versions, and this file. Bundled code from outside
- * `functions/` or `node_modules/` is rejected (see assertSelfContained), so nothing else can change it.
+ * bundled dependency), the esbuild options and version, and the package format. Bundled code from
+ * outside `functions/` or `node_modules/` is rejected (see assertSelfContained), so nothing else can
+ * change it. (Not this file's own text: synth runs it compiled into one file with the whole stack, so
+ * every stack edit would rebuild the package.)
  */
 function cacheKey(root: string, functionsDir: string, buildOptions: BuildOptions): string {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ buildOptions: { ...buildOptions, absWorkingDir: undefined }, esbuildVersion }));
-  hash.update(fs.readFileSync(__filename));
+  const packageFormat = { version: PACKAGE_FORMAT_VERSION, zipLevel: ZIP_LEVEL, main: BUNDLE_MAIN };
+  hash.update(JSON.stringify({ buildOptions: { ...buildOptions, absWorkingDir: undefined }, esbuildVersion, packageFormat }));
   hash.update(fs.readFileSync(path.join(root, 'package-lock.json')));
   for (const file of listFiles(functionsDir)) {
     hash.update(path.relative(root, file).split(path.sep).join('/'));
