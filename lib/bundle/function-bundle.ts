@@ -105,7 +105,12 @@ export function esbuildOptions(options: FunctionBundleOptions): BuildOptions {
 
 export function buildFunctionBundle(options: FunctionBundleOptions): FunctionBundle {
   const build = planBuild(options);
-  return build.cached ?? build.finish(runEsbuild(() => buildSync(build.esbuildOptions)));
+  if (build.cached) return build.cached;
+  try {
+    return build.finish(buildSync(build.esbuildOptions));
+  } catch (error) {
+    throw asBundleError(error);
+  }
 }
 
 /**
@@ -114,7 +119,11 @@ export function buildFunctionBundle(options: FunctionBundleOptions): FunctionBun
  */
 export async function startFunctionBundle(options: FunctionBundleOptions): Promise<FunctionBundle> {
   const build = planBuild(options);
-  return build.cached ?? build.finish(await runEsbuildAsync(() => esbuild(build.esbuildOptions)));
+  if (build.cached) return build.cached;
+  const result = await esbuild(build.esbuildOptions).catch((error: unknown) => {
+    throw asBundleError(error);
+  });
+  return build.finish(result);
 }
 
 interface PlannedBuild {
@@ -173,23 +182,7 @@ export function deterministicZip(files: Record<string, Uint8Array>): Buffer {
   return Buffer.from(zipSync(entries));
 }
 
-function runEsbuild(run: () => BuildResult): BuildResult {
-  try {
-    return run();
-  } catch (error) {
-    throw asBundleError(error);
-  }
-}
-
-async function runEsbuildAsync(run: () => Promise<BuildResult>): Promise<BuildResult> {
-  try {
-    return await run();
-  } catch (error) {
-    throw asBundleError(error);
-  }
-}
-
-/** esbuild's own messages (file, line, what is wrong), as synth's error. */
+/** esbuild's own messages (file, line, what is wrong), as synth's error; anything else as it is. */
 function asBundleError(error: unknown): unknown {
   const errors = (error as { errors?: Message[] }).errors;
   if (!errors?.length) return error;
