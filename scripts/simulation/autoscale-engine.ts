@@ -126,31 +126,15 @@ export class AutoscaleEngine {
       const eligible = firedOut.filter((r) => !this.inCooldown(timeS, r.rule.action));
       if (eligible.length === 0) return this.hold(evaluation, 'scale-out held by cooldown');
       // The highest resulting count wins.
-      let best = eligible[0];
-      let target = clamp(this.apply(capacity, best.rule.action), profile);
-      for (const r of eligible.slice(1)) {
-        const t = clamp(this.apply(capacity, r.rule.action), profile);
-        if (t > target) {
-          best = r;
-          target = t;
-        }
-      }
+      const { rule: best, target } = this.highestResult(eligible, capacity, profile);
       if (target <= capacity) return this.hold(evaluation, 'scale-out at the profile maximum');
       return this.decide(evaluation, { timeS, from: capacity, to: target, reason: 'scale-out', profile: profile.name, rule: best.rule.name }, best.rule.action);
     }
 
     if (ins.length === 0 || !ins.every((r) => r.fires) || missing) return evaluation;
     if (ins.some((r) => this.inCooldown(timeS, r.rule.action))) return this.hold(evaluation, 'scale-in held by cooldown');
-    // The smallest decrease wins.
-    let chosen = ins[0];
-    let target = clamp(this.apply(capacity, chosen.rule.action), profile);
-    for (const r of ins.slice(1)) {
-      const t = clamp(this.apply(capacity, r.rule.action), profile);
-      if (t > target) {
-        chosen = r;
-        target = t;
-      }
-    }
+    // The smallest decrease wins: the highest resulting count again.
+    const { rule: chosen, target } = this.highestResult(ins, capacity, profile);
     if (target >= capacity) return evaluation;
 
     // Flapping guard: the first count from the target up that keeps every out-rule quiet.
@@ -188,6 +172,13 @@ export class AutoscaleEngine {
     const perInstance = t.divideByInstanceCount || t.metric === 'CpuPercentage';
     const projected = perInstance ? (r.value * capacity) / n : r.value;
     return compare(t.operator, projected, t.threshold);
+  }
+
+  /** The rule whose action leads to the most instances (within the profile), and that count. */
+  private highestResult(candidates: RuleEvaluation[], capacity: number, profile: AutoscaleProfile): { rule: RuleEvaluation; target: number } {
+    return candidates
+      .map((rule) => ({ rule, target: clamp(this.apply(capacity, rule.rule.action), profile) }))
+      .reduce((best, next) => (next.target > best.target ? next : best));
   }
 
   private apply(capacity: number, action: ScaleAction): number {
