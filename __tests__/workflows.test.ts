@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { environments } from '../lib/config/environments';
-import { PROJECT_ROOT } from './helpers/synth';
+import { PROJECT_ROOT, synthEnvironment } from './helpers/synth';
 
 /** The GitHub Actions workflows cannot run here; these read them the way GitHub will. */
 const workflowsDir = path.join(PROJECT_ROOT, '.github', 'workflows');
@@ -45,4 +45,12 @@ test('main: dev first, then prod, each in its own GitHub environment, with smoke
   expect(runs).toMatch(/plan [^\n]*-detailed-exitcode/);
   // The smoke test's function key is masked before use.
   expect(runs.indexOf('::add-mask::')).toBeLessThan(runs.indexOf('ORDERS_FUNCTION_KEY='));
+});
+
+test('every Terraform output a workflow reads is one the stack declares', () => {
+  const declared = new Set(Object.keys(synthEnvironment(environments[0]).tf.output));
+  for (const file of fs.readdirSync(workflowsDir)) {
+    const text = fs.readFileSync(path.join(workflowsDir, file), 'utf8');
+    for (const [, name] of text.matchAll(/output -raw ([a-z_]+)/g)) expect([file, name, declared.has(name)]).toEqual([file, name, true]);
+  }
 });

@@ -5,8 +5,10 @@
  * Both sides import this module: the functions read settings by these names (never by string
  * literals of their own), and the stack writes them with `buildAppSettings`, so a rename on one
  * side cannot silently break the other. This file must stay free of cdktf and Azure SDK imports:
- * it is bundled into the function app.
+ * it is bundled into the function apps.
  */
+
+import type { AppRole } from './apps';
 
 /** Prefix of the identity-based Service Bus connection used by the queue trigger and the producer. */
 export const SERVICE_BUS_CONNECTION = 'ServiceBusConnection';
@@ -45,19 +47,29 @@ export const AppSetting = {
 export type AppSettingName = (typeof AppSetting)[keyof typeof AppSetting];
 
 /**
- * Settings the functions need, the queue trigger's identity connection included (the host reads
+ * Settings each app's code needs; `/api/health` of that app answers 503 naming each one that is
+ * missing. The processor's list holds the queue trigger's identity connection (the host reads
  * `__credential` and `__clientId`; without `__credential` it takes the client id for an app
- * registration, trap 4.5). `/api/health` answers 503 naming each one that is missing.
+ * registration, trap 4.5). The API sends with the SDK, which reads neither.
  */
-export const REQUIRED_BY_FUNCTIONS = [
-  AppSetting.queueName,
-  AppSetting.serviceBusNamespace,
-  AppSetting.serviceBusCredential,
-  AppSetting.serviceBusClientId,
-  AppSetting.tableServiceUri,
-  AppSetting.tableName,
-  AppSetting.identityClientId,
-] as const;
+export const REQUIRED_SETTINGS = {
+  orderApi: [
+    AppSetting.queueName,
+    AppSetting.serviceBusNamespace,
+    AppSetting.tableServiceUri,
+    AppSetting.tableName,
+    AppSetting.identityClientId,
+  ],
+  orderProcessor: [
+    AppSetting.queueName,
+    AppSetting.serviceBusNamespace,
+    AppSetting.serviceBusCredential,
+    AppSetting.serviceBusClientId,
+    AppSetting.tableServiceUri,
+    AppSetting.tableName,
+    AppSetting.identityClientId,
+  ],
+} as const satisfies Record<AppRole, readonly AppSettingName[]>;
 
 export const DEFAULT_SEND_TIMEOUT_MS = 5_000;
 
@@ -80,35 +92,43 @@ export interface AppSettingSources {
   readonly tableServiceUri: string;
   /** the table declared through Resource Manager */
   readonly tableName: string;
-  /** `azurerm_user_assigned_identity.client_id` */
+  /** `azurerm_user_assigned_identity.client_id` of this app's identity */
   readonly identityClientId: string;
-  /** `azurerm_user_assigned_identity.id` */
+  /** `azurerm_user_assigned_identity.id` of this app's identity */
   readonly identityResourceId: string;
-  /** `azurerm_storage_blob.url` of the content-addressed package */
+  /** `azurerm_storage_blob.url` of this app's content-addressed package */
   readonly packageUrl: string;
 }
 
 /**
- * The function app's `app_settings`. Deliberately absent, because azurerm writes them itself and a
- * copy here would diff forever: FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION,
- * WEBSITE_NODE_DEFAULT_VERSION, AzureWebJobsStorage(__accountName), APPLICATIONINSIGHTS_CONNECTION_STRING,
- * WEBSITE_HEALTHCHECK_MAXPINGFAILURES.
+ * One app's `app_settings`: the host's own settings (storage and telemetry by identity, the package)
+ * and those its code reads. Deliberately absent, because azurerm writes them itself and a copy here
+ * would diff forever: FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION, WEBSITE_NODE_DEFAULT_VERSION,
+ * AzureWebJobsStorage(__accountName), APPLICATIONINSIGHTS_CONNECTION_STRING, WEBSITE_HEALTHCHECK_MAXPINGFAILURES.
  */
-export function buildAppSettings(sources: AppSettingSources): Record<string, string> {
-  return {
-    [AppSetting.queueName]: sources.queueName,
-    [AppSetting.serviceBusNamespace]: sources.serviceBusFqdn,
-    [AppSetting.serviceBusCredential]: 'managedidentity',
-    [AppSetting.serviceBusClientId]: sources.identityClientId,
-    [AppSetting.tableServiceUri]: sources.tableServiceUri,
-    [AppSetting.tableName]: sources.tableName,
-    [AppSetting.identityClientId]: sources.identityClientId,
+export function buildAppSettings(role: AppRole, sources: AppSettingSources): Record<string, string> {
+  const host: Record<string, string> = {
     [AppSetting.hostStorageCredential]: 'managedidentity',
     [AppSetting.hostStorageClientId]: sources.identityClientId,
     [AppSetting.appInsightsAuthentication]: `ClientId=${sources.identityClientId};Authorization=AAD`,
     [AppSetting.runFromPackage]: sources.packageUrl,
     [AppSetting.runFromPackageIdentity]: sources.identityResourceId,
     [AppSetting.nodeWorkerArguments]: '--enable-source-maps',
-    [AppSetting.requestBodySizeLimit]: String(HOST_REQUEST_BODY_LIMIT_BYTES),
+  };
+  const code: Record<string, string> = {
+    [AppSetting.queueName]: sources.queueName,
+    [AppSetting.serviceBusNamespace]: sources.serviceBusFqdn,
+    [AppSetting.tableServiceUri]: sources.tableServiceUri,
+    [AppSetting.tableName]: sources.tableName,
+    [AppSetting.identityClientId]: sources.identityClientId,
+  };
+  if (role === 'orderApi') {
+    return { ...code, ...host, [AppSetting.requestBodySizeLimit]: String(HOST_REQUEST_BODY_LIMIT_BYTES) };
+  }
+  return {
+    ...code,
+    [AppSetting.serviceBusCredential]: 'managedidentity',
+    [AppSetting.serviceBusClientId]: sources.identityClientId,
+    ...host,
   };
 }

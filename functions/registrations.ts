@@ -1,7 +1,8 @@
 /**
- * What the app registers with the Functions host: function names, routes and auth levels.
- * `index.ts` registers with these, and the contract test compares the BUILT bundle's registrations
- * against them, so a typo in either place fails a test instead of a deploy.
+ * What the apps register with the Functions host: function names, routes and auth levels.
+ * The entry points (`order-api.ts`, `order-processor.ts`) register with these, and the contract test
+ * compares each BUILT package's registrations against them, so a typo in either place fails a test
+ * instead of a deploy. Which app registers which function is in `apps.ts`.
  */
 
 /**
@@ -20,6 +21,8 @@ export const FUNCTION_NAMES = {
   processOrder: 'processOrder',
   health: 'health',
 } as const;
+
+export type FunctionName = (typeof FUNCTION_NAMES)[keyof typeof FUNCTION_NAMES];
 
 export const ROUTES = {
   orders: 'orders',

@@ -1,4 +1,4 @@
-import { AppSetting, DEFAULT_SEND_TIMEOUT_MS, REQUIRED_BY_FUNCTIONS } from './app-settings';
+import { AppSetting, DEFAULT_SEND_TIMEOUT_MS } from './app-settings';
 
 /**
  * Reads app settings on first use, never at module load: on Node 20+ an error while the entry point
@@ -44,13 +44,13 @@ export function sendTimeoutMs(env: Environment): number {
   return value;
 }
 
-/** Everything wrong with the function settings, for `/api/health`. Empty when the app can serve. */
-export function settingsProblems(env: Environment): { missing: string[]; invalid: string[] } {
+/** Everything wrong with an app's settings (`required` are its own), for `/api/health`. Empty when the app can serve. */
+export function settingsProblems(env: Environment, required: readonly string[]): { missing: string[]; invalid: string[] } {
   const invalid: string[] = [];
   try {
     sendTimeoutMs(env);
   } catch (error) {
     invalid.push(...(error as SettingsError).problems);
   }
-  return { missing: missingSettings(env, REQUIRED_BY_FUNCTIONS), invalid };
+  return { missing: missingSettings(env, required), invalid };
 }

@@ -25,11 +25,13 @@ export interface PlanAutoscaleProps {
   readonly resourceGroupName: string;
   readonly location: string;
   readonly planId: string;
+  /** The namespace and queue whose backlog the queue rules read (with `rules.backlog`). */
   readonly namespaceId: string;
   readonly queueName: string;
   readonly instances: InstanceLimits;
   readonly rules: AutoscaleRules;
-  readonly saleWindows: readonly SaleWindow[];
+  /** Sale windows, each with the minimum this plan holds during it. */
+  readonly saleWindows: ReadonlyArray<{ readonly window: SaleWindow; readonly minimumInstances: number }>;
   /** Told about every scale action. */
   readonly notifyEmails: readonly string[];
   /** The plan and the namespace: their metrics must exist before the setting is created. */
@@ -38,13 +40,14 @@ export interface PlanAutoscaleProps {
 }
 
 /**
- * Scales the plan on queue depth. Every profile carries the same four rules, because only one
- * profile applies at a time and rules of other profiles are not evaluated:
+ * Scales a Dedicated plan on CPU and, for the order processor, on queue depth. Every profile carries
+ * the same rules, because only one profile applies at a time and rules of other profiles are not
+ * evaluated:
  *
  *  - out: active orders per instance above a threshold (Service Bus `ActiveMessages` of the queue,
  *    divided by the instance count), or CPU above a threshold;
- *  - in:  both below lower thresholds over a longer window (autoscale scales in only when every
- *    scale-in rule agrees), with a longer cooldown, so the plan never flaps.
+ *  - in:  every rule below its lower threshold over a longer window (autoscale scales in only when
+ *    every scale-in rule agrees), with a longer cooldown, so the plan never flaps.
  *
  * The default profile holds the environment's limits; each sale window adds a fixed-date profile
  * that holds a higher minimum from before the surge until after it.
@@ -59,11 +62,11 @@ export class PlanAutoscale extends Construct {
 
     const profiles: MonitorAutoscaleSettingProfile[] = [
       { name: 'default', capacity: capacity(instances.minimum, instances.default, instances.maximum), rule: rules },
-      ...props.saleWindows.map((window) => {
-        const maximum = window.maximumInstances ?? instances.maximum;
+      ...props.saleWindows.map(({ window, minimumInstances }) => {
+        const maximum = instances.maximum;
         return {
           name: window.name,
-          capacity: capacity(window.minimumInstances, Math.min(Math.max(window.minimumInstances, instances.default), maximum), maximum),
+          capacity: capacity(minimumInstances, Math.min(Math.max(minimumInstances, instances.default), maximum), maximum),
           rule: rules,
           fixedDate: {
             // azurerm wants RFC 3339 and writes `...Z` back; Azure applies `timezone` to these wall-clock
@@ -122,12 +125,17 @@ function planRules(props: PlanAutoscaleProps): MonitorAutoscaleSettingProfileRul
   });
   const increase = (value: number) => ({ direction: 'Increase', type: 'ChangeCount', value, cooldown: r.scaleOutCooldown });
   const decrease = { direction: 'Decrease', type: 'ChangeCount', value: 1, cooldown: r.scaleInCooldown };
-  return [
-    { metricTrigger: backlog('GreaterThan', r.scaleOutBacklogPerInstance, r.scaleOutWindow, 'Average'), scaleAction: increase(r.scaleOutStep) },
+  const cpuRules = [
     { metricTrigger: cpu('GreaterThan', r.scaleOutCpuPercent, r.scaleOutWindow), scaleAction: increase(1) },
-    // Maximum over the window: scale in only when the backlog stayed low the whole time.
-    { metricTrigger: backlog('LessThan', r.scaleInBacklogPerInstance, r.scaleInWindow, 'Maximum'), scaleAction: decrease },
     { metricTrigger: cpu('LessThan', r.scaleInCpuPercent, r.scaleInWindow), scaleAction: decrease },
+  ];
+  if (!r.backlog) return cpuRules;
+  return [
+    { metricTrigger: backlog('GreaterThan', r.backlog.scaleOutPerInstance, r.scaleOutWindow, 'Average'), scaleAction: increase(r.backlog.scaleOutStep) },
+    cpuRules[0],
+    // Maximum over the window: scale in only when the backlog stayed low the whole time.
+    { metricTrigger: backlog('LessThan', r.backlog.scaleInPerInstance, r.scaleInWindow, 'Maximum'), scaleAction: decrease },
+    cpuRules[1],
   ];
 }
 

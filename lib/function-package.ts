@@ -5,56 +5,38 @@ import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container'
 import { Sleep } from '@cdktf/provider-time/lib/sleep';
 import { AssetType, TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
-import { buildFunctionBundle, type FunctionBundle, type FunctionBundleOptions } from './bundle/function-bundle';
+import type { FunctionBundle } from './bundle/function-bundle';
 import type { StorageReplication } from './config/types';
 import { KeylessStorageAccount } from './keyless-storage-account';
 import type { Monitoring } from './monitoring';
 
-export interface FunctionPackageProps {
+export interface PackageStoreProps {
   readonly resourceGroupName: string;
   readonly location: string;
   readonly accountName: string;
-  readonly containerName: string;
   readonly replication: StorageReplication;
   readonly softDeleteDays: number;
-  /** Directory holding `functions/`, `package-lock.json` and `node_modules`. */
-  readonly projectRoot: string;
   /**
-   * Object id of the principal that runs `terraform apply` and uploads the package.
+   * Object id of the principal that runs `terraform apply` and uploads the packages.
    * @default the current client (`azurerm_client_config.object_id`)
    */
   readonly deployerObjectId?: string;
-  /** How long the upload waits for the deployer's new data role to apply. @default '120s' */
-  readonly roleAssignmentWait?: string;
-  /** Builds the zip; tests replace it. @default buildFunctionBundle */
-  readonly bundler?: (options: FunctionBundleOptions) => FunctionBundle;
   readonly monitoring: Monitoring;
   readonly tags: Record<string, string>;
 }
 
 /**
- * The function app's deployment package: esbuild bundles `functions/` into a deterministic zip at
- * synth time, and Terraform uploads it to a private container of its own storage account.
- *
- * The package lives apart from the host's storage so that the app's identity can read it (Storage
- * Blob Data Reader on this container) without its host-storage grant (Blob Data Owner) covering it.
- * The blob is named by the zip's SHA-256: new code is a new blob and a new WEBSITE_RUN_FROM_PACKAGE
- * URL, unchanged code is no change at all. It is replaced create-before-destroy, so the running app
- * never points at a deleted package (names never collide, so azurerm #33070 does not apply).
+ * The storage account of the function apps' deployment packages, apart from the host's storage: each
+ * app's identity can read its own package container (Storage Blob Data Reader) without its
+ * host-storage grant (Blob Data Owner) letting it rewrite its own code.
  */
-export class FunctionPackage extends Construct {
-  readonly bundle: FunctionBundle;
+export class PackageStore extends Construct {
   readonly storage: KeylessStorageAccount;
-  readonly container: StorageContainer;
-  readonly blob: StorageBlob;
-  /** The deployer's upload grant; the blob waits for it. */
-  readonly deployerGrant: RoleAssignment;
+  /** Who uploads: the deployer named in the configuration, else whoever runs Terraform. */
+  readonly deployerObjectId: string;
 
-  constructor(scope: Construct, id: string, props: FunctionPackageProps) {
+  constructor(scope: Construct, id: string, props: PackageStoreProps) {
     super(scope, id);
-
-    this.bundle = (props.bundler ?? buildFunctionBundle)({ projectRoot: props.projectRoot });
-
     this.storage = new KeylessStorageAccount(this, 'packages', {
       name: props.accountName,
       resourceGroupName: props.resourceGroupName,
@@ -67,21 +49,52 @@ export class FunctionPackage extends Construct {
       monitoring: props.monitoring,
       tags: props.tags,
     });
+    // principal_type stays unset on its grants: the deployer may be a user as well as a service principal.
+    this.deployerObjectId = props.deployerObjectId ?? new DataAzurermClientConfig(this, 'deployer').objectId;
+  }
+}
+
+export interface FunctionPackageProps {
+  readonly store: PackageStore;
+  readonly containerName: string;
+  /** The built zip (lib/bundle/function-bundle.ts). */
+  readonly bundle: FunctionBundle;
+  /** How long the upload waits for the deployer's new data role to apply. @default '120s' */
+  readonly roleAssignmentWait?: string;
+}
+
+/**
+ * One app's deployment package: esbuild bundled its entry point into a deterministic zip at synth
+ * time, and Terraform uploads it to the app's own private container.
+ *
+ * The blob is named by the zip's SHA-256: new code is a new blob and a new WEBSITE_RUN_FROM_PACKAGE
+ * URL, unchanged code is no change at all. It is replaced create-before-destroy, so the running app
+ * never points at a deleted package (names never collide, so azurerm #33070 does not apply).
+ */
+export class FunctionPackage extends Construct {
+  readonly bundle: FunctionBundle;
+  readonly container: StorageContainer;
+  readonly blob: StorageBlob;
+  /** The deployer's upload grant on this container; the blob waits for it. */
+  readonly deployerGrant: RoleAssignment;
+
+  constructor(scope: Construct, id: string, props: FunctionPackageProps) {
+    super(scope, id);
+    this.bundle = props.bundle;
+    const account = props.store.storage.account;
 
     // By storage_account_id: a Resource Manager call, and `.id` is the container's ARM id (a valid role scope).
     this.container = new StorageContainer(this, 'container', {
       name: props.containerName,
-      storageAccountId: this.storage.account.id,
+      storageAccountId: account.id,
       containerAccessType: 'private',
     });
 
     // Uploading a blob is a data-plane call: with shared keys off, the deployer needs a data role.
-    // principal_type stays unset: the deployer may be a user as well as a service principal.
-    const deployerObjectId = props.deployerObjectId ?? new DataAzurermClientConfig(this, 'deployer').objectId;
     this.deployerGrant = new RoleAssignment(this, 'deployer-can-upload', {
       scope: this.container.id,
       roleDefinitionName: 'Storage Blob Data Contributor',
-      principalId: deployerObjectId,
+      principalId: props.store.deployerObjectId,
       description: 'Terraform uploads the function package (orders pipeline)',
     });
 
@@ -99,7 +112,7 @@ export class FunctionPackage extends Construct {
 
     this.blob = new StorageBlob(this, 'blob', {
       name: `functions-${this.bundle.sha256}.zip`,
-      storageAccountName: this.storage.account.name,
+      storageAccountName: account.name,
       storageContainerName: this.container.name,
       type: 'Block',
       source: asset.path,

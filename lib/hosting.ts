@@ -1,20 +1,20 @@
-import { LinuxFunctionApp } from '@cdktf/provider-azurerm/lib/linux-function-app';
+import { LinuxFunctionApp, type LinuxFunctionAppSiteConfig } from '@cdktf/provider-azurerm/lib/linux-function-app';
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { ServicePlan } from '@cdktf/provider-azurerm/lib/service-plan';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import type { PlanConfig } from './config/types';
+import type { AppHosting } from './config/types';
 import type { Monitoring } from './monitoring';
+import type { AppNames } from './naming';
 
-/** The Node.js major version the function app runs (azurerm 4.55 accepts up to 22). */
+/** The Node.js major version the function apps run (azurerm 4.55 accepts up to 22); the bundles target it. */
 export const NODE_VERSION = 22;
 export const HEALTH_CHECK_PATH = '/api/health';
 
-export interface HostingProps {
-  readonly resourceGroupName: string;
+export interface FunctionAppHostingProps {
+  readonly names: Pick<AppNames, 'resourceGroup' | 'plan' | 'functionApp'>;
   readonly location: string;
-  readonly planName: string;
-  readonly appName: string;
-  readonly plan: PlanConfig;
+  readonly hosting: AppHosting;
   /** Account holding the host's state; reached with the app identity (`storage_uses_managed_identity`). */
   readonly hostStorageAccountName: string;
   /** The app's user-assigned identity. */
@@ -24,45 +24,70 @@ export interface HostingProps {
   readonly appSettings: Record<string, string>;
   /** The app starts only after these (its grants, once applied): azurerm never checks that it can reach anything. */
   readonly dependsOn: ITerraformDependable[];
+  /** Protect the resource group from deletion while it holds resources (production). */
   readonly monitoring: Monitoring;
   readonly tags: Record<string, string>;
 }
 
 /**
- * A Linux Dedicated (Premium v3) App Service plan and the function app on it. Dedicated is the plan
- * on which Azure Monitor autoscale rules drive scale-out (Consumption, Flex and Elastic Premium
- * scale on their own and ignore such rules).
+ * One function app and its Linux plan, in a resource group of their own: a new group gets a fresh
+ * App Service webspace, so a Premium v3 plan is not refused for an older stamp and an Elastic Premium
+ * plan never shares a webspace with a Dedicated one (both seen to fail plan creation).
+ *
+ * - `dedicated`: a Premium v3 plan scaled by Azure Monitor autoscale rules (lib/autoscale.ts); Always
+ *   On keeps the queue trigger running.
+ * - `elasticPremium`: the Functions scale controller adds instances from the app's own load; the app
+ *   keeps `alwaysReady` instances running, the plan may burst to `maximumBurst`. Always On is off there
+ *   (it only causes needless scale-out), and there is no Azure Files content share: the code runs from
+ *   the package blob and the host's storage is reached by identity.
  */
-export class Hosting extends Construct {
+export class FunctionAppHosting extends Construct {
+  readonly resourceGroup: ResourceGroup;
   readonly plan: ServicePlan;
   readonly app: LinuxFunctionApp;
 
-  constructor(scope: Construct, id: string, props: HostingProps) {
+  constructor(scope: Construct, id: string, props: FunctionAppHostingProps) {
     super(scope, id);
+    const { hosting, tags } = props;
+    const location = props.location;
+
+    this.resourceGroup = new ResourceGroup(this, 'resource-group', { name: props.names.resourceGroup, location, tags });
+    const resourceGroupName = this.resourceGroup.name;
 
     this.plan = new ServicePlan(this, 'plan', {
-      name: props.planName,
-      resourceGroupName: props.resourceGroupName,
-      location: props.location,
+      name: props.names.plan,
+      resourceGroupName,
+      location,
       osType: 'Linux',
-      skuName: props.plan.sku,
+      skuName: hosting.sku,
       // Set from the first create: turning it on later can force a replacement of the plan.
-      zoneBalancingEnabled: props.plan.zoneBalancing,
-      workerCount: props.plan.initialWorkers,
+      zoneBalancingEnabled: hosting.zoneBalancing,
       perSiteScalingEnabled: false,
-      tags: props.tags,
-      // Only the starting size: autoscale owns the count afterwards, and a plan must not scale it back.
-      lifecycle: { ignoreChanges: ['worker_count'] },
+      ...(hosting.kind === 'dedicated'
+        ? {
+            workerCount: hosting.initialWorkers,
+            // Only the starting size: autoscale owns the count afterwards, and a plan must not scale it back.
+            lifecycle: { ignoreChanges: ['worker_count'] },
+          }
+        : {
+            // The plan minimum (billed at all times) and the maximum burst the scale controller may use.
+            workerCount: hosting.planMinimum,
+            maximumElasticWorkerCount: hosting.maximumBurst,
+          }),
+      tags,
     });
 
     this.app = new LinuxFunctionApp(this, 'app', {
-      name: props.appName,
-      resourceGroupName: props.resourceGroupName,
-      location: props.location,
+      name: props.names.functionApp,
+      resourceGroupName,
+      location,
       servicePlanId: this.plan.id,
       functionsExtensionVersion: '~4',
       storageAccountName: props.hostStorageAccountName,
       storageUsesManagedIdentity: true,
+      // No Azure Files share (it needs a key-based connection string); azurerm writes none anyway with
+      // storage_uses_managed_identity, this makes it explicit for Elastic Premium.
+      contentShareForceDisabled: hosting.kind === 'elasticPremium' ? true : undefined,
       identity: { type: 'UserAssigned', identityIds: [props.identityId] },
       keyVaultReferenceIdentityId: props.identityId,
       httpsOnly: true,
@@ -73,8 +98,7 @@ export class Hosting extends Construct {
       builtinLoggingEnabled: false,
       appSettings: props.appSettings,
       siteConfig: {
-        // Without it the host idles on Dedicated and the queue trigger stops (leaving it unset sends false).
-        alwaysOn: true,
+        ...scaleSiteConfig(hosting),
         applicationStack: { nodeVersion: String(NODE_VERSION) },
         applicationInsightsConnectionString: props.appInsightsConnectionString,
         healthCheckPath: HEALTH_CHECK_PATH,
@@ -87,16 +111,34 @@ export class Hosting extends Construct {
         use32BitWorker: false,
         websocketsEnabled: false,
       },
-      tags: props.tags,
+      tags,
       dependsOn: props.dependsOn,
     });
 
-    props.monitoring.sendDiagnostics('plan', this.plan.id, {});
-    props.monitoring.sendDiagnostics('function-app', this.app.id, { logs: ['FunctionAppLogs'] });
+    props.monitoring.sendDiagnostics(`${id}-plan`, this.plan.id, {});
+    props.monitoring.sendDiagnostics(`${id}-app`, this.app.id, { logs: ['FunctionAppLogs'] });
   }
 
-  /** The API's base URL (the functions' route prefix is `api`). */
+  /** The app's base URL (the functions' route prefix is `api`). */
   get apiBaseUrl(): string {
     return `https://${this.app.defaultHostname}/api`;
   }
+}
+
+/** The site settings that differ by plan kind. azurerm sends `always_on` and `pre_warmed_instance_count` even when unset. */
+function scaleSiteConfig(hosting: AppHosting): Partial<LinuxFunctionAppSiteConfig> {
+  if (hosting.kind === 'dedicated') {
+    // Without it the host idles on Dedicated and the queue trigger stops (leaving it unset sends false).
+    return { alwaysOn: true };
+  }
+  return {
+    // On Elastic Premium the scale controller keeps instances alive; Always On only adds needless scale-out.
+    alwaysOn: false,
+    elasticInstanceMinimum: hosting.alwaysReady,
+    appScaleLimit: hosting.appScaleLimit,
+    // Sent on create whatever the config says (0 when unset), so it is always explicit here.
+    preWarmedInstanceCount: hosting.prewarmed,
+    // The scale controller reads the queue itself while the namespace is public (runtime scale monitoring is for private ones).
+    runtimeScaleMonitoringEnabled: false,
+  };
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { APP_ROLES, APPS, type AppRole } from '../functions/apps';
 import type { EnvironmentConfig } from './config/types';
 
 /**
@@ -7,6 +8,17 @@ import type { EnvironmentConfig } from './config/types';
  * suffix hashed from those stable inputs: the same configuration gives the same names on any machine
  * and day, and two environments or two organisations' prefixes do not collide.
  */
+/** The names of one app's resources. */
+export interface AppNames {
+  /** Its own resource group, holding only the plan and the app: a plan gets a fresh webspace (see Hosting). */
+  readonly resourceGroup: string;
+  readonly plan: string;
+  readonly functionApp: string;
+  readonly identity: string;
+  /** The container of its packages: its identity can read its own code only. */
+  readonly packageContainer: string;
+}
+
 export interface ResourceNames {
   readonly resourceGroup: string;
   readonly logAnalytics: string;
@@ -17,12 +29,9 @@ export interface ResourceNames {
   readonly dataStorageAccount: string;
   /** Deployment packages only; the app's identity can read them but not write them. */
   readonly packageStorageAccount: string;
-  readonly packageContainer: string;
   readonly ordersTable: string;
   readonly ordersTableDeployment: string;
-  readonly identity: string;
-  readonly plan: string;
-  readonly functionApp: string;
+  readonly apps: Readonly<Record<AppRole, AppNames>>;
   readonly actionGroup: string;
   /** Shown in SMS and e-mail; at most 12 characters. */
   readonly actionGroupShortName: string;
@@ -44,12 +53,22 @@ export function resourceNames(env: Pick<EnvironmentConfig, 'namePrefix' | 'name'
     queue: env.queue.name,
     dataStorageAccount: `st${compact}${suffix}`,
     packageStorageAccount: `stpkg${compact}${suffix}`,
-    packageContainer: 'function-packages',
     ordersTable: 'orders',
     ordersTableDeployment: 'orders-table',
-    identity: `id-${base}`,
-    plan: `asp-${base}`,
-    functionApp: `func-${base}-${suffix}`,
+    apps: Object.fromEntries(
+      APP_ROLES.map((role) => {
+        const slug = APPS[role].slug;
+        const names: AppNames = {
+          resourceGroup: `rg-${base}-${slug}`,
+          plan: `asp-${base}-${slug}`,
+          // The Functions host derives its host id from the first 32 characters: validation keeps the name within them.
+          functionApp: `func-${base}-${slug}-${suffix}`,
+          identity: `id-${base}-${slug}`,
+          packageContainer: `packages-${slug}`,
+        };
+        return [role, names];
+      }),
+    ) as Record<AppRole, AppNames>,
     actionGroup: `ag-${base}`,
     actionGroupShortName: base.slice(0, 12),
   };

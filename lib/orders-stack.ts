@@ -2,16 +2,17 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { buildAppSettings } from '../functions/app-settings';
+import { APP_ROLES, APPS, type AppRole } from '../functions/apps';
 import { Alerts } from './alerts';
-import { AppIdentity } from './app-identity';
+import { AppIdentity, type AppGrant } from './app-identity';
 import { MessagingUnitAutoscale, PlanAutoscale } from './autoscale';
-import type { FunctionBundle, FunctionBundleOptions } from './bundle/function-bundle';
+import { buildFunctionBundle, type FunctionBundle, type FunctionBundleOptions } from './bundle/function-bundle';
 import { stackName } from './config/environments';
 import type { EnvironmentConfig } from './config/types';
 import { validateEnvironment } from './config/validate';
 import { DataStorage } from './data-storage';
-import { FunctionPackage } from './function-package';
-import { Hosting } from './hosting';
+import { FunctionPackage, PackageStore } from './function-package';
+import { FunctionAppHosting } from './hosting';
 import { Messaging } from './messaging';
 import { Monitoring } from './monitoring';
 import { resourceNames } from './naming';
@@ -24,13 +25,17 @@ export interface OrdersStackProps {
   readonly projectRoot: string;
   /** Remote state; local state in the project root when absent. */
   readonly remoteState?: RemoteState;
-  /** Builds the function package; tests replace it. @default buildFunctionBundle */
+  /** Builds each app's function package; tests replace it. @default buildFunctionBundle */
   readonly bundler?: (options: FunctionBundleOptions) => FunctionBundle;
 }
 
+/** Construct ids of the apps: their resources' paths in cdktf.out read `order-api/...`, `order-processor/...`. */
+export const APP_CONSTRUCT_IDS: Readonly<Record<AppRole, string>> = { orderApi: 'order-api', orderProcessor: 'order-processor' };
+
 /**
- * One environment of the order pipeline: an HTTP producer puts orders on a Service Bus queue, a
- * queue-triggered consumer records them, and the plan scales out on queue depth.
+ * One environment of the order pipeline: the order API puts orders on a Service Bus queue, the order
+ * processor (queue-triggered) records them, and each app scales on its own plan: the API on its
+ * HTTP load, the processor on queue depth.
  */
 export class OrdersStack extends TerraformStack {
   constructor(scope: Construct, props: OrdersStackProps) {
@@ -76,67 +81,91 @@ export class OrdersStack extends TerraformStack {
       monitoring,
     });
 
-    const functionPackage = new FunctionPackage(this, 'package', {
+    const packageStore = new PackageStore(this, 'packages', {
       ...common,
       accountName: names.packageStorageAccount,
-      containerName: names.packageContainer,
       replication: env.storage.replication,
       softDeleteDays: env.storage.softDeleteDays,
-      projectRoot: props.projectRoot,
       deployerObjectId: env.deployerObjectId,
-      bundler: props.bundler,
       monitoring,
     });
+    const bundler = props.bundler ?? buildFunctionBundle;
 
-    const access = new AppIdentity(this, 'app-identity', {
-      ...common,
-      name: names.identity,
-      grants: [
-        { id: 'send-orders', role: 'Azure Service Bus Data Sender', scope: messaging.queue.id, reason: 'The producer sends orders to the queue' },
-        // Receiver, not Data Owner: only target-based scaling needs Manage rights, and a Dedicated plan has none.
-        { id: 'receive-orders', role: 'Azure Service Bus Data Receiver', scope: messaging.queue.id, reason: 'The consumer is triggered by the queue' },
-        { id: 'host-storage', role: 'Storage Blob Data Owner', scope: data.storage.account.id, reason: "The Functions host keeps its state (leases, keys) in this account's blobs" },
-        { id: 'read-package', role: 'Storage Blob Data Reader', scope: functionPackage.container.id, reason: 'The platform runs the app from its package blob' },
-        { id: 'record-orders', role: 'Storage Table Data Contributor', scope: data.tableScope, reason: 'The consumer records orders; the status endpoint reads them', dependsOn: [data.tableDeployment] },
-        { id: 'publish-telemetry', role: 'Monitoring Metrics Publisher', scope: monitoring.appInsights.id, reason: 'Entra ID ingestion into Application Insights (local auth is off)' },
+    /** Grants both apps need: the host's state, the app's own package, telemetry. */
+    const hostGrants = (pkg: FunctionPackage): AppGrant[] => [
+      { id: 'host-storage', role: 'Storage Blob Data Owner', scope: data.storage.account.id, reason: "The Functions host keeps its state (leases, keys) in this account's blobs" },
+      { id: 'read-package', role: 'Storage Blob Data Reader', scope: pkg.container.id, reason: 'The platform runs the app from its package blob' },
+      { id: 'publish-telemetry', role: 'Monitoring Metrics Publisher', scope: monitoring.appInsights.id, reason: 'Entra ID ingestion into Application Insights (local auth is off)' },
+    ];
+    /** What each app's code does, and nothing else: the API sends and reads, the processor receives and records. */
+    const codeGrants: Record<AppRole, AppGrant[]> = {
+      orderApi: [
+        { id: 'send-orders', role: 'Azure Service Bus Data Sender', scope: messaging.queue.id, reason: 'The order API sends accepted orders to the queue' },
+        { id: 'read-orders', role: 'Storage Table Data Reader', scope: data.tableScope, reason: 'The status endpoint reads order records', dependsOn: [data.tableDeployment] },
       ],
-    });
-    const identity = access.identity;
+      orderProcessor: [
+        // Receiver, not Data Owner: a Dedicated plan has no scale controller that reads the queue's length.
+        { id: 'receive-orders', role: 'Azure Service Bus Data Receiver', scope: messaging.queue.id, reason: 'The order processor is triggered by the queue' },
+        { id: 'record-orders', role: 'Storage Table Data Contributor', scope: data.tableScope, reason: 'The order processor records orders', dependsOn: [data.tableDeployment] },
+      ],
+    };
 
-    const hosting = new Hosting(this, 'hosting', {
-      ...common,
-      planName: names.plan,
-      appName: names.functionApp,
-      plan: env.plan,
-      hostStorageAccountName: data.storage.account.name,
-      identityId: identity.id,
-      appInsightsConnectionString: monitoring.appInsights.connectionString,
-      appSettings: buildAppSettings({
-        queueName: messaging.queue.name,
-        serviceBusFqdn: messaging.fullyQualifiedNamespace,
-        tableServiceUri: data.storage.account.primaryTableEndpoint,
-        tableName: data.tableName,
-        identityClientId: identity.clientId,
-        identityResourceId: identity.id,
-        packageUrl: functionPackage.blob.url,
+    const apps = Object.fromEntries(
+      APP_ROLES.map((role) => {
+        const appNames = names.apps[role];
+        const id = APP_CONSTRUCT_IDS[role];
+        const pkg = new FunctionPackage(this, `${id}-package`, {
+          store: packageStore,
+          containerName: appNames.packageContainer,
+          bundle: bundler({ projectRoot: props.projectRoot, entry: APPS[role].entry }),
+        });
+        const access = new AppIdentity(this, `${id}-identity`, {
+          ...common,
+          name: appNames.identity,
+          grants: [...codeGrants[role], ...hostGrants(pkg)],
+        });
+        const hosting = new FunctionAppHosting(this, id, {
+          names: appNames,
+          location,
+          hosting: env.apps[role],
+          hostStorageAccountName: data.storage.account.name,
+          identityId: access.identity.id,
+          appInsightsConnectionString: monitoring.appInsights.connectionString,
+          appSettings: buildAppSettings(role, {
+            queueName: messaging.queue.name,
+            serviceBusFqdn: messaging.fullyQualifiedNamespace,
+            tableServiceUri: data.storage.account.primaryTableEndpoint,
+            tableName: data.tableName,
+            identityClientId: access.identity.clientId,
+            identityResourceId: access.identity.id,
+            packageUrl: pkg.blob.url,
+          }),
+          dependsOn: [access.grantsApplied],
+          monitoring,
+          tags,
+        });
+        return [role, { pkg, access, hosting }];
       }),
-      dependsOn: [access.grantsApplied],
-      monitoring,
-    });
+    ) as Record<AppRole, { pkg: FunctionPackage; access: AppIdentity; hosting: FunctionAppHosting }>;
 
     const notifyEmails = env.alerts.receivers.map((r) => r.email);
-    new PlanAutoscale(this, 'autoscale', {
-      ...common,
-      name: `autoscale-${names.plan}`,
-      planId: hosting.plan.id,
-      namespaceId: messaging.namespace.id,
-      queueName: messaging.queue.name,
-      instances: env.instances,
-      rules: env.autoscale,
-      saleWindows: env.saleWindows,
-      notifyEmails,
-      metricSources: [hosting.plan, messaging.namespace],
-    });
+    for (const role of APP_ROLES) {
+      const hosting = env.apps[role];
+      if (hosting.kind !== 'dedicated') continue;
+      const plan = apps[role].hosting.plan;
+      new PlanAutoscale(this, `${APP_CONSTRUCT_IDS[role]}-autoscale`, {
+        ...common,
+        name: `autoscale-${names.apps[role].plan}`,
+        planId: plan.id,
+        namespaceId: messaging.namespace.id,
+        queueName: messaging.queue.name,
+        instances: hosting.instances,
+        rules: hosting.autoscale,
+        saleWindows: env.saleWindows.map((window) => ({ window, minimumInstances: window.minimumInstances[role] })),
+        notifyEmails,
+        metricSources: [plan, messaging.namespace],
+      });
+    }
 
     const units = env.serviceBus.messagingUnits;
     if (env.serviceBus.sku === 'Premium' && units) {
@@ -160,16 +189,24 @@ export class OrdersStack extends TerraformStack {
       actionGroupShortName: names.actionGroupShortName,
       namespaceId: messaging.namespace.id,
       queueName: messaging.queue.name,
-      functionAppId: hosting.app.id,
+      functionAppId: apps.orderApi.hosting.app.id,
       alerts: env.alerts,
       tags,
     });
 
-    new TerraformOutput(this, 'api_base_url', { value: hosting.apiBaseUrl, description: 'Base URL of the order API (routes need a function key)' });
-    new TerraformOutput(this, 'function_app_name', { value: hosting.app.name });
+    new TerraformOutput(this, 'api_base_url', { value: apps.orderApi.hosting.apiBaseUrl, description: 'Base URL of the order API (order routes need a function key)' });
+    new TerraformOutput(this, 'order_api_app_name', { value: apps.orderApi.hosting.app.name });
+    new TerraformOutput(this, 'order_api_resource_group_name', { value: apps.orderApi.hosting.resourceGroup.name });
+    new TerraformOutput(this, 'order_processor_app_name', { value: apps.orderProcessor.hosting.app.name });
+    new TerraformOutput(this, 'order_processor_resource_group_name', { value: apps.orderProcessor.hosting.resourceGroup.name });
     new TerraformOutput(this, 'resource_group_name', { value: resourceGroup.name });
     new TerraformOutput(this, 'service_bus_namespace', { value: messaging.namespace.name });
     new TerraformOutput(this, 'queue_name', { value: messaging.queue.name });
-    new TerraformOutput(this, 'package_sha256', { value: functionPackage.bundle.sha256, description: 'Content address of the deployed function package' });
+    for (const role of APP_ROLES) {
+      new TerraformOutput(this, `${APP_CONSTRUCT_IDS[role].replace(/-/g, '_')}_package_sha256`, {
+        value: apps[role].pkg.bundle.sha256,
+        description: `Content address of the deployed ${APPS[role].title} package`,
+      });
+    }
   }
 }

@@ -11,8 +11,8 @@ export interface EnvironmentTargets {
   readonly serviceBusFqdn: string;
   /** e.g. `orders` */
   readonly queueName: string;
-  /** e.g. `func-orders-prod-1a2b3c`; the API is at https://<functionApp>.azurewebsites.net/api */
-  readonly functionApp: string;
+  /** e.g. `func-orders-prod-api-1a2b3c`; the API is at https://<orderApiApp>.azurewebsites.net/api */
+  readonly orderApiApp: string;
 }
 
 /** Accepts an environment's name (`prod`) or its stack name (`orders-prod`). */
@@ -26,6 +26,6 @@ export function environmentTargets(environment: string): EnvironmentTargets {
   return {
     serviceBusFqdn: `${names.serviceBusNamespace}.servicebus.windows.net`,
     queueName: names.queue,
-    functionApp: names.functionApp,
+    orderApiApp: names.apps.orderApi.functionApp,
   };
 }

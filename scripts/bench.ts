@@ -16,6 +16,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
+import { APPS } from '../functions/apps';
 import { buildFunctionBundle } from '../lib/bundle/function-bundle';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -138,7 +139,7 @@ function main(): void {
   say(`synth, warm x${args.runs} ...`);
   const warm = Array.from({ length: args.runs }, () => synthOnce(false));
 
-  const bundle = buildFunctionBundle({ projectRoot: ROOT });
+  const bundle = buildFunctionBundle({ projectRoot: ROOT, entry: APPS.orderApi.entry });
   const unpacked = fs.mkdtempSync(path.join(os.tmpdir(), 'orders-bench-bundle-'));
   for (const [name, content] of Object.entries(unzipSync(fs.readFileSync(bundle.zipPath)))) {
     fs.mkdirSync(path.dirname(path.join(unpacked, name)), { recursive: true });

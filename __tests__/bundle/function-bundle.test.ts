@@ -6,6 +6,9 @@ import { unzipSync } from 'fflate';
 import { buildFunctionBundle, deterministicZip, esbuildOptions, FunctionBundleError, startFunctionBundle } from '../../lib/bundle/function-bundle';
 import { PROJECT_ROOT } from '../helpers/synth';
 
+/** The temporary projects' entry point. */
+const ENTRY = 'index.ts';
+
 /** A throwaway project: functions/ with an entry and host.json, and a lockfile. */
 function tempProject(entry: string, extra: Record<string, string> = {}): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'orders-bundle-test-'));
@@ -31,7 +34,7 @@ function project(entry: string, extra?: Record<string, string>) {
 }
 
 describe('esbuild options (what the Functions worker needs)', () => {
-  const options = esbuildOptions({ projectRoot: '/project' });
+  const options = esbuildOptions({ projectRoot: '/project', entry: ENTRY });
   test('one CommonJS file for Node 22, minified, with the worker-provided module left external', () => {
     expect(options).toMatchObject({ bundle: true, platform: 'node', format: 'cjs', target: 'node22', minify: true, outfile: 'dist/main.cjs', external: ['@azure/functions-core'] });
   });
@@ -39,14 +42,14 @@ describe('esbuild options (what the Functions worker needs)', () => {
     expect(options).toMatchObject({ sourcemap: 'linked', sourcesContent: false });
   });
   test('options are typed and overridable, each with its documented default', () => {
-    expect(esbuildOptions({ projectRoot: '/p', nodeVersion: 20, sourceMap: false, minify: false })).toMatchObject({ target: 'node20', sourcemap: false, minify: false });
+    expect(esbuildOptions({ projectRoot: '/p', entry: ENTRY, nodeVersion: 20, sourceMap: false, minify: false })).toMatchObject({ target: 'node20', sourcemap: false, minify: false });
   });
 });
 
 describe('the package zip', () => {
   test('holds host.json, a package.json whose main names the bundle, the bundle and its map', () => {
     const root = project('export const answer: number = 42;\nconsole.log(answer);\n');
-    const bundle = buildFunctionBundle({ projectRoot: root, cacheDir: path.join(root, '.cache') });
+    const bundle = buildFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir: path.join(root, '.cache') });
     const files = unzipSync(fs.readFileSync(bundle.zipPath));
     expect(Object.keys(files).sort()).toEqual(['dist/main.cjs', 'dist/main.cjs.map', 'host.json', 'package.json']);
     expect(JSON.parse(Buffer.from(files['package.json']).toString())).toEqual({ name: 'orders-functions', private: true, main: 'dist/main.cjs' });
@@ -58,8 +61,8 @@ describe('the package zip', () => {
 
   test('the same sources give the same bytes, from a cold cache too', () => {
     const root = project('export const a = 1;\n');
-    const first = buildFunctionBundle({ projectRoot: root, cacheDir: path.join(root, 'cache-1') });
-    const second = buildFunctionBundle({ projectRoot: root, cacheDir: path.join(root, 'cache-2') });
+    const first = buildFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir: path.join(root, 'cache-1') });
+    const second = buildFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir: path.join(root, 'cache-2') });
     expect(first.fromCache).toBe(false);
     expect(second.fromCache).toBe(false);
     expect(fs.readFileSync(second.zipPath).equals(fs.readFileSync(first.zipPath))).toBe(true);
@@ -69,11 +72,11 @@ describe('the package zip', () => {
   test('an unchanged build is reused; any change to function code changes the hash', () => {
     const root = project('export const a = 1;\n');
     const cacheDir = path.join(root, '.cache');
-    const first = buildFunctionBundle({ projectRoot: root, cacheDir });
-    const again = buildFunctionBundle({ projectRoot: root, cacheDir });
+    const first = buildFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir });
+    const again = buildFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir });
     expect(again).toMatchObject({ fromCache: true, sha256: first.sha256, md5: first.md5 });
     fs.writeFileSync(path.join(root, 'functions/index.ts'), 'export const a = 2;\n');
-    const changed = buildFunctionBundle({ projectRoot: root, cacheDir });
+    const changed = buildFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir });
     expect(changed.fromCache).toBe(false);
     expect(changed.sha256).not.toBe(first.sha256);
   });
@@ -81,20 +84,20 @@ describe('the package zip', () => {
   test('started in the background (as main.ts does), the build gives the same bytes and shares the cache', async () => {
     const root = project('export const a = 1;\n');
     const cacheDir = path.join(root, '.cache');
-    const background = await startFunctionBundle({ projectRoot: root, cacheDir });
-    const inline = buildFunctionBundle({ projectRoot: root, cacheDir: path.join(root, '.cache-inline') });
+    const background = await startFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir });
+    const inline = buildFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir: path.join(root, '.cache-inline') });
     expect(background.fromCache).toBe(false);
     expect(fs.readFileSync(background.zipPath).equals(fs.readFileSync(inline.zipPath))).toBe(true);
-    expect(buildFunctionBundle({ projectRoot: root, cacheDir })).toMatchObject({ fromCache: true, sha256: background.sha256 });
-    await expect(startFunctionBundle({ projectRoot: root, cacheDir })).resolves.toMatchObject({ fromCache: true, sha256: background.sha256 });
+    expect(buildFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir })).toMatchObject({ fromCache: true, sha256: background.sha256 });
+    await expect(startFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir })).resolves.toMatchObject({ fromCache: true, sha256: background.sha256 });
   });
 
   test('a lockfile change (new dependency versions) rebuilds', () => {
     const root = project('export const a = 1;\n');
     const cacheDir = path.join(root, '.cache');
-    buildFunctionBundle({ projectRoot: root, cacheDir });
+    buildFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir });
     fs.writeFileSync(path.join(root, 'package-lock.json'), '{"lockfileVersion":3,"packages":{}}');
-    expect(buildFunctionBundle({ projectRoot: root, cacheDir }).fromCache).toBe(false);
+    expect(buildFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir }).fromCache).toBe(false);
   });
 
   test("zip timestamps do not depend on the machine's time zone", () => {
@@ -114,17 +117,17 @@ describe('the package zip', () => {
 describe('errors', () => {
   test("an esbuild error fails with esbuild's message, naming the file", () => {
     const root = project('export const broken = ;\n');
-    expect(() => buildFunctionBundle({ projectRoot: root, cacheDir: path.join(root, '.cache') })).toThrow(FunctionBundleError);
-    expect(() => buildFunctionBundle({ projectRoot: root, cacheDir: path.join(root, '.cache') })).toThrow(/\[ERROR\] Unexpected ";"[\s\S]*functions\/index\.ts:1:22/);
+    expect(() => buildFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir: path.join(root, '.cache') })).toThrow(FunctionBundleError);
+    expect(() => buildFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir: path.join(root, '.cache') })).toThrow(/\[ERROR\] Unexpected ";"[\s\S]*functions\/index\.ts:1:22/);
   });
 
   test("in the background too, an esbuild error fails with esbuild's message", async () => {
     const root = project('export const broken = ;\n');
-    await expect(startFunctionBundle({ projectRoot: root, cacheDir: path.join(root, '.cache') })).rejects.toThrow(/\[ERROR\] Unexpected ";"[\s\S]*functions\/index\.ts:1:22/);
+    await expect(startFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir: path.join(root, '.cache') })).rejects.toThrow(/\[ERROR\] Unexpected ";"[\s\S]*functions\/index\.ts:1:22/);
   });
 
   test('function code may not import from outside functions/ (the cache would not see such a change)', () => {
     const root = project("import { x } from '../lib/x';\nconsole.log(x);\n", { 'lib/x.ts': 'export const x = 1;\n' });
-    expect(() => buildFunctionBundle({ projectRoot: root, cacheDir: path.join(root, '.cache') })).toThrow(/may import only from functions\/ and npm packages.*lib\/x\.ts/);
+    expect(() => buildFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir: path.join(root, '.cache') })).toThrow(/may import only from functions\/ and npm packages.*lib\/x\.ts/);
   });
 });

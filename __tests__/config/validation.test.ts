@@ -1,6 +1,6 @@
 import { Testing } from 'cdktf';
 import { dev, environments, prod } from '../../lib/config/environments';
-import type { EnvironmentConfig } from '../../lib/config/types';
+import type { ElasticPremiumHosting, EnvironmentConfig } from '../../lib/config/types';
 import { ConfigError, validateEnvironment } from '../../lib/config/validate';
 import { OrdersStack } from '../../lib/orders-stack';
 import { fakeBundler, PROJECT_ROOT, withChanges, type DeepPartial } from '../helpers/synth';
@@ -15,6 +15,20 @@ function problemsOf(base: EnvironmentConfig, changes: DeepPartial<EnvironmentCon
   }
   throw new Error('expected the configuration to be rejected');
 }
+
+/** Changes to one app's hosting (a union type, so not reachable through DeepPartial). */
+const app = (role: 'orderApi' | 'orderProcessor', changes: Record<string, unknown>) => ({ apps: { [role]: changes } }) as DeepPartial<EnvironmentConfig>;
+const api = (changes: Record<string, unknown>) => app('orderApi', changes);
+const processor = (changes: Record<string, unknown>) => app('orderProcessor', changes);
+const withAutoscale = (changes: Record<string, unknown>) => processor({ autoscale: changes });
+
+/** An Elastic Premium app that validation accepts; tests change one field of it. */
+const elasticPremium: ElasticPremiumHosting = { kind: 'elasticPremium', sku: 'EP1', zoneBalancing: true, planMinimum: 3, alwaysReady: 3, maximumBurst: 20, appScaleLimit: 20, prewarmed: 1 };
+const onElasticPremium = (changes: Partial<ElasticPremiumHosting> = {}): EnvironmentConfig => ({
+  ...prod,
+  apps: { ...prod.apps, orderProcessor: { ...elasticPremium, ...changes } },
+  saleWindows: prod.saleWindows.map((w) => ({ ...w, minimumInstances: { ...w.minimumInstances, orderProcessor: 6 } })),
+});
 
 /** Asserts one reported problem names the field, the bad value and what is allowed. */
 function expectProblem(error: ConfigError, field: string, value: unknown, allowed: RegExp): void {
@@ -41,13 +55,20 @@ describe('synth fails on a bad value, naming environment, field, value and what 
   });
 
   test('every problem is reported at once', () => {
-    const error = problemsOf(dev, { plan: { sku: 'P1V3' as any }, queue: { lockDuration: 'PT60S' } });
-    expect(error.problems.map((p) => p.field)).toEqual(expect.arrayContaining(['plan.sku', 'queue.lockDuration']));
+    const error = problemsOf(dev, { ...api({ sku: 'P1V3' }), queue: { lockDuration: 'PT60S' } });
+    expect(error.problems.map((p) => p.field)).toEqual(expect.arrayContaining(['apps.orderApi.sku', 'queue.lockDuration']));
   });
 
   describe('SKU enums', () => {
     test('plan SKU is case-sensitive (azurerm rejects P1V3)', () => {
-      expectProblem(problemsOf(prod, { plan: { sku: 'P1V3' as any } }), 'plan.sku', 'P1V3', /one of P0v3, P1v3/);
+      expectProblem(problemsOf(prod, api({ sku: 'P1V3' })), 'apps.orderApi.sku', 'P1V3', /one of P0v3, P1v3/);
+    });
+    test('a Dedicated app takes a Premium v3 SKU, an Elastic Premium app an EP SKU', () => {
+      expectProblem(problemsOf(prod, api({ sku: 'EP1' })), 'apps.orderApi.sku', 'EP1', /one of P0v3, P1v3, P2v3/);
+      expectProblem(problemsOf(onElasticPremium({ sku: 'P1v3' as any }), {}), 'apps.orderProcessor.sku', 'P1v3', /one of EP1, EP2, EP3$/);
+    });
+    test('an unknown hosting kind', () => {
+      expectProblem(problemsOf(prod, api({ kind: 'flexConsumption' })), 'apps.orderApi.kind', 'flexConsumption', /one of dedicated, elasticPremium/);
     });
     test('Basic Service Bus has no duplicate detection', () => {
       expectProblem(problemsOf(dev, { serviceBus: { sku: 'Basic' as any } }), 'serviceBus.sku', 'Basic', /Standard, Premium/);
@@ -82,27 +103,77 @@ describe('synth fails on a bad value, naming environment, field, value and what 
 
   describe('instance limits: minimum <= default <= maximum in every profile', () => {
     test('minimum above default', () => {
-      expectProblem(problemsOf(prod, { instances: { minimum: 5, default: 4 } }), 'instances.minimum', 5, /at most instances.default \(4\)/);
+      expectProblem(problemsOf(prod, processor({ instances: { minimum: 5, default: 4 } })), 'apps.orderProcessor.instances.minimum', 5, /at most instances.default \(4\)/);
     });
     test('default above maximum', () => {
-      expectProblem(problemsOf(dev, { instances: { default: 4, maximum: 3 } }), 'instances.default', 4, /at most instances.maximum \(3\)/);
+      expectProblem(problemsOf(dev, api({ instances: { default: 4, maximum: 3 } })), 'apps.orderApi.instances.default', 4, /at most instances.maximum \(3\)/);
     });
-    test('Premium v3 stops at 30 instances', () => {
-      expectProblem(problemsOf(prod, { instances: { maximum: 31 } }), 'instances.maximum', 31, /from 1 to 30/);
+    test('Premium v3 stops at 30 instances, and 30 is allowed', () => {
+      expectProblem(problemsOf(prod, processor({ instances: { maximum: 31 } })), 'apps.orderProcessor.instances.maximum', 31, /from 1 to 30/);
+      expect(() => validateEnvironment(withChanges(prod, processor({ instances: { maximum: 30 } })))).not.toThrow();
     });
     test('zone balancing keeps every minimum at the zone count', () => {
-      expectProblem(problemsOf(prod, { instances: { minimum: 2, default: 3 } }), 'instances.minimum', 2, /at least plan.initialWorkers \(3\)/);
+      expectProblem(problemsOf(prod, processor({ instances: { minimum: 2, default: 3 } })), 'apps.orderProcessor.instances.minimum', 2, /at least initialWorkers \(3\)/);
     });
     test('zone balancing needs at least 2 workers from creation', () => {
-      expectProblem(problemsOf(dev, { plan: { zoneBalancing: true } }), 'plan.initialWorkers', 1, /at least 2 with zoneBalancing/);
+      expectProblem(problemsOf(dev, api({ zoneBalancing: true })), 'apps.orderApi.initialWorkers', 1, /at least 2 with zoneBalancing/);
     });
-    test('a sale window cannot hold fewer than the environment minimum', () => {
-      const error = problemsOf(prod, { saleWindows: [{ ...prod.saleWindows[0], minimumInstances: 2 }] });
-      expectProblem(error, 'saleWindows[0].minimumInstances', 2, /from 3 to 30/);
+    test("a sale window cannot hold fewer than the app's minimum, nor more than its maximum", () => {
+      const below = problemsOf(prod, { saleWindows: [{ ...prod.saleWindows[0], minimumInstances: { orderApi: 3, orderProcessor: 2 } }] });
+      expectProblem(below, 'saleWindows[0].minimumInstances.orderProcessor', 2, /from 3 to 20/);
+      const above = problemsOf(prod, { saleWindows: [{ ...prod.saleWindows[0], minimumInstances: { orderApi: 21, orderProcessor: 6 } }] });
+      expectProblem(above, 'saleWindows[0].minimumInstances.orderApi', 21, /from 3 to 20/);
     });
-    test("a sale window's minimum stays within its maximum", () => {
-      const error = problemsOf(prod, { saleWindows: [{ ...prod.saleWindows[0], minimumInstances: 8, maximumInstances: 6 }] });
-      expectProblem(error, 'saleWindows[0].minimumInstances', 8, /at most the window's maximum \(6\)/);
+    test('a sale window names a minimum for each app', () => {
+      const error = problemsOf(prod, { saleWindows: [{ ...prod.saleWindows[0], minimumInstances: { orderApi: 3 } as any }] });
+      expectProblem(error, 'saleWindows[0].minimumInstances.orderProcessor', undefined, /whole number/);
+    });
+  });
+
+  describe('autoscale rules of a Dedicated app', () => {
+    test('the processor scales on its backlog: the backlog rules are required', () => {
+      const error = problemsOf(prod, withAutoscale({ backlog: undefined }));
+      expectProblem(error, 'apps.orderProcessor.autoscale.backlog', undefined, /required for the order processor/);
+    });
+    test('the API has no queue to drain: backlog rules are refused there', () => {
+      const error = problemsOf(prod, api({ autoscale: { backlog: { scaleOutPerInstance: 500, scaleInPerInstance: 50, scaleOutStep: 1 } } }));
+      expect(error.problems.find((p) => p.field === 'apps.orderApi.autoscale.backlog')?.allowed).toMatch(/only the order processor/);
+    });
+    test('scale-out step 1..10, and 10 is allowed', () => {
+      expectProblem(problemsOf(prod, withAutoscale({ backlog: { scaleOutStep: 11 } })), 'apps.orderProcessor.autoscale.backlog.scaleOutStep', 11, /from 1 to 10/);
+      expect(() => validateEnvironment(withChanges(prod, withAutoscale({ backlog: { scaleOutStep: 10 } })))).not.toThrow();
+    });
+  });
+
+  describe('Elastic Premium', () => {
+    test('the example app is valid', () => {
+      expect(() => validateEnvironment(onElasticPremium())).not.toThrow();
+    });
+    test('always-ready 1..20 (Azure caps it at 20 per app), and 20 is allowed', () => {
+      expectProblem(problemsOf(onElasticPremium({ alwaysReady: 21, planMinimum: 21, maximumBurst: 30, appScaleLimit: 30 }), {}), 'apps.orderProcessor.alwaysReady', 21, /from 1 to 20/);
+      expect(() => validateEnvironment({ ...onElasticPremium({ alwaysReady: 20, planMinimum: 20, maximumBurst: 30, appScaleLimit: 30 }), saleWindows: [] })).not.toThrow();
+    });
+    test('the plan minimum is at least the always-ready count (Azure raises it anyway)', () => {
+      expectProblem(problemsOf(onElasticPremium({ alwaysReady: 4, planMinimum: 3 }), {}), 'apps.orderProcessor.planMinimum', 3, /at least alwaysReady \(4\)/);
+    });
+    test('the app cannot be given more than the plan may burst to', () => {
+      expectProblem(problemsOf(onElasticPremium({ appScaleLimit: 21 }), {}), 'apps.orderProcessor.appScaleLimit', 21, /at most maximumBurst \(20\)/);
+      expectProblem(problemsOf(onElasticPremium({ maximumBurst: 2, appScaleLimit: 2 }), {}), 'apps.orderProcessor.maximumBurst', 2, /at least planMinimum \(3\)/);
+    });
+    test('maximum burst stops at 100 on Linux, and 100 is allowed', () => {
+      expectProblem(problemsOf(onElasticPremium({ maximumBurst: 101 }), {}), 'apps.orderProcessor.maximumBurst', 101, /from 1 to 100/);
+      expect(() => validateEnvironment(onElasticPremium({ maximumBurst: 100, appScaleLimit: 100 }))).not.toThrow();
+    });
+    test('prewarmed instances 1..10 (azurerm sends 0 on create when unset, and Azure refuses it)', () => {
+      expectProblem(problemsOf(onElasticPremium({ prewarmed: 0 }), {}), 'apps.orderProcessor.prewarmed', 0, /from 1 to 10/);
+    });
+    test('zone redundancy needs at least 2 instances in the plan', () => {
+      expectProblem(problemsOf(onElasticPremium({ alwaysReady: 1, planMinimum: 1 }), {}), 'apps.orderProcessor.planMinimum', 1, /at least 2 with zoneBalancing/);
+    });
+    test("a sale window's minimum is an always-ready count: at least the everyday one, at most 20", () => {
+      const env = onElasticPremium();
+      const error = problemsOf(env, { saleWindows: [{ ...env.saleWindows[0], minimumInstances: { orderApi: 3, orderProcessor: 25 } }] });
+      expectProblem(error, 'saleWindows[0].minimumInstances.orderProcessor', 25, /from 3 to 20/);
     });
   });
 
@@ -114,7 +185,7 @@ describe('synth fails on a bad value, naming environment, field, value and what 
       expectProblem(problemsOf(dev, { queue: { defaultMessageTtl: 'PT24H' } }), 'queue.defaultMessageTtl', 'PT24H', /canonical/);
     });
     test('not a duration at all', () => {
-      expectProblem(problemsOf(dev, { autoscale: { scaleOutCooldown: '5 minutes' } }), 'autoscale.scaleOutCooldown', '5 minutes', /ISO-8601 duration/);
+      expectProblem(problemsOf(dev, withAutoscale({ scaleOutCooldown: '5 minutes' })), 'apps.orderProcessor.autoscale.scaleOutCooldown', '5 minutes', /ISO-8601 duration/);
     });
     test('lock duration at most PT5M', () => {
       expectProblem(problemsOf(dev, { queue: { lockDuration: 'PT10M' } }), 'queue.lockDuration', 'PT10M', /from PT5S to PT5M/);
@@ -123,24 +194,25 @@ describe('synth fails on a bad value, naming environment, field, value and what 
       expectProblem(problemsOf(dev, { queue: { duplicateDetectionWindow: 'PT10S' } }), 'queue.duplicateDetectionWindow', 'PT10S', /from PT20S to P7D/);
     });
     test('autoscale windows at least PT5M', () => {
-      expectProblem(problemsOf(dev, { autoscale: { scaleOutWindow: 'PT1M' } }), 'autoscale.scaleOutWindow', 'PT1M', /from PT5M to PT12H/);
+      expectProblem(problemsOf(dev, withAutoscale({ scaleOutWindow: 'PT1M' })), 'apps.orderProcessor.autoscale.scaleOutWindow', 'PT1M', /from PT5M to PT12H/);
     });
     test('scale-in looks back longer than scale-out (issue 2: "scale-in rules with longer windows so it never flaps")', () => {
-      expectProblem(problemsOf(dev, { autoscale: { scaleOutWindow: 'PT15M', scaleInWindow: 'PT10M' } }), 'autoscale.scaleInWindow', 'PT10M', /longer than scaleOutWindow \(PT15M\)/);
-      expectProblem(problemsOf(dev, { autoscale: { scaleOutWindow: 'PT15M', scaleInWindow: 'PT15M' } }), 'autoscale.scaleInWindow', 'PT15M', /longer than scaleOutWindow \(PT15M\)/);
+      expectProblem(problemsOf(dev, withAutoscale({ scaleOutWindow: 'PT15M', scaleInWindow: 'PT10M' })), 'apps.orderProcessor.autoscale.scaleInWindow', 'PT10M', /longer than scaleOutWindow \(PT15M\)/);
+      expectProblem(problemsOf(dev, withAutoscale({ scaleOutWindow: 'PT15M', scaleInWindow: 'PT15M' })), 'apps.orderProcessor.autoscale.scaleInWindow', 'PT15M', /longer than scaleOutWindow \(PT15M\)/);
     });
   });
 
   describe('thresholds', () => {
     test('positive', () => {
-      expectProblem(problemsOf(dev, { autoscale: { scaleOutBacklogPerInstance: 0 } }), 'autoscale.scaleOutBacklogPerInstance', 0, /greater than 0/);
+      expectProblem(problemsOf(dev, withAutoscale({ backlog: { scaleOutPerInstance: 0 } })), 'apps.orderProcessor.autoscale.backlog.scaleOutPerInstance', 0, /greater than 0/);
       expectProblem(problemsOf(dev, { alerts: { backlogThreshold: -5 } }), 'alerts.backlogThreshold', -5, /greater than 0/);
     });
     test('scale-in below scale-out, or the plan flaps', () => {
-      expectProblem(problemsOf(dev, { autoscale: { scaleInCpuPercent: 80 } }), 'autoscale.scaleInCpuPercent', 80, /less than scaleOutCpuPercent \(70\)/);
+      expectProblem(problemsOf(dev, withAutoscale({ scaleInCpuPercent: 80 })), 'apps.orderProcessor.autoscale.scaleInCpuPercent', 80, /less than scaleOutCpuPercent \(70\)/);
+      expectProblem(problemsOf(dev, withAutoscale({ backlog: { scaleInPerInstance: 500 } })), 'apps.orderProcessor.autoscale.backlog.scaleInPerInstance', 500, /less than scaleOutPerInstance \(500\)/);
     });
     test('percentages within 1..100', () => {
-      expectProblem(problemsOf(dev, { autoscale: { scaleOutCpuPercent: 120 } }), 'autoscale.scaleOutCpuPercent', 120, /from 1 to 100/);
+      expectProblem(problemsOf(dev, api({ autoscale: { scaleOutCpuPercent: 120 } })), 'apps.orderApi.autoscale.scaleOutCpuPercent', 120, /from 1 to 100/);
     });
   });
 
@@ -207,9 +279,9 @@ describe('synth fails on a bad value, naming environment, field, value and what 
     });
     test('function app names stop at 32 characters (the Functions host id is cut there)', () => {
       const error = problemsOf(dev, { namePrefix: 'ordersabcdef', name: 'production' });
-      const problem = error.problems.find((p) => p.field === 'function app name');
+      const problem = error.problems.find((p) => p.field === 'orderProcessor function app name');
       expect(problem).toBeDefined();
-      expect(problem!.value).toMatch(/^func-ordersabcdef-production-[0-9a-f]{6}$/);
+      expect(problem!.value).toMatch(/^func-ordersabcdef-production-proc-[0-9a-f]{6}$/);
       expect(problem!.allowed).toMatch(/2-32 letters, digits and "-"/);
     });
     test('queue name', () => {

@@ -1,5 +1,5 @@
 import { AppSetting } from '../../functions/app-settings';
-import { createAppClients } from '../../functions/azure/app-clients';
+import { createAppClients, STORAGE_SCOPE } from '../../functions/azure/app-clients';
 import { SettingsError } from '../../functions/settings';
 
 /** The real SDK clients are built on first use only; constructing them opens no connection. */
@@ -14,14 +14,14 @@ describe('app clients', () => {
 
   it('reads no setting and creates nothing until first use', async () => {
     const env: Record<string, string> = {};
-    const clients = createAppClients(env);
+    const clients = createAppClients(env, { warmUpScopes: [STORAGE_SCOPE] });
     expect(await clients.close()).toBe('nothing to close');
     expect(await clients.warmUp()).toBe(`skipped: ${AppSetting.identityClientId} is not set`);
   });
 
   it('names every missing setting of a client at once, and retries creation later', () => {
     const env: Record<string, string | undefined> = { [AppSetting.queueName]: 'orders' };
-    const clients = createAppClients(env);
+    const clients = createAppClients(env, { warmUpScopes: [STORAGE_SCOPE] });
     let error: unknown;
     try {
       clients.orderSender();
@@ -36,7 +36,7 @@ describe('app clients', () => {
   });
 
   it('reuses one sender and one table client across invocations, and closes Service Bus on terminate', async () => {
-    const clients = createAppClients(settings);
+    const clients = createAppClients(settings, { warmUpScopes: [STORAGE_SCOPE] });
     expect(clients.orderSender()).toBe(clients.orderSender());
     expect(clients.ordersTable()).toBe(clients.ordersTable());
     expect(clients.ordersTable().client.tableName).toBe('orders');

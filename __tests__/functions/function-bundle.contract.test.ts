@@ -3,7 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildSync, type Metafile } from 'esbuild';
 import { unzipSync } from 'fflate';
-import { AppSetting, REQUIRED_BY_FUNCTIONS, SERVICE_BUS_CONNECTION } from '../../functions/app-settings';
+import { AppSetting, REQUIRED_SETTINGS, SERVICE_BUS_CONNECTION } from '../../functions/app-settings';
+import { APP_ROLES, APPS, type AppRole } from '../../functions/apps';
 import { API_ROUTE_PREFIX, FUNCTION_NAMES, ORDER_API_AUTH_LEVEL, ROUTES } from '../../functions/registrations';
 import { BUNDLE_MAIN, buildFunctionBundle, esbuildOptions, type FunctionBundle } from '../../lib/bundle/function-bundle';
 import { FunctionsHost, httpResponseOf, triggerOf, unpackZip } from '../helpers/functions-host';
@@ -12,8 +13,8 @@ import { freePort, isLoopbackHost, silentServer } from '../helpers/loopback';
 import { acceptedSample } from '../helpers/orders';
 
 /**
- * The deployment zip as the Functions host gets it: built by lib/bundle/function-bundle.ts, unpacked,
- * and loaded by a stand-in of the Node.js worker (helpers/functions-host) that provides
+ * Each app's deployment zip as the Functions host gets it: built by lib/bundle/function-bundle.ts,
+ * unpacked, and loaded by a stand-in of the Node.js worker (helpers/functions-host) that provides
  * `@azure/functions-core` the way the real worker does. Unit tests cannot catch these failures: they
  * run the library in "test mode", where registrations are no-ops (trap 1.1).
  */
@@ -24,15 +25,17 @@ const SEND_TIMEOUT_MS = 1_500;
 const HEALTH_CHECK = { method: 'GET', path: '/api/health' };
 const POST_SAMPLE_ORDER = { method: 'POST', path: '/api/orders', headers: { 'content-type': 'application/json' }, body: sampleOrderText };
 
-let bundle: FunctionBundle;
-let app: { dir: string; remove: () => void };
+const bundles = {} as Record<AppRole, FunctionBundle>;
+const unpacked = {} as Record<AppRole, { dir: string; remove: () => void }>;
 
 beforeAll(() => {
-  bundle = buildFunctionBundle({ projectRoot });
-  app = unpackZip(bundle.zipPath);
+  for (const role of APP_ROLES) {
+    bundles[role] = buildFunctionBundle({ projectRoot, entry: APPS[role].entry });
+    unpacked[role] = unpackZip(bundles[role].zipPath);
+  }
 });
 
-afterAll(() => app?.remove());
+afterAll(() => APP_ROLES.forEach((role) => unpacked[role]?.remove()));
 
 /** Settings of a fully configured app whose dependencies are unreachable loopback addresses. */
 async function loopbackSettings(serviceBusPort: number): Promise<Record<string, string>> {
@@ -57,8 +60,15 @@ function expectLoopbackOnly(connections: ReadonlyArray<{ host: string; allowed: 
   expect(connections.filter((c) => !c.allowed || !isLoopbackHost(c.host))).toEqual([]);
 }
 
-describe('the deployment zip', () => {
+/** Starts an app with only the identity endpoint: every app setting is missing. */
+async function startWithoutSettings(role: AppRole): Promise<FunctionsHost> {
+  const settings = await loopbackSettings(await freePort());
+  return FunctionsHost.start(unpacked[role].dir, { IDENTITY_ENDPOINT: settings.IDENTITY_ENDPOINT, IDENTITY_HEADER: settings.IDENTITY_HEADER });
+}
+
+describe.each(APP_ROLES)('the %s deployment zip', (role) => {
   it('holds exactly what the host and worker load, and package.json main names the bundle', () => {
+    const bundle = bundles[role];
     expect(bundle.entries.map((e) => e.name)).toEqual(['dist/main.cjs', 'dist/main.cjs.map', 'host.json', 'package.json']);
     const files = unzipSync(fs.readFileSync(bundle.zipPath));
     const packageJson = JSON.parse(Buffer.from(files['package.json']).toString('utf8'));
@@ -69,99 +79,104 @@ describe('the deployment zip', () => {
   });
 
   it('stays within 1 MB with its source map', () => {
-    expect(bundle.sizeBytes).toBeLessThanOrEqual(ONE_MB);
-    expect(fs.statSync(bundle.zipPath).size).toBe(bundle.sizeBytes);
+    expect(bundles[role].sizeBytes).toBeLessThanOrEqual(ONE_MB);
+    expect(fs.statSync(bundles[role].zipPath).size).toBe(bundles[role].sizeBytes);
   });
 
   it('leaves @azure/functions-core to the worker (external, never bundled or stubbed)', () => {
-    const code = fs.readFileSync(path.join(app.dir, BUNDLE_MAIN), 'utf8');
+    const code = fs.readFileSync(path.join(unpacked[role].dir, BUNDLE_MAIN), 'utf8');
     expect(code).toMatch(/require\("@azure\/functions-core"\)/);
-    expect(bundle.contributors.map((c) => c.name)).not.toContain('@azure/functions-core');
+    expect(bundles[role].contributors.map((c) => c.name)).not.toContain('@azure/functions-core');
   });
 
-  it('ships a source map without sources that points at functions/*.ts', () => {
-    const map = JSON.parse(fs.readFileSync(path.join(app.dir, `${BUNDLE_MAIN}.map`), 'utf8'));
+  it('ships a source map without sources that points at functions/*.ts, its own entry point among them', () => {
+    const map = JSON.parse(fs.readFileSync(path.join(unpacked[role].dir, `${BUNDLE_MAIN}.map`), 'utf8'));
     expect(map.sourcesContent).toBeUndefined();
     // Library sources keep their own paths (node_modules/..., or webpack://@azure/functions/... via the
     // library's own map); everything else must be ours.
     const own = (map.sources as string[]).filter((source) => !source.includes('node_modules/') && !source.startsWith('webpack://'));
-    expect(own).toContain('../functions/index.ts');
+    expect(own).toContain(`../functions/${APPS[role].entry}`);
     expect(own.every((source) => /^\.\.\/functions\/.+\.ts$/.test(source))).toBe(true);
   });
 
   it('bundles each @azure package once (no ESM and CommonJS copies side by side: trap 1.8)', () => {
-    const { metafile } = buildSync({ ...esbuildOptions({ projectRoot }), metafile: true, write: false });
+    const { metafile } = buildSync({ ...esbuildOptions({ projectRoot, entry: APPS[role].entry }), metafile: true, write: false });
     const copies = packageCopies(metafile as Metafile);
     const duplicated = [...copies].filter(([name, found]) => name.startsWith('@azure/') && found.size > 1);
     // The only second copy allowed: @azure/service-bus 7 pins abort-controller ^1 (a different major,
     // with an AbortController class v2 dropped), nested under service-bus by npm.
-    expect(duplicated.map(([name, found]) => [name, [...found].sort()])).toEqual([
-      ['@azure/abort-controller', ['node_modules/@azure/abort-controller (cjs)', 'node_modules/@azure/service-bus/node_modules/@azure/abort-controller (neutral)']],
-    ]);
+    const allowed = duplicated.filter(([name]) => name !== '@azure/abort-controller');
+    expect(allowed).toEqual([]);
+    for (const [, found] of duplicated) {
+      expect([...found].sort()).toEqual(['node_modules/@azure/abort-controller (cjs)', 'node_modules/@azure/service-bus/node_modules/@azure/abort-controller (neutral)']);
+    }
   });
 
   it('is byte-identical when built again from scratch (the same hash as the package synth uses)', () => {
-    // `bundle` is the project's cached package: usually built by `npm run synth` in another process.
+    // The project's cached package: usually built by `npm run synth` in another process.
     const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orders-bundle-'));
     try {
-      const fresh = buildFunctionBundle({ projectRoot, cacheDir });
+      const fresh = buildFunctionBundle({ projectRoot, entry: APPS[role].entry, cacheDir });
       expect(fresh.fromCache).toBe(false);
-      expect(fresh.sha256).toBe(bundle.sha256);
-      expect(fs.readFileSync(fresh.zipPath).equals(fs.readFileSync(bundle.zipPath))).toBe(true);
+      expect(fresh.sha256).toBe(bundles[role].sha256);
+      expect(fs.readFileSync(fresh.zipPath).equals(fs.readFileSync(bundles[role].zipPath))).toBe(true);
     } finally {
       fs.rmSync(cacheDir, { recursive: true, force: true });
     }
   });
 });
 
-describe('the zip loaded the way the Node.js worker loads it', () => {
+describe('the two packages', () => {
+  it('differ: each app ships only its own code', () => {
+    expect(bundles.orderApi.sha256).not.toBe(bundles.orderProcessor.sha256);
+  });
+});
+
+describe.each(APP_ROLES)('the %s zip loaded the way the Node.js worker loads it, without settings', (role) => {
+  let host: FunctionsHost;
+  beforeAll(async () => {
+    host = await startWithoutSettings(role);
+  });
+  afterAll(() => host?.kill());
+
+  it('loads on this Node.js although it targets node22, in real (not test) mode, with no start-up error', () => {
+    expect(esbuildOptions({ projectRoot, entry: APPS[role].entry }).target).toBe('node22');
+    expect(host.startup.nodeVersion).toBe(process.version);
+    expect(host.startup.loadError).toBeUndefined();
+    expect(host.startup.appStartErrors).toEqual([]);
+    expect(host.startup.programmingModel?.name).toBe('@azure/functions');
+    expect(host.output).not.toMatch(/test mode/i);
+    expect(host.startup.hooks.sort()).toEqual(['appStart', 'appTerminate']);
+    // The worker warns above 1 s: start-up work belongs in first use, not in module load (trap 1.10).
+    expect(host.startup.loadMs).toBeLessThan(1_000);
+  });
+
+  it("registers exactly its own functions (functions/apps.ts)", () => {
+    expect(host.startup.registrations.map((r) => r.name).sort()).toEqual([...APPS[role].functions].sort());
+  });
+
+  it('answers /api/health (anonymous) with 503 naming each setting this app requires', async () => {
+    expect(triggerOf(host.registration(FUNCTION_NAMES.health))).toMatchObject({ type: 'httpTrigger', route: ROUTES.health, methods: ['GET'], authLevel: 'anonymous' });
+    const response = httpResponseOf(await host.invokeHttp(FUNCTION_NAMES.health, HEALTH_CHECK));
+    expect(response.status).toBe(503);
+    expect((response.body as { missingSettings: string[] }).missingSettings.sort()).toEqual([...REQUIRED_SETTINGS[role]].sort());
+  });
+});
+
+describe('the order API zip, loaded', () => {
   describe('without settings', () => {
     let host: FunctionsHost;
-    let settings: Record<string, string>;
-
     beforeAll(async () => {
-      settings = await loopbackSettings(await freePort());
-      // Only the identity endpoint: the app settings are all missing.
-      host = await FunctionsHost.start(app.dir, { IDENTITY_ENDPOINT: settings.IDENTITY_ENDPOINT, IDENTITY_HEADER: settings.IDENTITY_HEADER });
+      host = await startWithoutSettings('orderApi');
     });
-
     afterAll(() => host?.kill());
 
-    it('loads on this Node.js although it targets node22, in real (not test) mode, with no start-up error', () => {
-      expect(esbuildOptions({ projectRoot }).target).toBe('node22');
-      expect(host.startup.nodeVersion).toBe(process.version);
-      expect(host.startup.loadError).toBeUndefined();
-      expect(host.startup.appStartErrors).toEqual([]);
-      expect(host.startup.programmingModel?.name).toBe('@azure/functions');
-      expect(host.output).not.toMatch(/test mode/i);
-      expect(host.startup.hooks.sort()).toEqual(['appStart', 'appTerminate']);
-      // The worker warns above 1 s: start-up work belongs in first use, not in module load (trap 1.10).
-      expect(host.startup.loadMs).toBeLessThan(1_000);
-    });
-
-    it('registers every function with the trigger, route, methods and auth level of the contract', () => {
+    it('registers the order routes with the contract\'s route, methods and auth level', () => {
       const triggers = Object.fromEntries(host.startup.registrations.map((r) => [r.name, triggerOf(r)]));
-      expect(Object.keys(triggers).sort()).toEqual(Object.values(FUNCTION_NAMES).sort());
       expect(triggers[FUNCTION_NAMES.submitOrder]).toMatchObject({ type: 'httpTrigger', route: ROUTES.orders, methods: ['POST'], authLevel: ORDER_API_AUTH_LEVEL });
       expect(triggers[FUNCTION_NAMES.getOrderStatus]).toMatchObject({ type: 'httpTrigger', route: ROUTES.orderStatus, methods: ['GET'], authLevel: ORDER_API_AUTH_LEVEL });
-      expect(triggers[FUNCTION_NAMES.health]).toMatchObject({ type: 'httpTrigger', route: ROUTES.health, methods: ['GET'], authLevel: 'anonymous' });
-      expect(triggers[FUNCTION_NAMES.processOrder]).toMatchObject({
-        type: 'serviceBusTrigger',
-        queueName: `%${AppSetting.queueName}%`,
-        connection: SERVICE_BUS_CONNECTION,
-      });
-      // The host ignores retry policies on Service Bus triggers (trap 2.4); retries live in the handler.
-      expect(host.registration(FUNCTION_NAMES.processOrder).retryOptions).toBeUndefined();
       expect(ORDER_API_AUTH_LEVEL).toBe('function');
-      expect(SERVICE_BUS_CONNECTION).toBe('ServiceBusConnection');
       expect(API_ROUTE_PREFIX).toBe('api');
-    });
-
-    it('answers /api/health with 503 naming each missing setting', async () => {
-      const reply = await host.invokeHttp(FUNCTION_NAMES.health, HEALTH_CHECK);
-      const response = httpResponseOf(reply);
-      expect(response.status).toBe(503);
-      expect((response.body as { missingSettings: string[] }).missingSettings.sort()).toEqual([...REQUIRED_BY_FUNCTIONS].sort());
     });
 
     it.each([
@@ -182,13 +197,6 @@ describe('the zip loaded the way the Node.js worker loads it', () => {
       expect(httpResponseOf(reply).status).toBe(503);
       expect(reply.logs.join('\n')).toContain(AppSetting.serviceBusNamespace);
     });
-
-    it('fails a poison queue message with PoisonMessageError, so the host abandons it', async () => {
-      const poison = JSON.stringify({ ...acceptedSample(), totalMinorUnits: 1 });
-      const reply = await host.invokeServiceBus(FUNCTION_NAMES.processOrder, poison, { messageId: 'm-1', deliveryCount: 4 });
-      expect(reply.error).toMatchObject({ name: 'PoisonMessageError', code: 'POISON_MESSAGE' });
-      expect(reply.logs.join('\n')).toMatch(/m-1, delivery 4.*total mismatch/);
-    });
   });
 
   describe('with every setting and an unreachable Service Bus', () => {
@@ -197,7 +205,7 @@ describe('the zip loaded the way the Node.js worker loads it', () => {
 
     beforeAll(async () => {
       serviceBus = await silentServer();
-      host = await FunctionsHost.start(app.dir, await loopbackSettings(serviceBus.port));
+      host = await FunctionsHost.start(unpacked.orderApi.dir, await loopbackSettings(serviceBus.port));
     });
 
     afterAll(async () => {
@@ -231,6 +239,56 @@ describe('the zip loaded the way the Node.js worker loads it', () => {
       expectLoopbackOnly(end.connections);
       expect(host.output).toMatch(/token warm-up .*ManagedIdentityCredential/);
       expect(host.output).toMatch(/Service Bus client closed/);
+    });
+  });
+});
+
+describe('the order processor zip, loaded', () => {
+  describe('without settings', () => {
+    let host: FunctionsHost;
+    beforeAll(async () => {
+      host = await startWithoutSettings('orderProcessor');
+    });
+    afterAll(() => host?.kill());
+
+    it('registers the queue trigger on the queue setting and the identity connection of the contract', () => {
+      expect(triggerOf(host.registration(FUNCTION_NAMES.processOrder))).toMatchObject({
+        type: 'serviceBusTrigger',
+        queueName: `%${AppSetting.queueName}%`,
+        connection: SERVICE_BUS_CONNECTION,
+      });
+      // The host ignores retry policies on Service Bus triggers (trap 2.4); retries live in the handler.
+      expect(host.registration(FUNCTION_NAMES.processOrder).retryOptions).toBeUndefined();
+      expect(SERVICE_BUS_CONNECTION).toBe('ServiceBusConnection');
+    });
+
+    it('fails a poison queue message with PoisonMessageError, so the host abandons it', async () => {
+      const poison = JSON.stringify({ ...acceptedSample(), totalMinorUnits: 1 });
+      const reply = await host.invokeServiceBus(FUNCTION_NAMES.processOrder, poison, { messageId: 'm-1', deliveryCount: 4 });
+      expect(reply.error).toMatchObject({ name: 'PoisonMessageError', code: 'POISON_MESSAGE' });
+      expect(reply.logs.join('\n')).toMatch(/m-1, delivery 4.*total mismatch/);
+    });
+  });
+
+  describe('with every setting', () => {
+    let host: FunctionsHost;
+    beforeAll(async () => {
+      host = await FunctionsHost.start(unpacked.orderProcessor.dir, await loopbackSettings(await freePort()));
+    });
+    afterAll(() => host?.kill());
+
+    it('answers /api/health with 200', async () => {
+      expect(httpResponseOf(await host.invokeHttp(FUNCTION_NAMES.health, HEALTH_CHECK))).toMatchObject({ status: 200, body: { status: 'healthy' } });
+    });
+
+    it('warms up the storage token only (the host owns the trigger link), terminates cleanly, never leaves loopback', async () => {
+      const end = await host.terminate();
+      expect(end.appTerminateErrors).toEqual([]);
+      expect(end.fatalErrors).toEqual([]);
+      expectLoopbackOnly(end.connections);
+      expect(host.output).toMatch(/token warm-up https:\/\/storage\.azure\.com\/\.default: /);
+      expect(host.output).not.toMatch(/servicebus\.azure\.net/);
+      expect(host.output).toMatch(/terminate: nothing to close/);
     });
   });
 });

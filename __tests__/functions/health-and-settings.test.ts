@@ -1,44 +1,53 @@
-import { AppSetting, DEFAULT_SEND_TIMEOUT_MS, REQUIRED_BY_FUNCTIONS } from '../../functions/app-settings';
+import { AppSetting, DEFAULT_SEND_TIMEOUT_MS, REQUIRED_SETTINGS } from '../../functions/app-settings';
 import { createHealthHandler } from '../../functions/http/health';
 import { lazy } from '../../functions/lazy';
 import { SettingsError, requireSettings, sendTimeoutMs } from '../../functions/settings';
 import { bodyOf } from '../helpers/invocation';
 
-const complete = Object.fromEntries(REQUIRED_BY_FUNCTIONS.map((name) => [name, `value-of-${name}`]));
+// The processor's list is the longer one: it holds the trigger's identity connection as well.
+const required = REQUIRED_SETTINGS.orderProcessor;
+const complete = Object.fromEntries(required.map((name) => [name, `value-of-${name}`]));
 
 describe('GET /api/health', () => {
   it('answers 200 when every required setting is present', async () => {
-    const response = await createHealthHandler(complete)();
+    const response = await createHealthHandler(complete, required)();
     expect(response.status).toBe(200);
     expect(bodyOf(response)).toEqual({ status: 'healthy' });
   });
 
   it('answers 503 naming each missing (or blank) setting', async () => {
     const env = { ...complete, [AppSetting.queueName]: undefined, [AppSetting.tableName]: '  ' };
-    const response = await createHealthHandler(env)();
+    const response = await createHealthHandler(env, required)();
     expect(response.status).toBe(503);
     expect(bodyOf(response).missingSettings).toEqual([AppSetting.queueName, AppSetting.tableName]);
   });
 
   it("answers 503 when the queue trigger's identity connection is incomplete (the host would not say so)", async () => {
     const env = { ...complete, [AppSetting.serviceBusCredential]: undefined, [AppSetting.serviceBusClientId]: undefined };
-    const response = await createHealthHandler(env)();
+    const response = await createHealthHandler(env, required)();
     expect(response.status).toBe(503);
     expect(bodyOf(response).missingSettings).toEqual([AppSetting.serviceBusCredential, AppSetting.serviceBusClientId]);
   });
 
   it('answers 503 for an unusable send timeout', async () => {
-    const response = await createHealthHandler({ ...complete, [AppSetting.sendTimeoutMs]: 'soon' })();
+    const response = await createHealthHandler({ ...complete, [AppSetting.sendTimeoutMs]: 'soon' }, required)();
     expect(response.status).toBe(503);
     expect(bodyOf(response).invalidSettings[0]).toMatch(/ORDERS_SEND_TIMEOUT_MS is 'soon'/);
   });
 
   it('reads the environment at each call, not once at load', async () => {
     const env: Record<string, string | undefined> = {};
-    const health = createHealthHandler(env);
+    const health = createHealthHandler(env, required);
     expect((await health()).status).toBe(503);
     Object.assign(env, complete);
     expect((await health()).status).toBe(200);
+  });
+});
+
+describe('the settings each app requires', () => {
+  it('the API does not require the trigger connection it never uses; the processor does', () => {
+    expect(REQUIRED_SETTINGS.orderApi).not.toContain(AppSetting.serviceBusCredential);
+    expect(REQUIRED_SETTINGS.orderProcessor).toEqual(expect.arrayContaining([AppSetting.serviceBusCredential, AppSetting.serviceBusClientId]));
   });
 });
 

@@ -1,6 +1,6 @@
 import { withModel, type DeepPartial, type ModelParameters } from '../../scripts/simulation/assumptions';
 import { ruleName, type AutoscaleProfile, type MetricTrigger, type ScaleAction, type ScaleRule } from '../../scripts/simulation/autoscale-setting';
-import { planSku } from '../../scripts/simulation/plan-skus';
+import { planSku } from '../../lib/config/plan-skus';
 import type { StackModel } from '../../scripts/simulation/stack-model';
 import type { Orders, WorkloadProfile } from '../../scripts/simulation/workload';
 

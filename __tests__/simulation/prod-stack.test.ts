@@ -51,7 +51,9 @@ describe('reading the synthesized stack', () => {
 
   it('refuses a rule on a metric it does not model, naming the rule', () => {
     const changed = JSON.parse(JSON.stringify(tf));
-    const setting = Object.values(changed.resource.azurerm_monitor_autoscale_setting as Record<string, any>).find((s) => String(s.target_resource_id).includes('azurerm_service_plan'));
+    const setting = Object.values(changed.resource.azurerm_monitor_autoscale_setting as Record<string, any>).find((s) =>
+      String(s['//']?.metadata?.path).endsWith('order-processor-autoscale/setting'),
+    );
     setting.profile[0].rule[1].metric_trigger.metric_name = 'HttpQueueLength';
     expect(() => readStackModel('prod', changed, {})).toThrow(/profile\[0\]\.rule\[1\]: metric HttpQueueLength .* is not simulated/);
   });

@@ -1,8 +1,7 @@
-import { LinuxFunctionApp } from '@cdktf/provider-azurerm/lib/linux-function-app';
 import { ServicebusNamespace } from '@cdktf/provider-azurerm/lib/servicebus-namespace';
 import { ServicebusQueue } from '@cdktf/provider-azurerm/lib/servicebus-queue';
 import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
-import { AppSetting, REQUIRED_BY_FUNCTIONS, SERVICE_BUS_CONNECTION } from '../../functions/app-settings';
+import { AppSetting, REQUIRED_SETTINGS, SERVICE_BUS_CONNECTION } from '../../functions/app-settings';
 import { dev, prod } from '../../lib/config/environments';
 import { wallClockToInstant } from '../../lib/config/time-zones';
 import { resourceNames } from '../../lib/naming';
@@ -50,7 +49,8 @@ describe('messaging', () => {
   });
 
   test('a Standard namespace has no messaging-unit autoscale', () => {
-    expect(Object.values(resourcesOf(devStack.tf, 'azurerm_monitor_autoscale_setting'))).toHaveLength(1);
+    const targets = Object.values(resourcesOf(devStack.tf, 'azurerm_monitor_autoscale_setting')).map((s) => s.target_resource_id);
+    expect(targets).not.toContain(refTo(devStack.tf, 'azurerm_servicebus_namespace', 'messaging/namespace', 'id'));
   });
 });
 
@@ -86,28 +86,35 @@ describe('storage', () => {
     expect(prodStack.json).toHaveResourceWithProperties(StorageAccount, { name: resourceNames(prod).dataStorageAccount, account_replication_type: 'GZRS' });
   });
 
-  test('the package container is private and declared through Resource Manager', () => {
-    const container = onlyResource(devStack.tf, 'azurerm_storage_container');
-    expect(container.container_access_type).toBe('private');
-    expect(container.storage_account_id).toBe(refTo(devStack.tf, 'azurerm_storage_account', 'package/packages/account', 'id'));
-    expect(container.storage_account_name).toBeUndefined();
+  test('each package container is private and declared through Resource Manager', () => {
+    const containers = Object.values(resourcesOf(devStack.tf, 'azurerm_storage_container'));
+    expect(containers.map((c) => c.name).sort()).toEqual(['packages-api', 'packages-proc']);
+    for (const container of containers) {
+      expect(container.container_access_type).toBe('private');
+      expect(container.storage_account_id).toBe(refTo(devStack.tf, 'azurerm_storage_account', 'packages/packages/account', 'id'));
+      expect(container.storage_account_name).toBeUndefined();
+    }
   });
 });
 
-describe('the function app', () => {
+const ROLES = [
+  ['orderApi', 'order-api'],
+  ['orderProcessor', 'order-processor'],
+] as const;
+
+describe.each(ROLES)('the %s function app', (role, id) => {
   let app: Record<string, any>;
   beforeAll(() => {
-    app = onlyResource(prodStack.tf, 'azurerm_linux_function_app');
+    app = resourceAt(prodStack.tf, 'azurerm_linux_function_app', `${id}/app`);
   });
 
-  test('HTTPS only, TLS 1.2, no FTP or publishing credentials, always on, Node 22', () => {
-    expect(prodStack.json).toHaveResourceWithProperties(LinuxFunctionApp, {
+  test('HTTPS only, TLS 1.2, no FTP or publishing credentials, Node 22, health-checked', () => {
+    expect(app).toMatchObject({
       https_only: true,
       ftp_publish_basic_authentication_enabled: false,
       webdeploy_publish_basic_authentication_enabled: false,
       builtin_logging_enabled: false,
       site_config: expect.objectContaining({
-        always_on: true,
         minimum_tls_version: '1.2',
         scm_minimum_tls_version: '1.2',
         ftps_state: 'Disabled',
@@ -118,9 +125,16 @@ describe('the function app', () => {
     });
   });
 
-  test('runs as its user-assigned identity, for host storage too', () => {
-    const identityId = refTo(prodStack.tf, 'azurerm_user_assigned_identity', 'app-identity/identity', 'id');
-    const clientId = refTo(prodStack.tf, 'azurerm_user_assigned_identity', 'app-identity/identity', 'client_id');
+  test('lives with its plan in a resource group of its own', () => {
+    expect(app.resource_group_name).toBe(refTo(prodStack.tf, 'azurerm_resource_group', `${id}/resource-group`, 'name'));
+    expect(app.service_plan_id).toBe(refTo(prodStack.tf, 'azurerm_service_plan', `${id}/plan`, 'id'));
+    expect(resourceAt(prodStack.tf, 'azurerm_service_plan', `${id}/plan`).resource_group_name).toBe(app.resource_group_name);
+    expect(resourceAt(prodStack.tf, 'azurerm_resource_group', `${id}/resource-group`).name).toBe(resourceNames(prod).apps[role].resourceGroup);
+  });
+
+  test('runs as its own user-assigned identity, for host storage too', () => {
+    const identityId = refTo(prodStack.tf, 'azurerm_user_assigned_identity', `${id}-identity/identity`, 'id');
+    const clientId = refTo(prodStack.tf, 'azurerm_user_assigned_identity', `${id}-identity/identity`, 'client_id');
     expect(app.identity).toEqual({ type: 'UserAssigned', identity_ids: [identityId] });
     expect(app.storage_uses_managed_identity).toBe(true);
     expect(app.storage_account_name).toBe(refTo(prodStack.tf, 'azurerm_storage_account', 'data/data/account', 'name'));
@@ -128,8 +142,7 @@ describe('the function app', () => {
       AzureWebJobsStorage__credential: 'managedidentity',
       AzureWebJobsStorage__clientId: clientId,
       [`${SERVICE_BUS_CONNECTION}__fullyQualifiedNamespace`]: `${resourceNames(prod).serviceBusNamespace}.servicebus.windows.net`,
-      [`${SERVICE_BUS_CONNECTION}__credential`]: 'managedidentity',
-      [`${SERVICE_BUS_CONNECTION}__clientId`]: clientId,
+      [AppSetting.identityClientId]: clientId,
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `ClientId=${clientId};Authorization=AAD`,
       WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: identityId,
       languageWorkers__node__arguments: '--enable-source-maps',
@@ -142,109 +155,125 @@ describe('the function app', () => {
     }
   });
 
-  test('every setting the functions need comes from the stack (the app-settings contract)', () => {
-    for (const name of REQUIRED_BY_FUNCTIONS) expect(app.app_settings[name]).toEqual(expect.any(String));
+  test('every setting its code needs comes from the stack (the app-settings contract)', () => {
+    for (const name of REQUIRED_SETTINGS[role]) expect([name, app.app_settings[name]]).toEqual([name, expect.any(String)]);
     expect(app.app_settings[AppSetting.queueName]).toBe(refTo(prodStack.tf, 'azurerm_servicebus_queue', 'messaging/queue', 'name'));
     expect(app.app_settings[AppSetting.tableServiceUri]).toBe(refTo(prodStack.tf, 'azurerm_storage_account', 'data/data/account', 'primary_table_endpoint'));
     expect(app.app_settings[AppSetting.tableName]).toBe('orders');
   });
 
-  test('Application Insights through site_config, with Entra ID ingestion only', () => {
+  test('Application Insights through site_config, with Entra ID ingestion only (one resource for both apps: one trace)', () => {
     expect(app.site_config.application_insights_connection_string).toBe(refTo(prodStack.tf, 'azurerm_application_insights', 'monitoring/app-insights', 'connection_string'));
     expect(onlyResource(prodStack.tf, 'azurerm_application_insights')).toMatchObject({ local_authentication_disabled: true, workspace_id: refTo(prodStack.tf, 'azurerm_log_analytics_workspace', 'monitoring/workspace', 'id') });
   });
 
-  test('the plan is Linux Premium v3, zone balanced with 3 workers in production, and autoscale owns its size', () => {
-    const plan = onlyResource(prodStack.tf, 'azurerm_service_plan');
+  test('its plan is Linux Premium v3, zone balanced with 3 workers in production, and autoscale owns its size', () => {
+    const plan = resourceAt(prodStack.tf, 'azurerm_service_plan', `${id}/plan`);
     expect(plan).toMatchObject({ os_type: 'Linux', sku_name: 'P1v3', zone_balancing_enabled: true, worker_count: 3, lifecycle: { ignore_changes: ['worker_count'] } });
     expect(plan.premium_plan_auto_scale_enabled).toBeUndefined();
-    expect(onlyResource(devStack.tf, 'azurerm_service_plan')).toMatchObject({ sku_name: 'P0v3', zone_balancing_enabled: false, worker_count: 1 });
+    expect(resourceAt(devStack.tf, 'azurerm_service_plan', `${id}/plan`)).toMatchObject({ sku_name: 'P0v3', zone_balancing_enabled: false, worker_count: 1 });
   });
-});
 
-describe('the package wiring', () => {
-  test('the app runs from the content-addressed blob, uploaded with its MD5 after the deployer can write', () => {
+  test('runs from its own content-addressed blob, uploaded with its MD5 after the deployer can write', () => {
     const bundle = fakeBundler();
-    const blob = onlyResource(devStack.tf, 'azurerm_storage_blob');
+    const blob = resourceAt(devStack.tf, 'azurerm_storage_blob', `${id}-package/blob`);
     expect(blob).toMatchObject({
       name: `functions-${bundle.sha256}.zip`,
       content_md5: bundle.md5,
       content_type: 'application/zip',
       type: 'Block',
-      storage_container_name: refTo(devStack.tf, 'azurerm_storage_container', 'package/container', 'name'),
-      storage_account_name: refTo(devStack.tf, 'azurerm_storage_account', 'package/packages/account', 'name'),
+      storage_container_name: refTo(devStack.tf, 'azurerm_storage_container', `${id}-package/container`, 'name'),
+      storage_account_name: refTo(devStack.tf, 'azurerm_storage_account', 'packages/packages/account', 'name'),
       lifecycle: { create_before_destroy: true },
     });
     // The source is the asset copied into the stack's directory: relative, named by the same hash.
     expect(blob.source).toMatch(new RegExp(`^assets/[^/]+/${bundle.sha256}/functions\\.zip$`));
-    const app = onlyResource(devStack.tf, 'azurerm_linux_function_app');
-    expect(app.app_settings.WEBSITE_RUN_FROM_PACKAGE).toBe(refTo(devStack.tf, 'azurerm_storage_blob', 'package/blob', 'url'));
+    const devApp = resourceAt(devStack.tf, 'azurerm_linux_function_app', `${id}/app`);
+    expect(devApp.app_settings.WEBSITE_RUN_FROM_PACKAGE).toBe(refTo(devStack.tf, 'azurerm_storage_blob', `${id}-package/blob`, 'url'));
   });
 
-  test('the upload waits for the deployer grant on the package container (role assignments take minutes)', () => {
-    const grant = resourceAt(devStack.tf, 'azurerm_role_assignment', 'package/deployer-can-upload');
-    expect(grant).toMatchObject({ role_definition_name: 'Storage Blob Data Contributor', scope: refTo(devStack.tf, 'azurerm_storage_container', 'package/container', 'id') });
-    const sleep = resourceAt(devStack.tf, 'time_sleep', 'package/wait-for-upload-grant');
-    expect(sleep.triggers.role_assignment_id).toBe(refTo(devStack.tf, 'azurerm_role_assignment', 'package/deployer-can-upload', 'id'));
-    const blob = onlyResource(devStack.tf, 'azurerm_storage_blob');
+  test('the upload waits for the deployer grant on its package container (role assignments take minutes)', () => {
+    const grant = resourceAt(devStack.tf, 'azurerm_role_assignment', `${id}-package/deployer-can-upload`);
+    expect(grant).toMatchObject({ role_definition_name: 'Storage Blob Data Contributor', scope: refTo(devStack.tf, 'azurerm_storage_container', `${id}-package/container`, 'id') });
+    const sleep = resourceAt(devStack.tf, 'time_sleep', `${id}-package/wait-for-upload-grant`);
+    expect(sleep.triggers.role_assignment_id).toBe(refTo(devStack.tf, 'azurerm_role_assignment', `${id}-package/deployer-can-upload`, 'id'));
+    const blob = resourceAt(devStack.tf, 'azurerm_storage_blob', `${id}-package/blob`);
     const sleepName = Object.entries(resourcesOf(devStack.tf, 'time_sleep')).find(([, r]) => r === sleep)![0];
     expect(blob.depends_on).toEqual([`time_sleep.${sleepName}`]);
   });
+});
+
+describe('the apps apart', () => {
+  test('only the processor holds the trigger connection; only the API sets the request body limit', () => {
+    const settings = (id: string) => resourceAt(prodStack.tf, 'azurerm_linux_function_app', `${id}/app`).app_settings;
+    expect(settings('order-processor')).toMatchObject({ [AppSetting.serviceBusCredential]: 'managedidentity', [AppSetting.serviceBusClientId]: expect.any(String) });
+    expect(settings('order-api')[AppSetting.serviceBusCredential]).toBeUndefined();
+    expect(settings('order-api')[AppSetting.requestBodySizeLimit]).toBe('1048576');
+    expect(settings('order-processor')[AppSetting.requestBodySizeLimit]).toBeUndefined();
+  });
 
   test('the deployer defaults to whoever runs terraform, and a configured CI identity replaces it', () => {
-    const grant = resourceAt(devStack.tf, 'azurerm_role_assignment', 'package/deployer-can-upload');
+    const grant = resourceAt(devStack.tf, 'azurerm_role_assignment', 'order-api-package/deployer-can-upload');
     expect(grant.principal_id).toMatch(/^\$\{data\.azurerm_client_config\.[^.]+\.object_id\}$/);
     const ci = synthEnvironment({ ...dev, deployerObjectId: '00000000-1111-2222-3333-444444444444' });
-    expect(resourceAt(ci.tf, 'azurerm_role_assignment', 'package/deployer-can-upload').principal_id).toBe('00000000-1111-2222-3333-444444444444');
+    expect(resourceAt(ci.tf, 'azurerm_role_assignment', 'order-processor-package/deployer-can-upload').principal_id).toBe('00000000-1111-2222-3333-444444444444');
     expect(ci.tf.data?.azurerm_client_config).toBeUndefined();
   });
 });
 
 describe('identity and access: least privilege at the narrowest scope', () => {
-  const expected = (tf: Synthesized['tf']) => [
-    ['Azure Service Bus Data Sender', refTo(tf, 'azurerm_servicebus_queue', 'messaging/queue', 'id')],
-    ['Azure Service Bus Data Receiver', refTo(tf, 'azurerm_servicebus_queue', 'messaging/queue', 'id')],
+  const queue = (tf: Synthesized['tf']) => refTo(tf, 'azurerm_servicebus_queue', 'messaging/queue', 'id');
+  const ordersTable = (tf: Synthesized['tf']) => `${refTo(tf, 'azurerm_storage_account', 'data/data/account', 'id')}/tableServices/default/tables/orders`;
+  const common = (tf: Synthesized['tf'], id: string) => [
     ['Storage Blob Data Owner', refTo(tf, 'azurerm_storage_account', 'data/data/account', 'id')],
-    ['Storage Blob Data Reader', refTo(tf, 'azurerm_storage_container', 'package/container', 'id')],
-    ['Storage Table Data Contributor', `${refTo(tf, 'azurerm_storage_account', 'data/data/account', 'id')}/tableServices/default/tables/orders`],
+    ['Storage Blob Data Reader', refTo(tf, 'azurerm_storage_container', `${id}-package/container`, 'id')],
     ['Monitoring Metrics Publisher', refTo(tf, 'azurerm_application_insights', 'monitoring/app-insights', 'id')],
   ];
-
-  test('the app identity holds exactly these roles', () => {
-    const principal = refTo(prodStack.tf, 'azurerm_user_assigned_identity', 'app-identity/identity', 'principal_id');
-    const grants = Object.values(resourcesOf(prodStack.tf, 'azurerm_role_assignment'))
+  const expected = {
+    'order-api': (tf: Synthesized['tf']) => [['Azure Service Bus Data Sender', queue(tf)], ['Storage Table Data Reader', ordersTable(tf)], ...common(tf, 'order-api')],
+    'order-processor': (tf: Synthesized['tf']) => [['Azure Service Bus Data Receiver', queue(tf)], ['Storage Table Data Contributor', ordersTable(tf)], ...common(tf, 'order-processor')],
+  };
+  const grantsOf = (tf: Synthesized['tf'], id: string) => {
+    const principal = refTo(tf, 'azurerm_user_assigned_identity', `${id}-identity/identity`, 'principal_id');
+    return Object.values(resourcesOf(tf, 'azurerm_role_assignment'))
       .filter((r) => r.principal_id === principal)
       .map((r) => [r.role_definition_name, r.scope]);
-    expect(grants.sort()).toEqual(expected(prodStack.tf).sort());
+  };
+
+  test.each(ROLES)('the %s identity holds exactly its roles: the API sends and never receives, the processor receives and never sends', (_, id) => {
+    expect(grantsOf(prodStack.tf, id).sort()).toEqual(expected[id](prodStack.tf).sort());
   });
 
-  test('no Data Owner on Service Bus and nothing at namespace, account-wide package or subscription scope', () => {
+  test('nothing at namespace, account-wide package or subscription scope', () => {
     for (const r of Object.values(resourcesOf(prodStack.tf, 'azurerm_role_assignment'))) {
-      expect(r.role_definition_name).not.toBe('Azure Service Bus Data Owner');
       expect(r.scope).not.toBe(refTo(prodStack.tf, 'azurerm_servicebus_namespace', 'messaging/namespace', 'id'));
-      expect(r.scope).not.toBe(refTo(prodStack.tf, 'azurerm_storage_account', 'package/packages/account', 'id'));
+      expect(r.scope).not.toBe(refTo(prodStack.tf, 'azurerm_storage_account', 'packages/packages/account', 'id'));
     }
   });
 
-  test("the host's Blob Data Owner grant does not cover the package: the app cannot rewrite its own code", () => {
-    const principal = refTo(prodStack.tf, 'azurerm_user_assigned_identity', 'app-identity/identity', 'principal_id');
+  test.each(ROLES)("the %s host's Blob Data Owner grant does not cover the packages: no app can rewrite code", (_, id) => {
+    const principal = refTo(prodStack.tf, 'azurerm_user_assigned_identity', `${id}-identity/identity`, 'principal_id');
     const writers = Object.values(resourcesOf(prodStack.tf, 'azurerm_role_assignment')).filter(
       (r) => r.principal_id === principal && /Blob Data (Owner|Contributor)/.test(r.role_definition_name),
     );
-    const packageAccount = refTo(prodStack.tf, 'azurerm_storage_account', 'package/packages/account', 'id');
-    const packageContainer = refTo(prodStack.tf, 'azurerm_storage_container', 'package/container', 'id');
-    for (const w of writers) expect([packageAccount, packageContainer]).not.toContain(w.scope);
+    const packageScopes = [
+      refTo(prodStack.tf, 'azurerm_storage_account', 'packages/packages/account', 'id'),
+      ...ROLES.map(([, other]) => refTo(prodStack.tf, 'azurerm_storage_container', `${other}-package/container`, 'id')),
+    ];
+    for (const w of writers) expect(packageScopes).not.toContain(w.scope);
   });
 });
 
-describe('autoscale of the plan', () => {
+describe('autoscale of the processor plan', () => {
   let setting: Record<string, any>;
+  const rules = prod.apps.orderProcessor.kind === 'dedicated' ? prod.apps.orderProcessor.autoscale : undefined;
+  const backlog = rules?.backlog;
   beforeAll(() => {
-    setting = resourceAt(prodStack.tf, 'azurerm_monitor_autoscale_setting', 'autoscale/setting');
+    setting = resourceAt(prodStack.tf, 'azurerm_monitor_autoscale_setting', 'order-processor-autoscale/setting');
   });
 
   test('one setting targets the plan, and tells the receivers', () => {
-    expect(setting.target_resource_id).toBe(refTo(prodStack.tf, 'azurerm_service_plan', 'hosting/plan', 'id'));
+    expect(setting.target_resource_id).toBe(refTo(prodStack.tf, 'azurerm_service_plan', 'order-processor/plan', 'id'));
     expect(setting.notification).toEqual({ email: { custom_emails: prod.alerts.receivers.map((r) => r.email) } });
     expect(setting.predictive).toBeUndefined();
   });
@@ -259,62 +288,77 @@ describe('autoscale of the plan', () => {
       divide_by_instance_count: true,
       time_grain: 'PT1M',
       statistic: 'Average',
-      time_window: prod.autoscale.scaleOutWindow,
+      time_window: rules!.scaleOutWindow,
       time_aggregation: 'Average',
       operator: 'GreaterThan',
-      threshold: prod.autoscale.scaleOutBacklogPerInstance,
+      threshold: backlog!.scaleOutPerInstance,
     });
-    expect(out.scale_action).toEqual({ direction: 'Increase', type: 'ChangeCount', value: prod.autoscale.scaleOutStep, cooldown: prod.autoscale.scaleOutCooldown });
+    expect(out.scale_action).toEqual({ direction: 'Increase', type: 'ChangeCount', value: backlog!.scaleOutStep, cooldown: rules!.scaleOutCooldown });
   });
 
   test('scales out on CPU too, and scales in only on both, over a longer window with a longer cooldown', () => {
-    const rules = setting.profile[0].rule;
-    expect(rules.map((r: any) => [r.metric_trigger.metric_name, r.metric_trigger.operator, r.scale_action.direction])).toEqual([
+    const all = setting.profile[0].rule;
+    expect(all.map((r: any) => [r.metric_trigger.metric_name, r.metric_trigger.operator, r.scale_action.direction])).toEqual([
       ['ActiveMessages', 'GreaterThan', 'Increase'],
       ['CpuPercentage', 'GreaterThan', 'Increase'],
       ['ActiveMessages', 'LessThan', 'Decrease'],
       ['CpuPercentage', 'LessThan', 'Decrease'],
     ]);
-    expect(rules[1].metric_trigger).toMatchObject({ metric_namespace: 'microsoft.web/serverfarms', threshold: prod.autoscale.scaleOutCpuPercent, divide_by_instance_count: false });
-    for (const scaleIn of rules.slice(2)) {
-      expect(scaleIn.metric_trigger.time_window).toBe(prod.autoscale.scaleInWindow);
-      expect(scaleIn.scale_action).toMatchObject({ value: 1, cooldown: prod.autoscale.scaleInCooldown });
+    expect(all[1].metric_trigger).toMatchObject({ metric_namespace: 'microsoft.web/serverfarms', threshold: rules!.scaleOutCpuPercent, divide_by_instance_count: false });
+    for (const scaleIn of all.slice(2)) {
+      expect(scaleIn.metric_trigger.time_window).toBe(rules!.scaleInWindow);
+      expect(scaleIn.scale_action).toMatchObject({ value: 1, cooldown: rules!.scaleInCooldown });
     }
-    expect(rules[2].metric_trigger).toMatchObject({ threshold: prod.autoscale.scaleInBacklogPerInstance, divide_by_instance_count: true });
-    expect(rules[3].metric_trigger.threshold).toBe(prod.autoscale.scaleInCpuPercent);
+    expect(all[2].metric_trigger).toMatchObject({ threshold: backlog!.scaleInPerInstance, divide_by_instance_count: true });
+    expect(all[3].metric_trigger.threshold).toBe(rules!.scaleInCpuPercent);
   });
 
-  test('the default profile holds the environment limits', () => {
+  test('the default profile holds the app limits', () => {
     expect(setting.profile[0]).toMatchObject({ name: 'default', capacity: { minimum: 3, default: 3, maximum: 20 } });
     expect(setting.profile[0].fixed_date).toBeUndefined();
   });
 
-  test('each sale window is a fixed-date profile that holds its minimum and repeats every rule', () => {
+  test("each sale window is a fixed-date profile that holds the processor's minimum and repeats every rule", () => {
     const profiles = setting.profile.slice(1);
     expect(profiles.map((p: any) => p.name)).toEqual(prod.saleWindows.map((w) => w.name));
     prod.saleWindows.forEach((window, i) => {
-      expect(profiles[i].capacity).toEqual({ minimum: window.minimumInstances, default: window.minimumInstances, maximum: prod.instances.maximum });
+      const minimum = window.minimumInstances.orderProcessor;
+      expect(profiles[i].capacity).toEqual({ minimum, default: minimum, maximum: 20 });
       expect(profiles[i].fixed_date).toEqual({ start: `${window.start}Z`, end: `${window.end}Z`, timezone: window.timeZone });
       expect(profiles[i].rule).toEqual(setting.profile[0].rule);
     });
   });
 
-  test('Black Friday holds 6 instances from before the shops open (04:00 in Berlin) until the night after', () => {
+  test('Black Friday holds 6 processor instances from before the shops open (04:00 in Berlin) until the night after', () => {
     const bf = prod.saleWindows.find((w) => w.name === 'black-friday-2026')!;
     expect(wallClockToInstant(bf.start, bf.timeZone).toISOString()).toBe('2026-11-27T03:00:00.000Z');
     expect(wallClockToInstant(bf.end, bf.timeZone).toISOString()).toBe('2026-11-28T01:00:00.000Z');
-    expect(bf.minimumInstances).toBe(6);
+    expect(bf.minimumInstances.orderProcessor).toBe(6);
   });
 
   test('dev has the default profile only', () => {
-    const devSetting = resourceAt(devStack.tf, 'azurerm_monitor_autoscale_setting', 'autoscale/setting');
+    const devSetting = resourceAt(devStack.tf, 'azurerm_monitor_autoscale_setting', 'order-processor-autoscale/setting');
     expect(devSetting.profile.map((p: any) => p.name)).toEqual(['default']);
     expect(devSetting.profile[0].capacity).toEqual({ minimum: 1, default: 1, maximum: 3 });
   });
 });
 
+describe('autoscale of the API plan', () => {
+  test('CPU rules only (the API does not drain the queue), with the sale minimum of the API', () => {
+    const setting = resourceAt(prodStack.tf, 'azurerm_monitor_autoscale_setting', 'order-api-autoscale/setting');
+    expect(setting.target_resource_id).toBe(refTo(prodStack.tf, 'azurerm_service_plan', 'order-api/plan', 'id'));
+    for (const profile of setting.profile) {
+      expect(profile.rule.map((r: any) => [r.metric_trigger.metric_name, r.scale_action.direction])).toEqual([
+        ['CpuPercentage', 'Increase'],
+        ['CpuPercentage', 'Decrease'],
+      ]);
+    }
+    expect(setting.profile.slice(1).map((p: any) => p.capacity.minimum)).toEqual(prod.saleWindows.map((w) => w.minimumInstances.orderApi));
+  });
+});
+
 describe('monitoring and alerts', () => {
-  test('diagnostic settings send the namespace, both storage accounts, the plan and the app to the workspace', () => {
+  test('diagnostic settings send the namespace, both storage accounts, each plan and each app to the workspace', () => {
     const workspace = refTo(prodStack.tf, 'azurerm_log_analytics_workspace', 'monitoring/workspace', 'id');
     const settings = Object.values(resourcesOf(prodStack.tf, 'azurerm_monitor_diagnostic_setting'));
     for (const s of settings) expect(s.log_analytics_workspace_id).toBe(workspace);
@@ -326,13 +370,14 @@ describe('monitoring and alerts', () => {
         data,
         `${data}/blobServices/default`,
         `${data}/tableServices/default`,
-        refTo(prodStack.tf, 'azurerm_storage_account', 'package/packages/account', 'id'),
-        refTo(prodStack.tf, 'azurerm_service_plan', 'hosting/plan', 'id'),
-        refTo(prodStack.tf, 'azurerm_linux_function_app', 'hosting/app', 'id'),
+        refTo(prodStack.tf, 'azurerm_storage_account', 'packages/packages/account', 'id'),
+        ...ROLES.flatMap(([, id]) => [refTo(prodStack.tf, 'azurerm_service_plan', `${id}/plan`, 'id'), refTo(prodStack.tf, 'azurerm_linux_function_app', `${id}/app`, 'id')]),
       ]),
     );
-    const app = settings.find((s) => s.target_resource_id === refTo(prodStack.tf, 'azurerm_linux_function_app', 'hosting/app', 'id'))!;
-    expect(app.enabled_log).toEqual([{ category: 'FunctionAppLogs' }]);
+    for (const [, id] of ROLES) {
+      const app = settings.find((s) => s.target_resource_id === refTo(prodStack.tf, 'azurerm_linux_function_app', `${id}/app`, 'id'))!;
+      expect(app.enabled_log).toEqual([{ category: 'FunctionAppLogs' }]);
+    }
   });
 
   test('alerts: any dead letter, a backlog that stays up, and API server errors, all to the action group', () => {
@@ -342,7 +387,7 @@ describe('monitoring and alerts', () => {
     expect(byMetric.DeadletteredMessages.criteria[0]).toMatchObject({ aggregation: 'Maximum', operator: 'GreaterThan', threshold: 0 });
     expect(byMetric.ActiveMessages.criteria[0]).toMatchObject({ aggregation: 'Minimum', threshold: prod.alerts.backlogThreshold });
     expect(byMetric.ActiveMessages.window_size).toBe(prod.alerts.backlogWindow);
-    expect(byMetric.Http5xx).toMatchObject({ scopes: [refTo(prodStack.tf, 'azurerm_linux_function_app', 'hosting/app', 'id')] });
+    expect(byMetric.Http5xx).toMatchObject({ scopes: [refTo(prodStack.tf, 'azurerm_linux_function_app', 'order-api/app', 'id')] });
     expect(byMetric.Http5xx.criteria[0]).toMatchObject({ metric_namespace: 'Microsoft.Web/sites', aggregation: 'Total', threshold: prod.alerts.http5xxThreshold });
     const group = refTo(prodStack.tf, 'azurerm_monitor_action_group', 'alerts/action-group', 'id');
     for (const a of alerts) expect(a.action).toEqual([{ action_group_id: group }]);
@@ -353,8 +398,19 @@ describe('monitoring and alerts', () => {
 describe('outputs', () => {
   test('the API base URL and names, nothing secret', () => {
     const outputs = prodStack.tf.output;
-    expect(Object.keys(outputs).sort()).toEqual(['api_base_url', 'function_app_name', 'package_sha256', 'queue_name', 'resource_group_name', 'service_bus_namespace']);
-    expect(outputs.api_base_url.value).toBe(`https://${refTo(prodStack.tf, 'azurerm_linux_function_app', 'hosting/app', 'default_hostname')}/api`);
+    expect(Object.keys(outputs).sort()).toEqual([
+      'api_base_url',
+      'order_api_app_name',
+      'order_api_package_sha256',
+      'order_api_resource_group_name',
+      'order_processor_app_name',
+      'order_processor_package_sha256',
+      'order_processor_resource_group_name',
+      'queue_name',
+      'resource_group_name',
+      'service_bus_namespace',
+    ]);
+    expect(outputs.api_base_url.value).toBe(`https://${refTo(prodStack.tf, 'azurerm_linux_function_app', 'order-api/app', 'default_hostname')}/api`);
     const text = JSON.stringify(outputs);
     expect(text).not.toMatch(/connection_string|primary_key|access_key|instrumentation_key|secret|sas/i);
   });

@@ -50,19 +50,23 @@ afterAll(() => {
   for (const dir of [first, second]) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('one stack per environment, each with its package asset', () => {
+test('one stack per environment, each with the package asset of each app', () => {
   const manifest = JSON.parse(fs.readFileSync(path.join(first, 'manifest.json'), 'utf8'));
   expect(Object.keys(manifest.stacks).sort()).toEqual(environments.map((e) => `orders-${e.name}`).sort());
   for (const name of Object.keys(manifest.stacks)) {
     const tf = JSON.parse(fs.readFileSync(path.join(first, 'stacks', name, 'cdk.tf.json'), 'utf8'));
-    const blob = Object.values(tf.resource.azurerm_storage_blob)[0] as Record<string, any>;
-    // The blob's source is relative to the stack's working directory, where Terraform runs.
-    const asset = path.join(first, 'stacks', name, blob.source);
-    const bytes = fs.readFileSync(asset);
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    expect(blob.name).toBe(`functions-${sha256}.zip`);
-    expect(blob.content_md5).toBe(createHash('md5').update(bytes).digest('hex'));
-    expect(tf.output.package_sha256.value).toBe(sha256);
+    const hashes = new Set<string>();
+    for (const id of ['order-api', 'order-processor']) {
+      const blob = Object.values(tf.resource.azurerm_storage_blob as Record<string, Record<string, any>>).find((b) => b['//'].metadata.path.endsWith(`${id}-package/blob`))!;
+      // The blob's source is relative to the stack's working directory, where Terraform runs.
+      const bytes = fs.readFileSync(path.join(first, 'stacks', name, blob.source));
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      expect(blob.name).toBe(`functions-${sha256}.zip`);
+      expect(blob.content_md5).toBe(createHash('md5').update(bytes).digest('hex'));
+      expect(tf.output[`${id.replace('-', '_')}_package_sha256`].value).toBe(sha256);
+      hashes.add(sha256);
+    }
+    expect(hashes.size).toBe(2);
   }
 });
 

@@ -10,12 +10,17 @@ import { createAppCredential, createOrderQueue, createOrdersTable } from './sdk-
  * invocation (module scope, traps 1.4 and 4.4). Nothing is created or read when this module loads.
  */
 
-/** Token audiences warmed up at start: the first order then does not wait for a token. */
-const WARM_UP_SCOPES = ['https://servicebus.azure.net/.default', 'https://storage.azure.com/.default'];
+export const SERVICE_BUS_SCOPE = 'https://servicebus.azure.net/.default';
+export const STORAGE_SCOPE = 'https://storage.azure.com/.default';
 /** The worker waits for appStart hooks before it serves; never let a slow identity endpoint stall that. */
 export const WARM_UP_TIMEOUT_MS = 5_000;
 
-export function createAppClients(env: Environment) {
+export interface AppClientsOptions {
+  /** Token audiences fetched at start, so the first order does not wait for a token: those the app's own code uses. */
+  readonly warmUpScopes: readonly string[];
+}
+
+export function createAppClients(env: Environment, options: AppClientsOptions) {
   const credential = lazy(() => createAppCredential(requireSettings(env, [AppSetting.identityClientId])[AppSetting.identityClientId]));
 
   const orderQueue = lazy(() => {
@@ -37,10 +42,10 @@ export function createAppClients(env: Environment) {
     async warmUp(): Promise<string> {
       if (!env[AppSetting.identityClientId]?.trim()) return `skipped: ${AppSetting.identityClientId} is not set`;
       const outcomes = await Promise.allSettled(
-        WARM_UP_SCOPES.map((scope) => withDeadline(WARM_UP_TIMEOUT_MS, (abortSignal) => credential.get().getToken(scope, { abortSignal }))),
+        options.warmUpScopes.map((scope) => withDeadline(WARM_UP_TIMEOUT_MS, (abortSignal) => credential.get().getToken(scope, { abortSignal }))),
       );
       return outcomes
-        .map((outcome, i) => `${WARM_UP_SCOPES[i]}: ${outcome.status === 'fulfilled' ? 'ok' : describeError(outcome.reason)}`)
+        .map((outcome, i) => `${options.warmUpScopes[i]}: ${outcome.status === 'fulfilled' ? 'ok' : describeError(outcome.reason)}`)
         .join('; ');
     },
 

@@ -5,7 +5,7 @@ import { build as esbuild, buildSync, formatMessagesSync, version as esbuildVers
 import { zipSync } from 'fflate';
 
 /**
- * Builds the function app's deployment package: esbuild bundles `functions/` into one CommonJS file,
+ * Builds a function app's deployment package: esbuild bundles one entry point of `functions/` into one CommonJS file,
  * and the zip holds exactly what the Functions host and the Node.js worker load:
  *
  *   host.json           the host's configuration
@@ -23,8 +23,8 @@ export interface FunctionBundleOptions {
   readonly projectRoot: string;
   /** Directory of the function sources, relative to `projectRoot`. @default 'functions' */
   readonly functionsDir?: string;
-  /** Entry point inside `functionsDir`: it registers every function at load. @default 'index.ts' */
-  readonly entry?: string;
+  /** Entry point inside `functionsDir`: it registers the app's functions at load (`APPS[role].entry`, functions/apps.ts). */
+  readonly entry: string;
   /** host.json inside `functionsDir`. @default 'host.json' */
   readonly hostJson?: string;
   /** Node.js major version of the function app; the bundle targets it. @default 22 */
@@ -83,7 +83,7 @@ export function esbuildOptions(options: FunctionBundleOptions): BuildOptions {
   const sourceMap = options.sourceMap ?? true;
   return {
     absWorkingDir: options.projectRoot,
-    entryPoints: [path.join(functionsDir, options.entry ?? 'index.ts')],
+    entryPoints: [path.join(functionsDir, options.entry)],
     outfile: BUNDLE_MAIN,
     bundle: true,
     platform: 'node',

@@ -1,4 +1,4 @@
-import type { EnvironmentConfig } from './types';
+import type { AutoscaleRules, EnvironmentConfig } from './types';
 
 /**
  * Every environment of the order pipeline. Adding an environment is adding one entry here: main.ts
@@ -6,6 +6,16 @@ import type { EnvironmentConfig } from './types';
  */
 
 const oncall = [{ name: 'orders-oncall', email: 'orders-oncall@example.com' }];
+
+/** CPU rules of a Dedicated plan: out by one above 70% over 5 minutes, in by one only below 30% over 15. */
+const cpuRules: AutoscaleRules = {
+  scaleOutCpuPercent: 70,
+  scaleInCpuPercent: 30,
+  scaleOutWindow: 'PT5M',
+  scaleInWindow: 'PT15M',
+  scaleOutCooldown: 'PT5M',
+  scaleInCooldown: 'PT10M',
+};
 
 export const dev: EnvironmentConfig = {
   name: 'dev',
@@ -21,18 +31,23 @@ export const dev: EnvironmentConfig = {
     duplicateDetectionWindow: 'PT10M',
     maxSizeInMegabytes: 5120,
   },
-  plan: { sku: 'P0v3', zoneBalancing: false, initialWorkers: 1 },
-  instances: { minimum: 1, default: 1, maximum: 3 },
-  autoscale: {
-    scaleOutBacklogPerInstance: 500,
-    scaleInBacklogPerInstance: 50,
-    scaleOutCpuPercent: 70,
-    scaleInCpuPercent: 30,
-    scaleOutStep: 1,
-    scaleOutWindow: 'PT5M',
-    scaleInWindow: 'PT15M',
-    scaleOutCooldown: 'PT5M',
-    scaleInCooldown: 'PT10M',
+  apps: {
+    orderApi: {
+      kind: 'dedicated',
+      sku: 'P0v3',
+      zoneBalancing: false,
+      initialWorkers: 1,
+      instances: { minimum: 1, default: 1, maximum: 3 },
+      autoscale: { ...cpuRules },
+    },
+    orderProcessor: {
+      kind: 'dedicated',
+      sku: 'P0v3',
+      zoneBalancing: false,
+      initialWorkers: 1,
+      instances: { minimum: 1, default: 1, maximum: 3 },
+      autoscale: { ...cpuRules, backlog: { scaleOutPerInstance: 500, scaleInPerInstance: 50, scaleOutStep: 1 } },
+    },
   },
   saleWindows: [],
   storage: { replication: 'ZRS', softDeleteDays: 7 },
@@ -59,23 +74,28 @@ export const prod: EnvironmentConfig = {
     maxSizeInMegabytes: 10240,
   },
   // Zone balancing from the first create: one worker per zone, and no autoscale profile goes below 3.
-  plan: { sku: 'P1v3', zoneBalancing: true, initialWorkers: 3 },
-  instances: { minimum: 3, default: 3, maximum: 20 },
-  autoscale: {
-    scaleOutBacklogPerInstance: 500,
-    scaleInBacklogPerInstance: 50,
-    scaleOutCpuPercent: 70,
-    scaleInCpuPercent: 30,
-    scaleOutStep: 2,
-    scaleOutWindow: 'PT5M',
-    scaleInWindow: 'PT15M',
-    scaleOutCooldown: 'PT5M',
-    scaleInCooldown: 'PT10M',
+  apps: {
+    orderApi: {
+      kind: 'dedicated',
+      sku: 'P1v3',
+      zoneBalancing: true,
+      initialWorkers: 3,
+      instances: { minimum: 3, default: 3, maximum: 20 },
+      autoscale: { ...cpuRules },
+    },
+    orderProcessor: {
+      kind: 'dedicated',
+      sku: 'P1v3',
+      zoneBalancing: true,
+      initialWorkers: 3,
+      instances: { minimum: 3, default: 3, maximum: 20 },
+      autoscale: { ...cpuRules, backlog: { scaleOutPerInstance: 500, scaleInPerInstance: 50, scaleOutStep: 2 } },
+    },
   },
   // Hold more instances from before the shops open until the night after; the rules still add more.
   saleWindows: [
-    { name: 'black-friday-2026', start: '2026-11-27T04:00:00', end: '2026-11-28T02:00:00', timeZone: 'W. Europe Standard Time', minimumInstances: 6 },
-    { name: 'cyber-monday-2026', start: '2026-11-30T04:00:00', end: '2026-12-01T02:00:00', timeZone: 'W. Europe Standard Time', minimumInstances: 6 },
+    { name: 'black-friday-2026', start: '2026-11-27T04:00:00', end: '2026-11-28T02:00:00', timeZone: 'W. Europe Standard Time', minimumInstances: { orderApi: 3, orderProcessor: 6 } },
+    { name: 'cyber-monday-2026', start: '2026-11-30T04:00:00', end: '2026-12-01T02:00:00', timeZone: 'W. Europe Standard Time', minimumInstances: { orderApi: 3, orderProcessor: 6 } },
   ],
   storage: { replication: 'GZRS', softDeleteDays: 14 },
   monitoring: { logRetentionDays: 90, dailyQuotaGb: -1 },

@@ -1,3 +1,6 @@
+import type { AppRole } from '../../functions/apps';
+import type { PLAN_SKUS, PlanKind, PlanSku } from './plan-skus';
+
 /**
  * The typed configuration of one environment. Every value that differs between environments lives
  * here; everything else is a secure default inside the constructs. `validateEnvironment` checks each
@@ -7,8 +10,14 @@
 /** Standard has no messaging units; Premium scales by messaging units. Basic has no duplicate detection, so it is not offered. */
 export type ServiceBusSku = 'Standard' | 'Premium';
 
-/** Linux Premium v3 plans: the Dedicated SKUs that support zone balancing and rule-based autoscale up to 30 instances. */
-export type PlanSku = 'P0v3' | 'P1v3' | 'P2v3' | 'P3v3' | 'P1mv3' | 'P2mv3' | 'P3mv3' | 'P4mv3' | 'P5mv3';
+/** The SKUs of one plan kind, from the one table in lib/config/plan-skus.ts. */
+type SkuOfKind<Kind extends PlanKind> = { [Sku in PlanSku]: (typeof PLAN_SKUS)[Sku]['kind'] extends Kind ? Sku : never }[PlanSku];
+
+/** Linux Premium v3 plans (Dedicated): zone balancing and rule-based autoscale up to 30 instances. */
+export type DedicatedSku = SkuOfKind<'dedicated'>;
+
+/** Linux Elastic Premium plans: EP1 = 1 vCPU / 3.5 GB, EP2 = 2 / 7 GB, EP3 = 4 / 14 GB. */
+export type ElasticPremiumSku = SkuOfKind<'elasticPremium'>;
 
 export type StorageReplication = 'LRS' | 'ZRS' | 'GRS' | 'GZRS' | 'RAGRS' | 'RAGZRS';
 
@@ -49,26 +58,22 @@ export interface ServiceBusConfig {
   };
 }
 
-export interface PlanConfig {
-  readonly sku: PlanSku;
-  /** Spread instances across availability zones; needs a zone-capable region and at least 2 (3: one per zone) workers. */
-  readonly zoneBalancing: boolean;
-  /** Workers when the plan is created; autoscale owns the count afterwards. */
-  readonly initialWorkers: number;
-}
-
-/** Thresholds of the rules that every autoscale profile repeats. */
+/** Thresholds of the rules that every autoscale profile of a Dedicated plan repeats. */
 export interface AutoscaleRules {
-  /** Scale out when active orders per instance exceed this (averaged over `scaleOutWindow`). */
-  readonly scaleOutBacklogPerInstance: number;
-  /** Scale in only when active orders per instance stay below this for `scaleInWindow`. */
-  readonly scaleInBacklogPerInstance: number;
-  /** Scale out when plan CPU exceeds this percentage. */
+  /**
+   * Queue-depth rules, for the order processor only (the API has no queue to read): scale out by
+   * `scaleOutStep` when active orders per instance exceed `scaleOutPerInstance` (averaged over
+   * `scaleOutWindow`); scale in only when they stay below `scaleInPerInstance` for `scaleInWindow`.
+   */
+  readonly backlog?: {
+    readonly scaleOutPerInstance: number;
+    readonly scaleInPerInstance: number;
+    readonly scaleOutStep: number;
+  };
+  /** Scale out by one when plan CPU exceeds this percentage. */
   readonly scaleOutCpuPercent: number;
   /** Scale in only when plan CPU stays below this percentage. */
   readonly scaleInCpuPercent: number;
-  /** Instances added by one backlog scale-out. */
-  readonly scaleOutStep: number;
   /** Look-back window of the scale-out rules; PT5M..PT12H. */
   readonly scaleOutWindow: string;
   /** Look-back window of the scale-in rules; longer than scale-out, so the plan never flaps. */
@@ -79,7 +84,47 @@ export interface AutoscaleRules {
   readonly scaleInCooldown: string;
 }
 
-/** A planned surge (e.g. Black Friday): autoscale holds a higher minimum between `start` and `end`. */
+/**
+ * A Linux Premium v3 (Dedicated) plan scaled by Azure Monitor autoscale rules: metrics a few minutes
+ * old, one step per cooldown. Sale windows raise the rules' minimum ahead of a known surge.
+ */
+export interface DedicatedHosting {
+  readonly kind: 'dedicated';
+  readonly sku: DedicatedSku;
+  /** Spread instances across availability zones; needs a zone-capable region and at least 2 (3: one per zone) workers. */
+  readonly zoneBalancing: boolean;
+  /** Workers when the plan is created; autoscale owns the count afterwards. */
+  readonly initialWorkers: number;
+  readonly instances: InstanceLimits;
+  readonly autoscale: AutoscaleRules;
+}
+
+/**
+ * A Linux Elastic Premium plan: the Functions scale controller adds instances from the app's own load
+ * (for the processor, the queue length divided by `maxConcurrentCalls` of host.json: target-based
+ * scaling), every few seconds for HTTP and every 30 s for the queue, with no Monitor autoscale rules.
+ */
+export interface ElasticPremiumHosting {
+  readonly kind: 'elasticPremium';
+  readonly sku: ElasticPremiumSku;
+  /** Spread instances across availability zones (zone-redundant plan); needs a zone-capable region and `planMinimum` >= 2 (3: one per zone). */
+  readonly zoneBalancing: boolean;
+  /** Instances the plan keeps allocated and billed (`worker_count`); at least `alwaysReady` (Azure raises it to that anyway). */
+  readonly planMinimum: number;
+  /** Instances of this app that are always running and take events first (`elastic_instance_minimum`), 1..20. */
+  readonly alwaysReady: number;
+  /** Largest instance count the plan may burst to (`maximum_elastic_worker_count`). */
+  readonly maximumBurst: number;
+  /** Largest instance count of this app (`app_scale_limit`), at most `maximumBurst`: what the downstream services can take. */
+  readonly appScaleLimit: number;
+  /** Instances kept warm beyond the running ones, as a buffer for HTTP scale-out (`pre_warmed_instance_count`), 0..10. */
+  readonly prewarmed: number;
+}
+
+/** How one app is hosted and scaled. */
+export type AppHosting = DedicatedHosting | ElasticPremiumHosting;
+
+/** A planned surge (e.g. Black Friday): each app holds a higher minimum between `start` and `end`. */
 export interface SaleWindow {
   /** Profile name. @example 'black-friday-2026' */
   readonly name: string;
@@ -89,10 +134,11 @@ export interface SaleWindow {
   readonly end: string;
   /** A Windows time zone name as Azure autoscale accepts it, e.g. 'W. Europe Standard Time' (not 'Europe/Berlin'). */
   readonly timeZone: string;
-  /** Instances held during the window. */
-  readonly minimumInstances: number;
-  /** Upper bound during the window. @default the environment's maximum */
-  readonly maximumInstances?: number;
+  /**
+   * Instances each app holds during the window: the autoscale profile's minimum on a Dedicated plan,
+   * the always-ready count on Elastic Premium. The scale rules or the scale controller still add more.
+   */
+  readonly minimumInstances: Readonly<Record<AppRole, number>>;
 }
 
 export interface AlertReceiver {
@@ -137,9 +183,8 @@ export interface EnvironmentConfig {
   readonly tags: Readonly<Record<string, string>>;
   readonly serviceBus: ServiceBusConfig;
   readonly queue: QueueConfig;
-  readonly plan: PlanConfig;
-  readonly instances: InstanceLimits;
-  readonly autoscale: AutoscaleRules;
+  /** Hosting of each app: the order API (HTTP) and the order processor (the queue trigger), each on a plan of its own. */
+  readonly apps: Readonly<Record<AppRole, AppHosting>>;
   readonly saleWindows: readonly SaleWindow[];
   readonly storage: StorageConfig;
   readonly monitoring: MonitoringConfig;

@@ -3,7 +3,9 @@ import { findIana } from 'windows-iana';
 import { resourceNames } from '../naming';
 import { durationSeconds, isCanonicalDuration } from './durations';
 import { isAutoscaleTimeZone, parseWallClock, wallClockToInstant, windowsNamesFor } from './time-zones';
-import type { EnvironmentConfig, PlanSku, ServiceBusSku, StorageReplication } from './types';
+import { APP_ROLES, type AppRole } from '../../functions/apps';
+import { PLAN_SKUS as SKU_FACTS, skusOf } from './plan-skus';
+import type { AppHosting, DedicatedHosting, ElasticPremiumHosting, EnvironmentConfig, ServiceBusSku, StorageReplication } from './types';
 
 /**
  * Validation of one environment's configuration, run when its stack is built. Each rule checks one
@@ -13,7 +15,10 @@ import type { EnvironmentConfig, PlanSku, ServiceBusSku, StorageReplication } fr
  */
 
 export const SERVICE_BUS_SKUS: readonly ServiceBusSku[] = ['Standard', 'Premium'];
-export const PLAN_SKUS: readonly PlanSku[] = ['P0v3', 'P1v3', 'P2v3', 'P3v3', 'P1mv3', 'P2mv3', 'P3mv3', 'P4mv3', 'P5mv3'];
+/** Dedicated (Premium v3) and Elastic Premium SKUs, as azurerm spells them (lib/config/plan-skus.ts). */
+export const DEDICATED_SKUS = skusOf('dedicated');
+export const ELASTIC_PREMIUM_SKUS = skusOf('elasticPremium');
+export const HOSTING_KINDS = ['dedicated', 'elasticPremium'] as const;
 export const STORAGE_REPLICATIONS: readonly StorageReplication[] = ['LRS', 'ZRS', 'GRS', 'GZRS', 'RAGRS', 'RAGZRS'];
 /** Premium namespaces scale in these steps (azurerm: servicebus_namespace capacity). */
 export const MESSAGING_UNITS = [1, 2, 4, 8, 16] as const;
@@ -24,7 +29,13 @@ export const ALERT_WINDOWS = ['PT5M', 'PT15M', 'PT30M', 'PT1H', 'PT6H', 'PT12H',
 /** Application Insights retention values; the workspace keeps the same, so logs and telemetry age alike. */
 export const RETENTION_DAYS = [30, 60, 90, 120, 180, 270, 365, 550, 730] as const;
 /** Premium v3 plans scale to 30 instances. */
-export const MAX_PLAN_INSTANCES = 30;
+export const MAX_PLAN_INSTANCES = SKU_FACTS.P1v3.maxInstances;
+/** Elastic Premium on Linux bursts to 100 instances in the largest regions (20 in many others). */
+export const MAX_ELASTIC_BURST = SKU_FACTS.EP1.maxInstances;
+/** Always-ready instances of one Elastic Premium app. */
+export const MAX_ALWAYS_READY = 20;
+/** Prewarmed instances of one Elastic Premium app. */
+export const MAX_PREWARMED = 10;
 /** Autoscale allows 20 profiles: the default one plus one per sale window. */
 export const MAX_SALE_WINDOWS = 19;
 
@@ -94,8 +105,7 @@ export function validateEnvironment(env: EnvironmentConfig): void {
   checkIdentity(c, env);
   checkServiceBus(c, env);
   checkQueue(c, env);
-  checkPlanAndInstances(c, env);
-  checkAutoscaleRules(c, env);
+  checkApps(c, env);
   checkSaleWindows(c, env);
   checkStorageMonitoringAlerts(c, env);
   if (c.problems.length === 0) checkDerivedNames(c, env);
@@ -148,39 +158,75 @@ function checkQueue(c: Checks, env: EnvironmentConfig): void {
   c.oneOf(`queue.maxSizeInMegabytes (${env.serviceBus.sku})`, q.maxSizeInMegabytes, sizes);
 }
 
-function checkPlanAndInstances(c: Checks, env: EnvironmentConfig): void {
-  const { plan, instances } = env;
-  c.oneOf('plan.sku', plan.sku, PLAN_SKUS);
-  c.integer('plan.initialWorkers', plan.initialWorkers, 1, MAX_PLAN_INSTANCES);
-  if (plan.zoneBalancing) {
-    c.check(plan.initialWorkers >= 2, 'plan.initialWorkers', plan.initialWorkers, 'expected at least 2 with zoneBalancing (3 for one per zone), or Azure rejects the plan');
-  }
-  c.integer('instances.minimum', instances.minimum, 1, MAX_PLAN_INSTANCES);
-  c.integer('instances.default', instances.default, 1, MAX_PLAN_INSTANCES);
-  c.integer('instances.maximum', instances.maximum, 1, MAX_PLAN_INSTANCES);
-  c.check(instances.minimum <= instances.default, 'instances.minimum', instances.minimum, `expected at most instances.default (${instances.default})`);
-  c.check(instances.default <= instances.maximum, 'instances.default', instances.default, `expected at most instances.maximum (${instances.maximum})`);
-  if (plan.zoneBalancing) {
-    c.check(instances.minimum >= plan.initialWorkers, 'instances.minimum', instances.minimum, `expected at least plan.initialWorkers (${plan.initialWorkers}) with zoneBalancing, or scale-in breaks zone redundancy`);
+function checkApps(c: Checks, env: EnvironmentConfig): void {
+  for (const role of APP_ROLES) {
+    const hosting = env.apps[role];
+    const f = `apps.${role}`;
+    if (hosting.kind === 'dedicated') checkDedicated(c, f, role, hosting);
+    else if (hosting.kind === 'elasticPremium') checkElasticPremium(c, f, hosting);
+    else c.oneOf(`${f}.kind`, (hosting as AppHosting).kind, HOSTING_KINDS);
   }
 }
 
-function checkAutoscaleRules(c: Checks, env: EnvironmentConfig): void {
-  const a = env.autoscale;
-  c.positive('autoscale.scaleOutBacklogPerInstance', a.scaleOutBacklogPerInstance);
-  c.positive('autoscale.scaleInBacklogPerInstance', a.scaleInBacklogPerInstance);
-  c.check(a.scaleInBacklogPerInstance < a.scaleOutBacklogPerInstance, 'autoscale.scaleInBacklogPerInstance', a.scaleInBacklogPerInstance, `expected less than scaleOutBacklogPerInstance (${a.scaleOutBacklogPerInstance}), or the plan flaps`);
-  c.integer('autoscale.scaleOutCpuPercent', a.scaleOutCpuPercent, 1, 100);
-  c.integer('autoscale.scaleInCpuPercent', a.scaleInCpuPercent, 1, 100);
-  c.check(a.scaleInCpuPercent < a.scaleOutCpuPercent, 'autoscale.scaleInCpuPercent', a.scaleInCpuPercent, `expected less than scaleOutCpuPercent (${a.scaleOutCpuPercent}), or the plan flaps`);
-  c.integer('autoscale.scaleOutStep', a.scaleOutStep, 1, 10);
-  c.duration('autoscale.scaleOutWindow', a.scaleOutWindow, 'PT5M', 'PT12H');
-  c.duration('autoscale.scaleInWindow', a.scaleInWindow, 'PT5M', 'PT12H');
-  c.duration('autoscale.scaleOutCooldown', a.scaleOutCooldown, 'PT1M', 'P7D');
-  c.duration('autoscale.scaleInCooldown', a.scaleInCooldown, 'PT1M', 'P7D');
+function checkDedicated(c: Checks, f: string, role: AppRole, hosting: DedicatedHosting): void {
+  const { instances } = hosting;
+  c.oneOf(`${f}.sku`, hosting.sku, DEDICATED_SKUS);
+  c.integer(`${f}.initialWorkers`, hosting.initialWorkers, 1, MAX_PLAN_INSTANCES);
+  if (hosting.zoneBalancing) {
+    c.check(hosting.initialWorkers >= 2, `${f}.initialWorkers`, hosting.initialWorkers, 'expected at least 2 with zoneBalancing (3 for one per zone), or Azure rejects the plan');
+  }
+  c.integer(`${f}.instances.minimum`, instances.minimum, 1, MAX_PLAN_INSTANCES);
+  c.integer(`${f}.instances.default`, instances.default, 1, MAX_PLAN_INSTANCES);
+  c.integer(`${f}.instances.maximum`, instances.maximum, 1, MAX_PLAN_INSTANCES);
+  c.check(instances.minimum <= instances.default, `${f}.instances.minimum`, instances.minimum, `expected at most instances.default (${instances.default})`);
+  c.check(instances.default <= instances.maximum, `${f}.instances.default`, instances.default, `expected at most instances.maximum (${instances.maximum})`);
+  if (hosting.zoneBalancing) {
+    c.check(instances.minimum >= hosting.initialWorkers, `${f}.instances.minimum`, instances.minimum, `expected at least initialWorkers (${hosting.initialWorkers}) with zoneBalancing, or scale-in breaks zone redundancy`);
+  }
+  checkAutoscaleRules(c, `${f}.autoscale`, role, hosting);
+}
+
+function checkElasticPremium(c: Checks, f: string, hosting: ElasticPremiumHosting): void {
+  c.oneOf(`${f}.sku`, hosting.sku, ELASTIC_PREMIUM_SKUS);
+  c.integer(`${f}.alwaysReady`, hosting.alwaysReady, 1, MAX_ALWAYS_READY);
+  c.integer(`${f}.planMinimum`, hosting.planMinimum, 1, MAX_ELASTIC_BURST);
+  c.check(hosting.planMinimum >= hosting.alwaysReady, `${f}.planMinimum`, hosting.planMinimum, `expected at least alwaysReady (${hosting.alwaysReady}): Azure raises the plan minimum to it anyway, and the next plan would lower it again`);
+  c.integer(`${f}.maximumBurst`, hosting.maximumBurst, 1, MAX_ELASTIC_BURST);
+  c.check(hosting.maximumBurst >= hosting.planMinimum, `${f}.maximumBurst`, hosting.maximumBurst, `expected at least planMinimum (${hosting.planMinimum})`);
+  c.integer(`${f}.appScaleLimit`, hosting.appScaleLimit, 1, MAX_ELASTIC_BURST);
+  c.check(hosting.appScaleLimit <= hosting.maximumBurst, `${f}.appScaleLimit`, hosting.appScaleLimit, `expected at most maximumBurst (${hosting.maximumBurst}): the plan cannot give the app more`);
+  c.check(hosting.appScaleLimit >= hosting.alwaysReady, `${f}.appScaleLimit`, hosting.appScaleLimit, `expected at least alwaysReady (${hosting.alwaysReady})`);
+  c.integer(`${f}.prewarmed`, hosting.prewarmed, 1, MAX_PREWARMED);
+  if (hosting.zoneBalancing) {
+    c.check(hosting.planMinimum >= 2, `${f}.planMinimum`, hosting.planMinimum, 'expected at least 2 with zoneBalancing (3 for one per zone), or Azure rejects the zone-redundant plan');
+  }
+}
+
+function checkAutoscaleRules(c: Checks, f: string, role: AppRole, hosting: DedicatedHosting): void {
+  const a = hosting.autoscale;
+  if (role === 'orderProcessor' && !a.backlog) {
+    c.fail(`${f}.backlog`, a.backlog, 'required for the order processor on a Dedicated plan: { scaleOutPerInstance, scaleInPerInstance, scaleOutStep } (CPU alone misses an I/O-bound backlog)');
+  }
+  if (role === 'orderApi' && a.backlog) {
+    c.fail(`${f}.backlog`, a.backlog, 'only the order processor scales on queue depth: the API does not drain the queue, so its instances would not lower it; remove it');
+  }
+  if (a.backlog) {
+    const b = a.backlog;
+    c.positive(`${f}.backlog.scaleOutPerInstance`, b.scaleOutPerInstance);
+    c.positive(`${f}.backlog.scaleInPerInstance`, b.scaleInPerInstance);
+    c.check(b.scaleInPerInstance < b.scaleOutPerInstance, `${f}.backlog.scaleInPerInstance`, b.scaleInPerInstance, `expected less than scaleOutPerInstance (${b.scaleOutPerInstance}), or the plan flaps`);
+    c.integer(`${f}.backlog.scaleOutStep`, b.scaleOutStep, 1, 10);
+  }
+  c.integer(`${f}.scaleOutCpuPercent`, a.scaleOutCpuPercent, 1, 100);
+  c.integer(`${f}.scaleInCpuPercent`, a.scaleInCpuPercent, 1, 100);
+  c.check(a.scaleInCpuPercent < a.scaleOutCpuPercent, `${f}.scaleInCpuPercent`, a.scaleInCpuPercent, `expected less than scaleOutCpuPercent (${a.scaleOutCpuPercent}), or the plan flaps`);
+  c.duration(`${f}.scaleOutWindow`, a.scaleOutWindow, 'PT5M', 'PT12H');
+  c.duration(`${f}.scaleInWindow`, a.scaleInWindow, 'PT5M', 'PT12H');
+  c.duration(`${f}.scaleOutCooldown`, a.scaleOutCooldown, 'PT1M', 'P7D');
+  c.duration(`${f}.scaleInCooldown`, a.scaleInCooldown, 'PT1M', 'P7D');
   const outWindow = durationSeconds(a.scaleOutWindow) ?? 0;
   const inWindow = durationSeconds(a.scaleInWindow) ?? 0;
-  c.check(inWindow > outWindow, 'autoscale.scaleInWindow', a.scaleInWindow, `expected longer than scaleOutWindow (${a.scaleOutWindow}), so scale-in waits longer than scale-out and the plan never flaps`);
+  c.check(inWindow > outWindow, `${f}.scaleInWindow`, a.scaleInWindow, `expected longer than scaleOutWindow (${a.scaleOutWindow}), so scale-in waits longer than scale-out and the plan never flaps`);
 }
 
 function checkSaleWindows(c: Checks, env: EnvironmentConfig): void {
@@ -202,10 +248,7 @@ function checkSaleWindows(c: Checks, env: EnvironmentConfig): void {
       const hint = suggestions.length ? ` (for ${w.timeZone} use '${suggestions[0]}')` : ' such as W. Europe Standard Time, Eastern Standard Time or UTC';
       c.fail(`${f}.timeZone`, w.timeZone, `expected a current Windows time zone name that Azure autoscale accepts${hint}; IANA names are rejected`);
     }
-    c.integer(`${f}.minimumInstances`, w.minimumInstances, env.instances.minimum, MAX_PLAN_INSTANCES);
-    const maximum = w.maximumInstances ?? env.instances.maximum;
-    if (w.maximumInstances !== undefined) c.integer(`${f}.maximumInstances`, w.maximumInstances, 1, MAX_PLAN_INSTANCES);
-    c.check(w.minimumInstances <= maximum, `${f}.minimumInstances`, w.minimumInstances, `expected at most the window's maximum (${maximum})`);
+    for (const role of APP_ROLES) checkSaleMinimum(c, `${f}.minimumInstances.${role}`, w.minimumInstances?.[role], env.apps[role]);
     if (startOk && endOk && zoneOk) {
       const start = wallClockToInstant(w.start, w.timeZone).getTime();
       const end = wallClockToInstant(w.end, w.timeZone).getTime();
@@ -220,6 +263,16 @@ function checkSaleWindows(c: Checks, env: EnvironmentConfig): void {
     if (sorted[i].start < sorted[i - 1].end) {
       c.fail(`saleWindows[${sorted[i].name}]`, sorted[i].name, `expected no overlap with sale window '${sorted[i - 1].name}' (only one autoscale profile applies at a time)`);
     }
+  }
+}
+
+/** A window's minimum must be one the app's hosting can hold: within the plan's range, and never below its everyday floor. */
+function checkSaleMinimum(c: Checks, field: string, minimum: number | undefined, hosting: AppHosting): void {
+  if (hosting.kind === 'dedicated') {
+    c.integer(field, minimum as number, hosting.instances.minimum, hosting.instances.maximum);
+  } else {
+    // On Elastic Premium the window raises the always-ready count, which Azure caps at 20 per app.
+    c.integer(field, minimum as number, hosting.alwaysReady, Math.min(MAX_ALWAYS_READY, hosting.appScaleLimit));
   }
 }
 
@@ -249,12 +302,19 @@ function checkDerivedNames(c: Checks, env: EnvironmentConfig): void {
   c.matches('package storage account name', n.packageStorageAccount, /^[a-z0-9]{3,24}$/, `expected 3-24 lower-case letters and digits ${derived}`);
   const namespaceOk = /^[a-zA-Z][a-zA-Z0-9-]{4,48}[a-zA-Z0-9]$/.test(n.serviceBusNamespace) && !/(-sb|-mgmt)$/.test(n.serviceBusNamespace);
   c.check(namespaceOk, 'Service Bus namespace name', n.serviceBusNamespace, `expected 6-50 letters, digits and "-", starting with a letter, not ending in "-", "-sb" or "-mgmt" ${derived}`);
-  // The Functions host derives its id from the first 32 characters of the app name.
-  c.matches('function app name', n.functionApp, /^[a-zA-Z0-9][a-zA-Z0-9-]{0,30}[a-zA-Z0-9]$/, `expected 2-32 letters, digits and "-", not starting or ending with "-" ${derived}`);
-  c.matches('plan name', n.plan, /^[a-zA-Z0-9_-]{1,60}$/, `expected 1-60 letters, digits, "-" or "_" ${derived}`);
+  for (const role of APP_ROLES) {
+    const app = n.apps[role];
+    // The Functions host derives its host id from the first 32 characters of the app name; two apps that
+    // share the host storage account and the same id would take each other's leases and keys.
+    c.matches(`${role} function app name`, app.functionApp, /^[a-zA-Z0-9][a-zA-Z0-9-]{0,30}[a-zA-Z0-9]$/, `expected 2-32 letters, digits and "-", not starting or ending with "-" ${derived}`);
+    c.matches(`${role} plan name`, app.plan, /^[a-zA-Z0-9_-]{1,60}$/, `expected 1-60 letters, digits, "-" or "_" ${derived}`);
+    c.matches(`${role} resource group name`, app.resourceGroup, /^[-\w.()]{1,89}[-\w()]$/, `expected 1-90 letters, digits, "-", "_", ".", "(" or ")", not ending in "." ${derived}`);
+    c.matches(`${role} identity name`, app.identity, /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,127}$/, `expected 3-128 letters, digits, "-" or "_" ${derived}`);
+    c.matches(`${role} package container name`, app.packageContainer, /^(?!-)(?!.*--)[a-z0-9-]{3,63}(?<!-)$/, 'expected 3-63 lower-case letters, digits and single "-", not at either end');
+  }
+  const hostIds = APP_ROLES.map((role) => n.apps[role].functionApp.slice(0, 32).toLowerCase());
+  c.check(new Set(hostIds).size === hostIds.length, 'function app names', hostIds, 'expected apps whose first 32 characters differ (the Functions host id), as they share one host storage account');
   c.matches('Log Analytics workspace name', n.logAnalytics, /^[a-zA-Z0-9][a-zA-Z0-9-]{2,61}[a-zA-Z0-9]$/, `expected 4-63 letters, digits and "-" ${derived}`);
-  c.matches('identity name', n.identity, /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,127}$/, `expected 3-128 letters, digits, "-" or "_" ${derived}`);
   c.matches('table name', n.ordersTable, /^[A-Za-z][A-Za-z0-9]{2,62}$/, 'expected 3-63 letters and digits, starting with a letter');
-  c.matches('container name', n.packageContainer, /^(?!-)(?!.*--)[a-z0-9-]{3,63}(?<!-)$/, 'expected 3-63 lower-case letters, digits and single "-", not at either end');
   c.matches('action group short name', n.actionGroupShortName, /^.{1,12}$/, 'expected 1-12 characters');
 }

@@ -19,7 +19,9 @@ import {
   type TimeAggregation,
 } from './autoscale-setting';
 import { isoSeconds } from './durations';
-import { planSku, type PlanSkuFacts } from './plan-skus';
+import { APPS } from '../../functions/apps';
+import { planSku, type PlanSkuFacts } from '../../lib/config/plan-skus';
+import { APP_CONSTRUCT_IDS } from '../../lib/orders-stack';
 
 /**
  * What the simulation takes from an environment: read from its SYNTHESIZED stack (the Terraform JSON
@@ -43,7 +45,7 @@ type Json = Record<string, any>;
 export interface SynthesizedEnvironment {
   /** The stack's Terraform JSON (what cdk.tf.json holds). */
   readonly terraform: Json;
-  /** The function package the stack uploads. */
+  /** The order processor's function package, as the stack uploads it. */
   readonly bundle: FunctionBundle;
   /** host.json as read from that zip. */
   readonly hostJson: Json;
@@ -58,15 +60,20 @@ export function synthesizeEnvironment(environmentName: string, projectRoot: stri
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'orders-simulate-'));
   try {
     let bundle: FunctionBundle | undefined;
+    const processorEntry = APPS.orderProcessor.entry;
     const app = new App({ outdir });
     const stack = new OrdersStack(app, {
       environment,
       projectRoot,
       // The stack's own bundler, captured so the simulation reads the very package the stack uploads.
-      bundler: (options) => (bundle = buildFunctionBundle(options)),
+      bundler: (options) => {
+        const built = buildFunctionBundle(options);
+        if (options.entry === processorEntry) bundle = built;
+        return built;
+      },
     });
     const terraform = JSON.parse(JSON.stringify(stack.toTerraform())) as Json;
-    const built = bundle ?? buildFunctionBundle({ projectRoot });
+    const built = bundle ?? buildFunctionBundle({ projectRoot, entry: processorEntry });
     return { terraform, bundle: built, hostJson: readHostJson(built.zipPath) };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
@@ -88,7 +95,8 @@ export function loadStackModel(environmentName: string, projectRoot: string): St
 /** Reads the model's inputs from a stack's Terraform JSON and the package's host.json. */
 export function readStackModel(environmentName: string, terraform: Json, hostJson: Json, hostJsonSource = 'host.json'): StackModel {
   const resources = (terraform.resource ?? {}) as Record<string, Record<string, Json>>;
-  const [planKey, plan] = only(resources, 'azurerm_service_plan');
+  // The queue side is the order processor's plan; the API's plan answers HTTP and is not modelled here.
+  const [planKey, plan] = at(resources, 'azurerm_service_plan', `${APP_CONSTRUCT_IDS.orderProcessor}/plan`);
   const [queueKey, queue] = only(resources, 'azurerm_servicebus_queue');
   const [namespaceKey, namespace] = only(resources, 'azurerm_servicebus_namespace');
 
@@ -204,6 +212,13 @@ function wallClockOf(text: unknown): string {
 function only(resources: Record<string, Record<string, Json>>, type: string): [string, Json] {
   const entries = Object.entries(resources[type] ?? {});
   if (entries.length !== 1) throw new Error(`expected exactly one ${type} in the stack, found ${entries.length}`);
+  return entries[0];
+}
+
+/** The resource of a type whose construct path ends with `suffix`. */
+function at(resources: Record<string, Record<string, Json>>, type: string, suffix: string): [string, Json] {
+  const entries = Object.entries(resources[type] ?? {}).filter(([, r]) => String(r['//']?.metadata?.path ?? '').endsWith(suffix));
+  if (entries.length !== 1) throw new Error(`expected exactly one ${type} at ${suffix} in the stack, found ${entries.length}`);
   return entries[0];
 }
 

@@ -1,0 +1,39 @@
+import { app } from '@azure/functions';
+import { AppSetting, REQUIRED_SETTINGS, SERVICE_BUS_CONNECTION } from './app-settings';
+import { createAppClients, STORAGE_SCOPE } from './azure/app-clients';
+import { createHealthHandler } from './http/health';
+import { createProcessOrderHandler } from './queue/process-order';
+import { FUNCTION_NAMES, ROUTES } from './registrations';
+
+/**
+ * The entry point of the order processor's package: the queue-triggered consumer and the app's own
+ * health endpoint, registered synchronously at load (trap 1.3); settings are read and clients created
+ * on first use (trap 1.4). The Service Bus link is the host's (the trigger), not this code's: the
+ * processor sends nothing.
+ */
+
+const env = process.env;
+// The host fetches the trigger's Service Bus token itself; the code only reaches the order tables.
+const clients = createAppClients(env, { warmUpScopes: [STORAGE_SCOPE] });
+
+app.serviceBusQueue(FUNCTION_NAMES.processOrder, {
+  connection: SERVICE_BUS_CONNECTION,
+  // A binding expression: the host reads the queue name from the app setting.
+  queueName: `%${AppSetting.queueName}%`,
+  handler: createProcessOrderHandler({ ordersTable: clients.ordersTable }),
+});
+
+app.http(FUNCTION_NAMES.health, {
+  route: ROUTES.health,
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handler: createHealthHandler(env, REQUIRED_SETTINGS.orderProcessor),
+});
+
+app.hook.appStart(async () => {
+  console.log(`order processor start: token warm-up ${await clients.warmUp()}`);
+});
+
+app.hook.appTerminate(async () => {
+  console.log(`order processor terminate: ${await clients.close()}`);
+});
