@@ -11,6 +11,8 @@ export interface AlertsProps {
   readonly namespaceId: string;
   readonly queueName: string;
   readonly functionAppId: string;
+  /** Sale-window schedules (lib/always-ready-schedule.ts): a failed run means a sale minimum may not hold. */
+  readonly schedules?: ReadonlyArray<{ readonly name: string; readonly workflowId: string }>;
   readonly alerts: AlertsConfig;
   /** Lower-case keys only: metric alerts read tag keys back lower-cased (azurerm #13360). */
   readonly tags: Record<string, string>;
@@ -25,6 +27,7 @@ export class Alerts extends Construct {
   readonly deadLetters: MonitorMetricAlert;
   readonly backlog: MonitorMetricAlert;
   readonly serverErrors: MonitorMetricAlert;
+  readonly scheduleFailures: MonitorMetricAlert[];
 
   constructor(scope: Construct, id: string, props: AlertsProps) {
     super(scope, id);
@@ -71,6 +74,17 @@ export class Alerts extends Construct {
       windowSize: 'PT5M',
       criteria: { metricNamespace: 'Microsoft.Web/sites', metricName: 'Http5xx', aggregation: 'Total', operator: 'GreaterThan', threshold: props.alerts.http5xxThreshold },
     });
+
+    this.scheduleFailures = (props.schedules ?? []).map((schedule, i) =>
+      this.alert(`always-ready-schedule-${i}`, props, {
+        description: `The sale-window schedule of the ${schedule.name} failed: the always-ready count of a sale window may not hold. See the Logic App's run history.`,
+        scope: schedule.workflowId,
+        severity: 2,
+        frequency: 'PT5M',
+        windowSize: 'PT15M',
+        criteria: { metricNamespace: 'Microsoft.Logic/workflows', metricName: 'RunsFailed', aggregation: 'Total', operator: 'GreaterThan', threshold: 0 },
+      }),
+    );
   }
 
   private alert(

@@ -24,7 +24,11 @@ export interface FunctionAppHostingProps {
   readonly appSettings: Record<string, string>;
   /** The app starts only after these (its grants, once applied): azurerm never checks that it can reach anything. */
   readonly dependsOn: ITerraformDependable[];
-  /** Protect the resource group from deletion while it holds resources (production). */
+  /**
+   * Something outside Terraform sets the always-ready count after creation (the sale-window schedule,
+   * lib/always-ready-schedule.ts): Terraform then ignores its changes. @default false
+   */
+  readonly alwaysReadyScheduled?: boolean;
   readonly monitoring: Monitoring;
   readonly tags: Record<string, string>;
 }
@@ -70,9 +74,11 @@ export class FunctionAppHosting extends Construct {
             lifecycle: { ignoreChanges: ['worker_count'] },
           }
         : {
-            // The plan minimum (billed at all times) and the maximum burst the scale controller may use.
-            workerCount: hosting.planMinimum,
+            // The plan's minimum starts at the app's always-ready count; Azure keeps it at the largest
+            // always-ready count of its apps afterwards (a sale window raises it), so Terraform leaves it.
+            workerCount: hosting.alwaysReady,
             maximumElasticWorkerCount: hosting.maximumBurst,
+            lifecycle: { ignoreChanges: ['worker_count'] },
           }),
       tags,
     });
@@ -113,6 +119,7 @@ export class FunctionAppHosting extends Construct {
       },
       tags,
       dependsOn: props.dependsOn,
+      lifecycle: props.alwaysReadyScheduled ? { ignoreChanges: ['site_config[0].elastic_instance_minimum'] } : undefined,
     });
 
     props.monitoring.sendDiagnostics(`${id}-plan`, this.plan.id, {});

@@ -17,6 +17,8 @@ export interface AppNames {
   readonly identity: string;
   /** The container of its packages: its identity can read its own code only. */
   readonly packageContainer: string;
+  /** The Logic App that sets its always-ready count for sale windows (Elastic Premium). */
+  readonly alwaysReadySchedule: string;
 }
 
 export interface ResourceNames {
@@ -65,6 +67,7 @@ export function resourceNames(env: Pick<EnvironmentConfig, 'namePrefix' | 'name'
           functionApp: `func-${base}-${slug}-${suffix}`,
           identity: `id-${base}-${slug}`,
           packageContainer: `packages-${slug}`,
+          alwaysReadySchedule: `logic-${base}-${slug}-always-ready`,
         };
         return [role, names];
       }),

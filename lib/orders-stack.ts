@@ -4,11 +4,12 @@ import type { Construct } from 'constructs';
 import { buildAppSettings } from '../functions/app-settings';
 import { APP_ROLES, APPS, type AppRole } from '../functions/apps';
 import { Alerts } from './alerts';
+import { AlwaysReadySchedule } from './always-ready-schedule';
 import { AppIdentity, type AppGrant } from './app-identity';
 import { MessagingUnitAutoscale, PlanAutoscale } from './autoscale';
 import { buildFunctionBundle, type FunctionBundle, type FunctionBundleOptions } from './bundle/function-bundle';
 import { stackName } from './config/environments';
-import type { EnvironmentConfig } from './config/types';
+import type { ElasticPremiumHosting, EnvironmentConfig } from './config/types';
 import { validateEnvironment } from './config/validate';
 import { DataStorage } from './data-storage';
 import { FunctionPackage, PackageStore } from './function-package';
@@ -18,6 +19,8 @@ import { Monitoring } from './monitoring';
 import { resourceNames } from './naming';
 import { configureProviders } from './providers';
 import { configureStateBackend, type RemoteState } from './state-backend';
+import { TriggerSync } from './trigger-sync';
+import { wallClockToInstant } from './config/time-zones';
 
 export interface OrdersStackProps {
   readonly environment: EnvironmentConfig;
@@ -104,8 +107,13 @@ export class OrdersStack extends TerraformStack {
         { id: 'read-orders', role: 'Storage Table Data Reader', scope: data.tableScope, reason: 'The status endpoint reads order records', dependsOn: [data.tableDeployment] },
       ],
       orderProcessor: [
-        // Receiver, not Data Owner: a Dedicated plan has no scale controller that reads the queue's length.
-        { id: 'receive-orders', role: 'Azure Service Bus Data Receiver', scope: messaging.queue.id, reason: 'The order processor is triggered by the queue' },
+        env.apps.orderProcessor.kind === 'elasticPremium'
+          ? // The Elastic Premium scale controller reads the queue's length with the app's connection, which
+            // needs the Manage right: only Data Owner has it (no narrower role), on this queue only. With
+            // Receiver it cannot read the length and barely scales (functions/README.md, "Scaling").
+            { id: 'receive-orders', role: 'Azure Service Bus Data Owner', scope: messaging.queue.id, reason: 'The order processor is triggered by the queue, and its scale controller reads the queue length' }
+          : // Receiver, not Data Owner: a Dedicated plan has no scale controller that reads the queue's length.
+            { id: 'receive-orders', role: 'Azure Service Bus Data Receiver', scope: messaging.queue.id, reason: 'The order processor is triggered by the queue' },
         { id: 'record-orders', role: 'Storage Table Data Contributor', scope: data.tableScope, reason: 'The order processor records orders', dependsOn: [data.tableDeployment] },
       ],
     };
@@ -124,10 +132,12 @@ export class OrdersStack extends TerraformStack {
           name: appNames.identity,
           grants: [...codeGrants[role], ...hostGrants(pkg)],
         });
+        const scheduled = env.apps[role].kind === 'elasticPremium' && env.saleWindows.length > 0;
         const hosting = new FunctionAppHosting(this, id, {
           names: appNames,
           location,
           hosting: env.apps[role],
+          alwaysReadyScheduled: scheduled,
           hostStorageAccountName: data.storage.account.name,
           identityId: access.identity.id,
           appInsightsConnectionString: monitoring.appInsights.connectionString,
@@ -144,9 +154,11 @@ export class OrdersStack extends TerraformStack {
           monitoring,
           tags,
         });
-        return [role, { pkg, access, hosting }];
+        new TriggerSync(this, `${id}-trigger-sync`, { appId: hosting.app.id, packageUrl: pkg.blob.url });
+        const schedule = scheduled ? this.alwaysReadySchedule(role, hosting, env, common) : undefined;
+        return [role, { pkg, access, hosting, schedule }];
       }),
-    ) as Record<AppRole, { pkg: FunctionPackage; access: AppIdentity; hosting: FunctionAppHosting }>;
+    ) as Record<AppRole, { pkg: FunctionPackage; access: AppIdentity; hosting: FunctionAppHosting; schedule?: AlwaysReadySchedule }>;
 
     const notifyEmails = env.alerts.receivers.map((r) => r.email);
     for (const role of APP_ROLES) {
@@ -190,6 +202,7 @@ export class OrdersStack extends TerraformStack {
       namespaceId: messaging.namespace.id,
       queueName: messaging.queue.name,
       functionAppId: apps.orderApi.hosting.app.id,
+      schedules: APP_ROLES.flatMap((role) => (apps[role].schedule ? [{ name: APPS[role].title, workflowId: apps[role].schedule!.workflow.id }] : [])),
       alerts: env.alerts,
       tags,
     });
@@ -208,5 +221,18 @@ export class OrdersStack extends TerraformStack {
         description: `Content address of the deployed ${APPS[role].title} package`,
       });
     }
+  }
+
+  /** The sale-window calendar of an Elastic Premium app, as instants and always-ready counts. */
+  private alwaysReadySchedule(role: AppRole, hosting: FunctionAppHosting, env: EnvironmentConfig, common: { resourceGroupName: string; location: string; tags: Record<string, string> }) {
+    const everyday = (env.apps[role] as ElasticPremiumHosting).alwaysReady;
+    const instant = (wallClock: string, timeZone: string) => wallClockToInstant(wallClock, timeZone).toISOString().replace(/\.000Z$/, 'Z');
+    return new AlwaysReadySchedule(this, `${APP_CONSTRUCT_IDS[role]}-always-ready`, {
+      ...common,
+      name: resourceNames(env).apps[role].alwaysReadySchedule,
+      appId: hosting.app.id,
+      everyday,
+      windows: env.saleWindows.map((w) => ({ name: w.name, start: instant(w.start, w.timeZone), end: instant(w.end, w.timeZone), alwaysReady: w.minimumInstances[role] })),
+    });
   }
 }

@@ -11,7 +11,7 @@ import type { TerraformStack } from 'cdktf';
 export const AZURERM_VERSION_CONSTRAINT = '>= 4.57, < 5.0';
 
 /** Resource providers this stack uses beyond azurerm's `core` set (which lacks Service Bus). */
-export const RESOURCE_PROVIDERS = ['Microsoft.ServiceBus', 'Microsoft.Web', 'microsoft.insights', 'Microsoft.OperationalInsights', 'Microsoft.AlertsManagement'];
+export const RESOURCE_PROVIDERS = ['Microsoft.ServiceBus', 'Microsoft.Web', 'microsoft.insights', 'Microsoft.OperationalInsights', 'Microsoft.AlertsManagement', 'Microsoft.Logic'];
 
 /**
  * The azurerm provider, configured for keyless storage, and the time provider (waits for role

@@ -23,7 +23,7 @@ const processor = (changes: Record<string, unknown>) => app('orderProcessor', ch
 const withAutoscale = (changes: Record<string, unknown>) => processor({ autoscale: changes });
 
 /** An Elastic Premium app that validation accepts; tests change one field of it. */
-const elasticPremium: ElasticPremiumHosting = { kind: 'elasticPremium', sku: 'EP1', zoneBalancing: true, planMinimum: 3, alwaysReady: 3, maximumBurst: 20, appScaleLimit: 20, prewarmed: 1 };
+const elasticPremium: ElasticPremiumHosting = { kind: 'elasticPremium', sku: 'EP1', zoneBalancing: true, alwaysReady: 3, maximumBurst: 20, appScaleLimit: 20, prewarmed: 1 };
 const onElasticPremium = (changes: Partial<ElasticPremiumHosting> = {}): EnvironmentConfig => ({
   ...prod,
   apps: { ...prod.apps, orderProcessor: { ...elasticPremium, ...changes } },
@@ -150,15 +150,12 @@ describe('synth fails on a bad value, naming environment, field, value and what 
       expect(() => validateEnvironment(onElasticPremium())).not.toThrow();
     });
     test('always-ready 1..20 (Azure caps it at 20 per app), and 20 is allowed', () => {
-      expectProblem(problemsOf(onElasticPremium({ alwaysReady: 21, planMinimum: 21, maximumBurst: 30, appScaleLimit: 30 }), {}), 'apps.orderProcessor.alwaysReady', 21, /from 1 to 20/);
-      expect(() => validateEnvironment({ ...onElasticPremium({ alwaysReady: 20, planMinimum: 20, maximumBurst: 30, appScaleLimit: 30 }), saleWindows: [] })).not.toThrow();
-    });
-    test('the plan minimum is at least the always-ready count (Azure raises it anyway)', () => {
-      expectProblem(problemsOf(onElasticPremium({ alwaysReady: 4, planMinimum: 3 }), {}), 'apps.orderProcessor.planMinimum', 3, /at least alwaysReady \(4\)/);
+      expectProblem(problemsOf(onElasticPremium({ alwaysReady: 21, maximumBurst: 30, appScaleLimit: 30 }), {}), 'apps.orderProcessor.alwaysReady', 21, /from 1 to 20/);
+      expect(() => validateEnvironment({ ...onElasticPremium({ alwaysReady: 20, maximumBurst: 30, appScaleLimit: 30 }), saleWindows: [] })).not.toThrow();
     });
     test('the app cannot be given more than the plan may burst to', () => {
       expectProblem(problemsOf(onElasticPremium({ appScaleLimit: 21 }), {}), 'apps.orderProcessor.appScaleLimit', 21, /at most maximumBurst \(20\)/);
-      expectProblem(problemsOf(onElasticPremium({ maximumBurst: 2, appScaleLimit: 2 }), {}), 'apps.orderProcessor.maximumBurst', 2, /at least planMinimum \(3\)/);
+      expectProblem(problemsOf(onElasticPremium({ maximumBurst: 2, appScaleLimit: 2 }), {}), 'apps.orderProcessor.maximumBurst', 2, /at least alwaysReady \(3\)/);
     });
     test('maximum burst stops at 100 on Linux, and 100 is allowed', () => {
       expectProblem(problemsOf(onElasticPremium({ maximumBurst: 101 }), {}), 'apps.orderProcessor.maximumBurst', 101, /from 1 to 100/);
@@ -167,8 +164,11 @@ describe('synth fails on a bad value, naming environment, field, value and what 
     test('prewarmed instances 1..10 (azurerm sends 0 on create when unset, and Azure refuses it)', () => {
       expectProblem(problemsOf(onElasticPremium({ prewarmed: 0 }), {}), 'apps.orderProcessor.prewarmed', 0, /from 1 to 10/);
     });
-    test('zone redundancy needs at least 2 instances in the plan', () => {
-      expectProblem(problemsOf(onElasticPremium({ alwaysReady: 1, planMinimum: 1 }), {}), 'apps.orderProcessor.planMinimum', 1, /at least 2 with zoneBalancing/);
+    test('zone redundancy needs at least 2 always-ready instances (one per zone), and 2 is allowed', () => {
+      const env = (alwaysReady: number) => ({ ...onElasticPremium({ alwaysReady }), saleWindows: [] });
+      expectProblem(problemsOf(env(1), {}), 'apps.orderProcessor.alwaysReady', 1, /at least 2 with zoneBalancing/);
+      expect(() => validateEnvironment(env(2))).not.toThrow();
+      expect(() => validateEnvironment({ ...env(1), apps: { ...prod.apps, orderProcessor: { ...elasticPremium, alwaysReady: 1, zoneBalancing: false } } })).not.toThrow();
     });
     test("a sale window's minimum is an always-ready count: at least the everyday one, at most 20", () => {
       const env = onElasticPremium();

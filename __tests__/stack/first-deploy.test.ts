@@ -549,3 +549,101 @@ describe('state', () => {
     expect(tf.terraform.backend).toEqual({ azurerm: { storage_account_name: 'stordersstate', container_name: 'tfstate', key: 'orders-prod.tfstate', use_azuread_auth: true } });
   });
 });
+
+describe('4b. Elastic Premium (both apps on EP1, as an environment may choose)', () => {
+  const elastic = { kind: 'elasticPremium', sku: 'EP1', zoneBalancing: true, alwaysReady: 3, maximumBurst: 30, appScaleLimit: 20, prewarmed: 1 } as const;
+  let tf: TerraformJson;
+  beforeAll(() => {
+    tf = synthEnvironment({ ...prod, apps: { orderApi: elastic, orderProcessor: elastic } }).tf;
+  });
+  const app = (id: string) => resourceAt(tf, 'azurerm_linux_function_app', `${id}/app`);
+  const plan = (id: string) => resourceAt(tf, 'azurerm_service_plan', `${id}/plan`);
+
+  test('always_on is false (Always On on Premium only causes needless scale-out), sent explicitly', () => {
+    for (const id of APP_IDS) expect(app(id).site_config.always_on).toBe(false);
+  });
+
+  test('pre_warmed_instance_count is explicit (azurerm sends 0 on create when it is unset)', () => {
+    for (const id of APP_IDS) expect(app(id).site_config.pre_warmed_instance_count).toBeGreaterThanOrEqual(1);
+  });
+
+  test('no Azure Files content share: forced off, no WEBSITE_CONTENT* setting, host storage by identity', () => {
+    for (const id of APP_IDS) {
+      expect(app(id).content_share_force_disabled).toBe(true);
+      expect(app(id).storage_uses_managed_identity).toBe(true);
+      expect(Object.keys(app(id).app_settings).filter((k) => k.startsWith('WEBSITE_CONTENT'))).toEqual([]);
+      expect(app(id).app_settings.WEBSITE_RUN_FROM_PACKAGE).toMatch(/^\$\{azurerm_storage_blob\./);
+    }
+  });
+
+  test('always-ready, app scale limit and maximum burst are sent together and consistent', () => {
+    for (const id of APP_IDS) {
+      const site = app(id).site_config;
+      expect(site.elastic_instance_minimum).toBe(3);
+      expect(site.app_scale_limit).toBeLessThanOrEqual(plan(id).maximum_elastic_worker_count);
+      expect(site.runtime_scale_monitoring_enabled).toBe(false);
+    }
+  });
+
+  test("the plan is zone-redundant from creation, its capacity the app's always-ready count, left to Azure afterwards", () => {
+    for (const id of APP_IDS) {
+      expect(plan(id)).toMatchObject({ sku_name: 'EP1', zone_balancing_enabled: true, worker_count: 3, maximum_elastic_worker_count: 30, lifecycle: { ignore_changes: ['worker_count'] } });
+      expect(plan(id).premium_plan_auto_scale_enabled).toBeUndefined();
+    }
+  });
+
+  test('no Azure Monitor autoscale setting targets an Elastic Premium plan (the scale controller owns it)', () => {
+    const targets = Object.values(resourcesOf(tf, 'azurerm_monitor_autoscale_setting')).map((s) => s.target_resource_id);
+    for (const id of APP_IDS) expect(targets).not.toContain(refTo(tf, 'azurerm_service_plan', `${id}/plan`, 'id'));
+  });
+
+  test("the processor's identity may read the queue length (Data Owner, the only role with Manage), on the queue only", () => {
+    const grant = resourceAt(tf, 'azurerm_role_assignment', 'order-processor-identity/receive-orders');
+    expect(grant).toMatchObject({ role_definition_name: 'Azure Service Bus Data Owner', scope: refTo(tf, 'azurerm_servicebus_queue', 'messaging/queue', 'id') });
+    expect(resourceAt(tf, 'azurerm_role_assignment', 'order-api-identity/send-orders').role_definition_name).toBe('Azure Service Bus Data Sender');
+  });
+
+  test('with sale windows, a schedule owns the always-ready count: Terraform ignores its later changes', () => {
+    for (const id of APP_IDS) {
+      expect(app(id).lifecycle).toEqual({ ignore_changes: ['site_config[0].elastic_instance_minimum'] });
+      expect(resourceAt(tf, 'azurerm_logic_app_workflow', `${id}-always-ready/workflow`).parameters.everyday).toBe('3');
+    }
+    const withoutWindows = synthEnvironment({ ...prod, apps: { orderApi: elastic, orderProcessor: elastic }, saleWindows: [] }).tf;
+    expect(resourcesOf(withoutWindows, 'azurerm_logic_app_workflow')).toEqual({});
+    expect(resourceAt(withoutWindows, 'azurerm_linux_function_app', 'order-processor/app').lifecycle).toBeUndefined();
+  });
+
+  test("each window's wall-clock start in its time zone becomes the instant the schedule compares", () => {
+    const windows = JSON.parse(resourceAt(tf, 'azurerm_logic_app_workflow', 'order-processor-always-ready/workflow').parameters.windows);
+    expect(windows[0]).toEqual({ name: 'black-friday-2026', start: '2026-11-27T03:00:00Z', end: '2026-11-28T01:00:00Z', alwaysReady: prod.saleWindows[0].minimumInstances.orderProcessor });
+  });
+
+  test('a failed schedule run pages on-call (a sale minimum may not hold)', () => {
+    const alerts = Object.values(resourcesOf(tf, 'azurerm_monitor_metric_alert')).filter((a) => a.criteria[0].metric_name === 'RunsFailed');
+    expect(alerts.map((a) => a.scopes[0]).sort()).toEqual(APP_IDS.map((id) => refTo(tf, 'azurerm_logic_app_workflow', `${id}-always-ready/workflow`, 'id')).sort());
+    for (const a of alerts) expect(a.criteria[0]).toMatchObject({ metric_namespace: 'Microsoft.Logic/workflows', aggregation: 'Total', operator: 'GreaterThan', threshold: 0 });
+  });
+
+  test('Microsoft.Logic is registered with the other resource providers', () => {
+    expect(tf.provider.azurerm[0].resource_providers_to_register).toContain('Microsoft.Logic');
+  });
+});
+
+describe('trigger sync after each new package', () => {
+  test('every app has a terraform_data replaced with its package URL, running the sync command from the project root', () => {
+    eachStack((tf) => {
+      const syncs = Object.values(resourcesOf(tf, 'terraform_data'));
+      expect(syncs).toHaveLength(APP_IDS.length);
+      for (const id of APP_IDS) {
+        const sync = resourceAt(tf, 'terraform_data', `${id}-trigger-sync/sync`);
+        const appId = refTo(tf, 'azurerm_linux_function_app', `${id}/app`, 'id');
+        expect(sync.triggers_replace).toEqual({ app_id: appId, package_url: refTo(tf, 'azurerm_storage_blob', `${id}-package/blob`, 'url') });
+        const [{ 'local-exec': exec }] = sync.provisioner;
+        // Terraform runs in cdktf.out/stacks/<stack>: three levels below the project root.
+        expect(exec.working_dir).toBe('../../..');
+        expect(exec.command).toBe(`npx --no-install tsx scripts/sync-triggers.ts ${appId}`);
+        expect(fs.existsSync(`${__dirname}/../../scripts/sync-triggers.ts`)).toBe(true);
+      }
+    });
+  });
+});

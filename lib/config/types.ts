@@ -107,11 +107,13 @@ export interface DedicatedHosting {
 export interface ElasticPremiumHosting {
   readonly kind: 'elasticPremium';
   readonly sku: ElasticPremiumSku;
-  /** Spread instances across availability zones (zone-redundant plan); needs a zone-capable region and `planMinimum` >= 2 (3: one per zone). */
+  /** Spread instances across availability zones (zone-redundant plan); needs a zone-capable region and `alwaysReady` >= 2 (3: one per zone). */
   readonly zoneBalancing: boolean;
-  /** Instances the plan keeps allocated and billed (`worker_count`); at least `alwaysReady` (Azure raises it to that anyway). */
-  readonly planMinimum: number;
-  /** Instances of this app that are always running and take events first (`elastic_instance_minimum`), 1..20. */
+  /**
+   * Instances of this app that are always running, billed, and take events first
+   * (`elastic_instance_minimum`), 1..20. The plan's own minimum follows it: Azure sets the plan's
+   * capacity to the largest always-ready count of its apps. Sale windows raise it.
+   */
   readonly alwaysReady: number;
   /** Largest instance count the plan may burst to (`maximum_elastic_worker_count`). */
   readonly maximumBurst: number;

@@ -189,16 +189,15 @@ function checkDedicated(c: Checks, f: string, role: AppRole, hosting: DedicatedH
 function checkElasticPremium(c: Checks, f: string, hosting: ElasticPremiumHosting): void {
   c.oneOf(`${f}.sku`, hosting.sku, ELASTIC_PREMIUM_SKUS);
   c.integer(`${f}.alwaysReady`, hosting.alwaysReady, 1, MAX_ALWAYS_READY);
-  c.integer(`${f}.planMinimum`, hosting.planMinimum, 1, MAX_ELASTIC_BURST);
-  c.check(hosting.planMinimum >= hosting.alwaysReady, `${f}.planMinimum`, hosting.planMinimum, `expected at least alwaysReady (${hosting.alwaysReady}): Azure raises the plan minimum to it anyway, and the next plan would lower it again`);
   c.integer(`${f}.maximumBurst`, hosting.maximumBurst, 1, MAX_ELASTIC_BURST);
-  c.check(hosting.maximumBurst >= hosting.planMinimum, `${f}.maximumBurst`, hosting.maximumBurst, `expected at least planMinimum (${hosting.planMinimum})`);
+  c.check(hosting.maximumBurst >= hosting.alwaysReady, `${f}.maximumBurst`, hosting.maximumBurst, `expected at least alwaysReady (${hosting.alwaysReady})`);
   c.integer(`${f}.appScaleLimit`, hosting.appScaleLimit, 1, MAX_ELASTIC_BURST);
   c.check(hosting.appScaleLimit <= hosting.maximumBurst, `${f}.appScaleLimit`, hosting.appScaleLimit, `expected at most maximumBurst (${hosting.maximumBurst}): the plan cannot give the app more`);
   c.check(hosting.appScaleLimit >= hosting.alwaysReady, `${f}.appScaleLimit`, hosting.appScaleLimit, `expected at least alwaysReady (${hosting.alwaysReady})`);
   c.integer(`${f}.prewarmed`, hosting.prewarmed, 1, MAX_PREWARMED);
   if (hosting.zoneBalancing) {
-    c.check(hosting.planMinimum >= 2, `${f}.planMinimum`, hosting.planMinimum, 'expected at least 2 with zoneBalancing (3 for one per zone), or Azure rejects the zone-redundant plan');
+    // A zone-redundant Elastic Premium app needs two always-ready instances, one per zone at least.
+    c.check(hosting.alwaysReady >= 2, `${f}.alwaysReady`, hosting.alwaysReady, 'expected at least 2 with zoneBalancing: a zone-redundant Elastic Premium app needs one always-ready instance per zone, at least two (3: one in each)');
   }
 }
 
