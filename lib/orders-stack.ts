@@ -1,5 +1,5 @@
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { Aspects, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { buildAppSettings } from '../functions/app-settings';
 import { APP_ROLES, APPS, type AppRole } from '../functions/apps';
@@ -10,13 +10,14 @@ import { MessagingUnitAutoscale, PlanAutoscale } from './autoscale';
 import { buildFunctionBundle, type FunctionBundle, type FunctionBundleOptions } from './bundle/function-bundle';
 import { stackName } from './config/environments';
 import type { ElasticPremiumHosting, EnvironmentConfig } from './config/types';
-import { validateEnvironment } from './config/validate';
+import { REQUIRED_TAG_KEYS, validateEnvironment } from './config/validate';
 import { DataStorage } from './data-storage';
 import { FunctionPackage, PackageStore } from './function-package';
 import { FunctionAppHosting } from './hosting';
 import { Messaging } from './messaging';
 import { Monitoring } from './monitoring';
 import { resourceNames } from './naming';
+import { PolicyAspect } from './policy/policy-aspect';
 import { configureProviders } from './providers';
 import { configureStateBackend, type RemoteState } from './state-backend';
 import { TriggerSync } from './trigger-sync';
@@ -45,6 +46,8 @@ export class OrdersStack extends TerraformStack {
     const env = props.environment;
     super(scope, stackName(env));
     validateEnvironment(env);
+    // Guardrails on every resource and output at synth: a violation fails synth naming it.
+    Aspects.of(this).add(new PolicyAspect({ requiredTags: REQUIRED_TAG_KEYS }));
 
     const names = resourceNames(env);
     const tags = { ...env.tags };

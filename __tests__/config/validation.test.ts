@@ -287,6 +287,10 @@ describe('synth fails on a bad value, naming environment, field, value and what 
     test('queue name', () => {
       expectProblem(problemsOf(dev, { queue: { name: 'orders-' } }), 'queue.name', 'orders-', /ending with a letter or digit/);
     });
+    test('every environment carries the tags every resource must carry', () => {
+      const { environment: _, ...withoutEnvironmentTag } = dev.tags;
+      expectProblem(problemsOf({ ...dev, tags: withoutEnvironmentTag }, {}), 'tags.environment', undefined, /every resource carries the tags workload, environment, managed-by/);
+    });
     test('tag keys are lower-case', () => {
       expectProblem(problemsOf(dev, { tags: { Environment: 'dev' } as any }), 'tags.Environment', 'Environment', /lower-case key/);
     });
