@@ -10,7 +10,10 @@ import { expected } from './field-errors';
 
 export const MAX_ITEMS = 100;
 export const MAX_QUANTITY = 10_000;
-/** In major units. With MAX_ITEMS and MAX_QUANTITY it keeps every total below 2^53 minor units. */
+/**
+ * In major units. With MAX_ITEMS and MAX_QUANTITY it keeps every total below 2^53 minor units for
+ * currencies of up to 3 decimals (10^15); larger totals are refused by `totalRangeErrors`.
+ */
 export const MAX_UNIT_PRICE = 1_000_000;
 
 /** Letters, digits, `_`, `.`, `-`; starts with a letter or digit. No `:` (see ORDER_ID_NAME_SEPARATOR). */
@@ -25,7 +28,7 @@ export const customerIdField = z
 
 export const currencyField = z
   .string(expected('a string'))
-  .check(z.refine(isSupportedCurrency, 'must be an ISO 4217 currency code in upper case, such as "EUR"'));
+  .check(z.refine(isSupportedCurrency, 'must be an ISO 4217 currency code in upper case with a minor unit, such as "EUR" (funds, metals and testing codes are not accepted)'));
 
 export const idempotencyKeyField = z.optional(
   z.string(expected('a string')).check(z.regex(IDEMPOTENCY_KEY, 'must be 1 to 128 printable ASCII characters')),

@@ -3,7 +3,7 @@ import { fieldErrorsOf } from './field-errors';
 import { totalMinorUnits } from './money';
 import { isUuid } from './order-id';
 import { currencyField, customerIdField, itemsField, type OrderItem } from './order-fields';
-import { priceScaleErrors } from './order-request';
+import { crossFieldErrors } from './order-request';
 
 /**
  * The Service Bus message body of an accepted order: what the producer sends, what the consumer
@@ -46,7 +46,7 @@ export function validateOrderMessage(body: unknown): OrderMessageValidation {
     return { ok: false, reason: `invalid order message: ${errors.join('; ')}` };
   }
   const order = parsed.data as AcceptedOrder;
-  const scale = priceScaleErrors(order);
+  const scale = crossFieldErrors(order);
   if (scale.length > 0) {
     return { ok: false, reason: `invalid order message: ${scale.map(({ field, message }) => `${field} ${message}`).join('; ')}` };
   }
