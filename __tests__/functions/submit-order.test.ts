@@ -1,4 +1,5 @@
 import { AppSetting, MAX_ORDER_BODY_BYTES } from '../../functions/app-settings';
+import { MAX_LISTED_ERRORS, MAX_LISTED_FIELD_LENGTH } from '../../functions/http/problem';
 import { createSubmitOrderHandler, type OrderMessage, type OrderSender } from '../../functions/http/submit-order';
 import { orderIdFor } from '../../functions/orders/order-id';
 import { SettingsError } from '../../functions/settings';
@@ -83,6 +84,26 @@ describe('POST /api/orders', () => {
     expect(bodyOf(response)).toMatchObject({ status, type: expect.stringMatching(/^urn:problem:/), title: expect.any(String), detail: expect.any(String) });
     expect(bodyOf(response).errors.map((e: { field: string }) => e.field)).toContain(field);
     expect(sender.sendMessages).not.toHaveBeenCalled();
+  });
+
+  it('lists at most 20 problems and counts the rest, so a body of 5,000 unknown keys gets an answer smaller than itself', async () => {
+    // Issue 7 finding 9: a 49 KB body with 5,000 unknown keys got a 254 KB answer.
+    const order: Record<string, unknown> = sampleOrder();
+    for (let i = 0; i < 5_000; i++) order[`u${i}`] = 1;
+    const body = JSON.stringify(order);
+    const response = await handlerWith(recordingSender().sender)(jsonRequest(body), testContext().context);
+    expect(response.status).toBe(400);
+    expect(bodyOf(response).errors).toHaveLength(MAX_LISTED_ERRORS);
+    expect(bodyOf(response).errorsOmitted).toBe(5_000 - MAX_LISTED_ERRORS);
+    expect(JSON.stringify(bodyOf(response)).length).toBeLessThan(body.length);
+  });
+
+  it('cuts a long field name (an unknown key) in the answer', async () => {
+    const body = JSON.stringify({ ...sampleOrder(), ['k'.repeat(60_000)]: 1 });
+    const response = await handlerWith(recordingSender().sender)(jsonRequest(body), testContext().context);
+    expect(bodyOf(response).errors[0].field).toHaveLength(MAX_LISTED_FIELD_LENGTH + 3);
+    expect(bodyOf(response).errorsOmitted).toBeUndefined();
+    expect(JSON.stringify(bodyOf(response)).length).toBeLessThan(1_000);
   });
 
   it('accepts a charset parameter on the content type', async () => {

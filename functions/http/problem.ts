@@ -18,7 +18,17 @@ export interface Problem {
   readonly status: number;
   readonly detail: string;
   readonly errors?: readonly FieldError[];
+  /** How many more invalid fields there were than `errors` lists (absent when it lists them all). */
+  readonly errorsOmitted?: number;
 }
+
+/**
+ * At most this many field errors in one answer, each field name cut to MAX_LISTED_FIELD_LENGTH: field
+ * names can come from the client (unknown keys), and a 49 KB body with 5,000 unknown keys otherwise
+ * got a 254 KB answer. The first ones are enough to fix a request; `errorsOmitted` counts the rest.
+ */
+export const MAX_LISTED_ERRORS = 20;
+export const MAX_LISTED_FIELD_LENGTH = 100;
 
 export function problemResponse(problem: Problem, headers: Record<string, string> = {}): HttpResponseInit {
   return {
@@ -29,7 +39,12 @@ export function problemResponse(problem: Problem, headers: Record<string, string
 }
 
 export function validationProblem(title: string, detail: string, errors: readonly FieldError[], status = 400): HttpResponseInit {
-  return problemResponse({ type: 'urn:problem:orders:invalid-request', title, status, detail, errors });
+  const listed = errors.slice(0, MAX_LISTED_ERRORS).map(({ field, message }) => ({
+    field: field.length > MAX_LISTED_FIELD_LENGTH ? `${field.slice(0, MAX_LISTED_FIELD_LENGTH)}...` : field,
+    message,
+  }));
+  const omitted = errors.length - listed.length;
+  return problemResponse({ type: 'urn:problem:orders:invalid-request', title, status, detail, errors: listed, ...(omitted > 0 ? { errorsOmitted: omitted } : {}) });
 }
 
 /** 503 with `Retry-After`: the request was fine, a dependency (or the configuration) was not. */
