@@ -11,7 +11,11 @@ import { Writable } from 'node:stream';
  * processedAt }. It can be told to be slow, to fail, to hang, or never to process.
  */
 
-export type PostAnswer = 'accept' | 'hang' | { readonly status: number; readonly problem?: Record<string, unknown>; readonly headers?: Record<string, string> };
+export type PostAnswer =
+  | 'accept'
+  | 'hang'
+  /** A problem+json answer, or with `text` a plain-text body as is. */
+  | { readonly status: number; readonly problem?: Record<string, unknown>; readonly text?: string; readonly headers?: Record<string, string> };
 
 export interface FakeApiOptions {
   readonly key: string;
@@ -55,6 +59,7 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
         if (answer === 'hang') return;
         setTimeout(() => {
           stats.openPosts--;
+          if (answer !== 'accept' && answer.text !== undefined) return void res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers }).end(answer.text);
           if (answer !== 'accept') return problem(res, answer.status, answer.problem ?? { title: 'Failed' }, answer.headers);
           let body: { customerId?: unknown; idempotencyKey?: unknown };
           try {

@@ -190,6 +190,21 @@ it('never prints the function key, even when the API echoes it back', async () =
   });
 });
 
+it('redacts the key before it cuts a server answer, so no part of the key is printed either', async () => {
+  // Issue 7 finding 8: a plain-text answer was cut to 200 characters, then redacted; a key that
+  // straddles the cut no longer matched, and its first part was printed.
+  const text = `${'x'.repeat(190)}${KEY} and more`;
+  await withApi({ post: () => ({ status: 503, text, headers: { 'retry-after': KEY } }) }, async (baseUrl) => {
+    const runs = [
+      await cli(['--base-url', baseUrl, '--rate', '100', '--duration', '0.05s', '--verbose', '--poll-deadline', '50ms']),
+      await cli(['--base-url', baseUrl, '--smoke', '--smoke-timeout', '200ms']),
+    ];
+    const everything = runs.map((r) => r.stdout + r.stderr).join('\n');
+    expect(everything).toMatch(/x{190}\[redacted\]/);
+    expect(everything).not.toContain(KEY.slice(0, 8));
+  });
+});
+
 describe('arguments', () => {
   it.each([
     [[], /--base-url \(or ORDERS_BASE_URL\) is required/],
