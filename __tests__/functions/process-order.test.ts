@@ -5,7 +5,8 @@ import { createProcessOrderHandler } from '../../functions/queue/process-order';
 import { SettingsError } from '../../functions/settings';
 import { ORDER_ROW_KEY } from '../../functions/store/order-records';
 import { FakeOrdersTable, tableError } from '../helpers/fake-orders-table';
-import { logText, testContext } from '../helpers/invocation';
+import { createGetOrderStatusHandler } from '../../functions/http/get-order-status';
+import { bodyOf, getRequest, logText, testContext } from '../helpers/invocation';
 import { acceptedSample } from '../helpers/orders';
 
 const POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 4_000, attemptTimeoutMs: 1_000 };
@@ -51,6 +52,23 @@ describe('processOrder (queue consumer)', () => {
       { step: 'reserveInventory', orderId: order.orderId, idempotencyKey: order.orderId },
       { step: 'capturePayment', orderId: order.orderId, idempotencyKey: order.orderId },
     ]);
+  });
+
+  it('records an upper-case order id in lower case: the status endpoint finds it, and a lower-case copy is the same order', async () => {
+    // Issue 7 finding 7: the id was stored as sent, so its status answered 404 forever.
+    const { table, stepCalls, handler } = setup();
+    const order = acceptedSample();
+    await handler({ ...order, orderId: order.orderId.toUpperCase() }, delivery(1).context);
+    expect([...table.entities.keys()]).toEqual([`${order.orderId}/${ORDER_ROW_KEY}`]);
+
+    const status = createGetOrderStatusHandler({ ordersTable: () => table });
+    for (const id of [order.orderId, order.orderId.toUpperCase()]) {
+      const response = await status(getRequest(id), testContext().context);
+      expect([response.status, bodyOf(response).orderId]).toEqual([200, order.orderId]);
+    }
+    await handler(order, delivery(2).context);
+    expect(table.entities.size).toBe(1);
+    expect(stepCalls).toHaveLength(2);
   });
 
   it('has no second side effect when a processed order is delivered again', async () => {

@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { isUuid } from '../orders/order-id';
+import { canonicalOrderId, isUuid } from '../orders/order-id';
 import { withDeadline } from '../resilience/deadline';
 import { describeError } from '../resilience/transient-errors';
 import { findOrder, type OrdersTable } from '../store/order-records';
@@ -31,7 +31,7 @@ export function createGetOrderStatusHandler(dependencies: GetOrderStatusDependen
     let record;
     try {
       const table = dependencies.ordersTable();
-      record = await withDeadline(timeoutMs, (abortSignal) => findOrder(table, orderId.toLowerCase(), abortSignal));
+      record = await withDeadline(timeoutMs, (abortSignal) => findOrder(table, canonicalOrderId(orderId), abortSignal));
     } catch (error) {
       context.error(`Status of order ${orderId} could not be read: ${describeError(error)}`);
       return unavailableProblem('Order status unavailable', 'the order store did not answer; retry later');

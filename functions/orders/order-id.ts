@@ -22,6 +22,15 @@ export function isUuid(value: string): boolean {
   return UUID_PATTERN.test(value);
 }
 
+/**
+ * The one form an order id is stored, looked up and compared in: lower case, as `uuidV5` and
+ * `randomUUID` make it. A UUID is case-insensitive (RFC 9562), so an upper-case copy of an id (a
+ * hand-made or replayed message) names the same order and must not become a second one.
+ */
+export function canonicalOrderId(value: string): string {
+  return value.toLowerCase();
+}
+
 /** UUID v5: SHA-1 of namespace bytes + UTF-8 name, with the version and variant bits set. */
 export function uuidV5(namespace: string, name: string): string {
   if (!isUuid(namespace)) throw new TypeError(`namespace '${namespace}' is not a UUID`);
