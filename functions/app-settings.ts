@@ -61,6 +61,15 @@ export const REQUIRED_BY_FUNCTIONS = [
 
 export const DEFAULT_SEND_TIMEOUT_MS = 5_000;
 
+/**
+ * Service Bus queue names: 2-260 letters, digits, ".", "-", "_", "~" or "/", starting and ending
+ * with a letter or digit. The stack's configuration check and the functions' settings check share it.
+ */
+export const QUEUE_NAME_PATTERN = /^[a-zA-Z0-9][\w.~/-]{0,258}[a-zA-Z0-9]$/;
+
+/** Azure table names: 3-63 letters and digits, starting with a letter (the Table service's rule). */
+export const TABLE_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9]{2,62}$/;
+
 /** Largest order body the producer accepts; larger bodies get 413. */
 export const MAX_ORDER_BODY_BYTES = 64 * 1024;
 

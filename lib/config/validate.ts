@@ -1,5 +1,6 @@
 import { Token } from 'cdktf';
 import { findIana } from 'windows-iana';
+import { QUEUE_NAME_PATTERN } from '../../functions/app-settings';
 import { resourceNames } from '../naming';
 import { durationSeconds, isCanonicalDuration } from './durations';
 import { isAutoscaleTimeZone, parseWallClock, wallClockToInstant, windowsNamesFor } from './time-zones';
@@ -139,7 +140,7 @@ function checkServiceBus(c: Checks, env: EnvironmentConfig): void {
 
 function checkQueue(c: Checks, env: EnvironmentConfig): void {
   const q = env.queue;
-  c.matches('queue.name', q.name, /^[a-zA-Z0-9][\w.~/-]{0,258}[a-zA-Z0-9]$/, 'expected 2-260 letters, digits, ".", "-", "_", "~" or "/", starting and ending with a letter or digit');
+  c.matches('queue.name', q.name, QUEUE_NAME_PATTERN, 'expected 2-260 letters, digits, ".", "-", "_", "~" or "/", starting and ending with a letter or digit');
   c.duration('queue.lockDuration', q.lockDuration, 'PT5S', 'PT5M');
   c.integer('queue.maxDeliveryCount', q.maxDeliveryCount, 1, 100);
   c.duration('queue.defaultMessageTtl', q.defaultMessageTtl, 'PT5M', 'P365D');
