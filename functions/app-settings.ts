@@ -24,6 +24,8 @@ export const AppSetting = {
   tableServiceUri: 'ORDERS_TABLE_SERVICE_URI',
   /** Table that records processed orders, keyed by order id. */
   tableName: 'ORDERS_TABLE_NAME',
+  /** Table of accept records: one per accepted order, written by the producer before it sends. */
+  acceptedTableName: 'ORDERS_ACCEPTED_TABLE_NAME',
   /** Client id of the app's user-assigned identity, for `@azure/identity`. */
   identityClientId: 'AZURE_CLIENT_ID',
   /** Optional: bound on one Service Bus send in milliseconds (default `DEFAULT_SEND_TIMEOUT_MS`). */
@@ -56,6 +58,7 @@ export const REQUIRED_BY_FUNCTIONS = [
   AppSetting.serviceBusClientId,
   AppSetting.tableServiceUri,
   AppSetting.tableName,
+  AppSetting.acceptedTableName,
   AppSetting.identityClientId,
 ] as const;
 
@@ -87,8 +90,10 @@ export interface AppSettingSources {
   readonly serviceBusFqdn: string;
   /** `azurerm_storage_account.primary_table_endpoint` of the order store */
   readonly tableServiceUri: string;
-  /** the table declared through Resource Manager */
+  /** the orders table, declared through Resource Manager */
   readonly tableName: string;
+  /** the accept-record table, declared in the same deployment */
+  readonly acceptedTableName: string;
   /** `azurerm_user_assigned_identity.client_id` */
   readonly identityClientId: string;
   /** `azurerm_user_assigned_identity.id` */
@@ -111,6 +116,7 @@ export function buildAppSettings(sources: AppSettingSources): Record<string, str
     [AppSetting.serviceBusClientId]: sources.identityClientId,
     [AppSetting.tableServiceUri]: sources.tableServiceUri,
     [AppSetting.tableName]: sources.tableName,
+    [AppSetting.acceptedTableName]: sources.acceptedTableName,
     [AppSetting.identityClientId]: sources.identityClientId,
     [AppSetting.hostStorageCredential]: 'managedidentity',
     [AppSetting.hostStorageClientId]: sources.identityClientId,

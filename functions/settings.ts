@@ -58,6 +58,7 @@ const RULES: Readonly<Record<string, SettingRule>> = {
   [AppSetting.serviceBusClientId]: isGuid,
   [AppSetting.tableServiceUri]: { expected: 'an https URL of a table service, without query, fragment or credentials', valid: isTableServiceUri },
   [AppSetting.tableName]: isTableName,
+  [AppSetting.acceptedTableName]: isTableName,
   [AppSetting.identityClientId]: isGuid,
   [AppSetting.sendTimeoutMs]: {
     expected: `a whole number of milliseconds from 1 to ${MAX_SEND_TIMEOUT_MS}, in plain decimal digits`,

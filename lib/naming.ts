@@ -13,12 +13,16 @@ export interface ResourceNames {
   readonly appInsights: string;
   readonly serviceBusNamespace: string;
   readonly queue: string;
-  /** Host state and the orders table. */
+  /** Host state and the order tables. */
   readonly dataStorageAccount: string;
   /** Deployment packages only; the app's identity can read them but not write them. */
   readonly packageStorageAccount: string;
   readonly packageContainer: string;
+  /** The consumer's record of each processed order. */
   readonly ordersTable: string;
+  /** The producer's accept record of each accepted order (functions/store/accepted-orders.ts). */
+  readonly acceptedOrdersTable: string;
+  /** The one ARM template deployment that declares both tables. */
   readonly ordersTableDeployment: string;
   readonly identity: string;
   readonly plan: string;
@@ -46,6 +50,7 @@ export function resourceNames(env: Pick<EnvironmentConfig, 'namePrefix' | 'name'
     packageStorageAccount: `stpkg${compact}${suffix}`,
     packageContainer: 'function-packages',
     ordersTable: 'orders',
+    acceptedOrdersTable: 'acceptedorders',
     ordersTableDeployment: 'orders-table',
     identity: `id-${base}`,
     plan: `asp-${base}`,

@@ -15,6 +15,7 @@ describe('app clients', () => {
     [AppSetting.queueName]: 'orders',
     [AppSetting.tableServiceUri]: 'https://stordersprod.table.core.windows.net/',
     [AppSetting.tableName]: 'orders',
+    [AppSetting.acceptedTableName]: 'acceptedorders',
   };
 
   it('reads no setting and creates nothing until first use', async () => {
@@ -57,7 +58,7 @@ describe('app clients', () => {
     expect(status.status).toBe(503);
 
     const { context, logs } = testContext();
-    const submit = await createSubmitOrderHandler({ sender: clients.orderSender, sendTimeoutMs: () => sendTimeoutMs({}) })(jsonRequest(sampleOrderText), context);
+    const submit = await createSubmitOrderHandler({ sender: clients.orderSender, acceptedOrders: clients.acceptedOrdersTable, sendTimeoutMs: () => sendTimeoutMs({}) })(jsonRequest(sampleOrderText), context);
     expect(submit.status).toBe(503);
     expect(logText(logs, 'error')).toContain(AppSetting.serviceBusNamespace);
 

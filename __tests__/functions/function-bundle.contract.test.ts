@@ -6,6 +6,11 @@ import { unzipSync } from 'fflate';
 import { AppSetting, REQUIRED_BY_FUNCTIONS, SERVICE_BUS_CONNECTION } from '../../functions/app-settings';
 import { API_ROUTE_PREFIX, FUNCTION_NAMES, ORDER_API_AUTH_LEVEL, ROUTES } from '../../functions/registrations';
 import { BUNDLE_MAIN, buildFunctionBundle, esbuildOptions, type FunctionBundle } from '../../lib/bundle/function-bundle';
+import { createAcceptedOrdersTable } from '../../functions/azure/sdk-clients';
+import { PROBLEM_TYPES } from '../../functions/http/problem';
+import { orderIdFor } from '../../functions/orders/order-id';
+import { findAcceptRecord } from '../../functions/store/accepted-orders';
+import { StorageTokenCredential, startAzuriteTable, startIdentityEndpoint, type AzuriteTable } from '../helpers/azurite';
 import { FunctionsHost, httpResponseOf, triggerOf, unpackZip } from '../helpers/functions-host';
 import { sampleOrderText } from '../helpers/invocation';
 import { freePort, isLoopbackHost, silentServer } from '../helpers/loopback';
@@ -23,6 +28,7 @@ const ONE_MB = 1024 * 1024;
 const SEND_TIMEOUT_MS = 1_500;
 const HEALTH_CHECK = { method: 'GET', path: '/api/health' };
 const POST_SAMPLE_ORDER = { method: 'POST', path: '/api/orders', headers: { 'content-type': 'application/json' }, body: sampleOrderText };
+const IDENTITY_HEADER = 'test-identity-header';
 
 let bundle: FunctionBundle;
 let app: { dir: string; remove: () => void };
@@ -34,22 +40,26 @@ beforeAll(() => {
 
 afterAll(() => app?.remove());
 
-/** Settings of a fully configured app whose dependencies are unreachable loopback addresses. */
-async function loopbackSettings(serviceBusPort: number): Promise<Record<string, string>> {
+/**
+ * Settings of a fully configured app on loopback: Service Bus at `serviceBusPort`, the tables at
+ * `tableServiceUri` (a closed port unless given), tokens from `identityEndpoint` (a closed port, so
+ * token requests fail fast, unless given). Nothing ever reaches the real instance-metadata address.
+ */
+async function loopbackSettings(serviceBusPort: number, dependencies: { tableServiceUri?: string; identityEndpoint?: string } = {}): Promise<Record<string, string>> {
   const closedPort = await freePort();
   return {
     [AppSetting.queueName]: 'orders',
     [AppSetting.serviceBusNamespace]: `127.0.0.1:${serviceBusPort}`,
     [AppSetting.serviceBusCredential]: 'managedidentity',
     [AppSetting.serviceBusClientId]: '00000000-0000-0000-0000-0000000000c1',
-    [AppSetting.tableServiceUri]: `https://127.0.0.1:${closedPort}/devstoreaccount1`,
+    [AppSetting.tableServiceUri]: dependencies.tableServiceUri ?? `https://127.0.0.1:${closedPort}/devstoreaccount1`,
     [AppSetting.tableName]: 'orders',
+    [AppSetting.acceptedTableName]: 'acceptedorders',
     [AppSetting.identityClientId]: '00000000-0000-0000-0000-0000000000c1',
     [AppSetting.sendTimeoutMs]: String(SEND_TIMEOUT_MS),
-    // App Service managed identity endpoint: a closed loopback port, so token requests fail fast
-    // and nothing ever reaches the real instance-metadata address.
-    IDENTITY_ENDPOINT: `http://127.0.0.1:${closedPort}/msi/token`,
-    IDENTITY_HEADER: 'test-identity-header',
+    // App Service's managed identity endpoint (IDENTITY_ENDPOINT + IDENTITY_HEADER).
+    IDENTITY_ENDPOINT: dependencies.identityEndpoint ?? `http://127.0.0.1:${closedPort}/msi/token`,
+    IDENTITY_HEADER: IDENTITY_HEADER,
   };
 }
 
@@ -191,18 +201,31 @@ describe('the zip loaded the way the Node.js worker loads it', () => {
     });
   });
 
-  describe('with every setting and an unreachable Service Bus', () => {
+  describe('with every setting, the tables on Azurite and an unreachable Service Bus', () => {
     let host: FunctionsHost;
     let serviceBus: Awaited<ReturnType<typeof silentServer>>;
+    let azurite: AzuriteTable;
+    let identity: Awaited<ReturnType<typeof startIdentityEndpoint>>;
+    let certificateDir: string;
+    const acceptedOrders = () =>
+      createAcceptedOrdersTable(azurite.serviceUri, 'acceptedorders', new StorageTokenCredential(), { tlsOptions: { ca: azurite.certificate } });
 
     beforeAll(async () => {
-      serviceBus = await silentServer();
-      host = await FunctionsHost.start(app.dir, await loopbackSettings(serviceBus.port));
+      [serviceBus, azurite, identity] = await Promise.all([silentServer(), startAzuriteTable(), startIdentityEndpoint(IDENTITY_HEADER)]);
+      await acceptedOrders().client.createTable();
+      // The worker trusts the emulator's certificate the way Node trusts any extra CA, at start.
+      certificateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orders-contract-ca-'));
+      fs.writeFileSync(path.join(certificateDir, 'ca.pem'), azurite.certificate);
+      host = await FunctionsHost.start(app.dir, {
+        ...(await loopbackSettings(serviceBus.port, { tableServiceUri: azurite.serviceUri, identityEndpoint: identity.endpoint })),
+        NODE_EXTRA_CA_CERTS: path.join(certificateDir, 'ca.pem'),
+      });
     });
 
     afterAll(async () => {
       host?.kill();
-      await serviceBus?.close();
+      await Promise.all([serviceBus?.close(), azurite?.stop(), identity?.close()]);
+      if (certificateDir) fs.rmSync(certificateDir, { recursive: true, force: true });
     });
 
     it('answers /api/health with 200', async () => {
@@ -210,18 +233,31 @@ describe('the zip loaded the way the Node.js worker loads it', () => {
       expect(httpResponseOf(reply)).toMatchObject({ status: 200, body: { status: 'healthy' } });
     });
 
-    it('answers 503 with Retry-After within the send bound when Service Bus accepts and never replies, talking to loopback only', async () => {
+    it('writes the accept record with its identity, then answers 503 outcome-unknown within the send bound when Service Bus never replies, talking to loopback only', async () => {
       const reply = await host.invokeHttp(FUNCTION_NAMES.submitOrder, POST_SAMPLE_ORDER);
       const response = httpResponseOf(reply);
       expect(response.status).toBe(503);
+      expect((response.body as { type: string }).type).toBe(PROBLEM_TYPES.outcomeUnknown);
       expect(response.headers['retry-after']).toMatch(/^\d+$/);
       expect(reply.durationMs).toBeGreaterThanOrEqual(SEND_TIMEOUT_MS - 50);
-      expect(reply.durationMs).toBeLessThan(SEND_TIMEOUT_MS + 1_500);
-      expect(reply.logs.join('\n')).toMatch(/was not enqueued.*DEADLINE_EXCEEDED/);
+      expect(reply.durationMs).toBeLessThan(SEND_TIMEOUT_MS + 2_500);
+      expect(reply.logs.join('\n')).toMatch(/outcome unknown.*DEADLINE_EXCEEDED/);
       // The send really reached the (silent) Service Bus stand-in, so the bound is what ended it.
       expect(serviceBus.accepted()).toBeGreaterThan(0);
+      // The record is there, written with a storage token from the identity endpoint.
+      const orderId = orderIdFor('cust-1001', 'checkout-2f9c1e7a');
+      expect(await findAcceptRecord(acceptedOrders(), orderId, AbortSignal.timeout(5_000))).toMatchObject({ orderId, totalMinorUnits: 3399, itemCount: 2 });
+      expect(identity.requests()).toContain('https://storage.azure.com');
       expectLoopbackOnly(reply.connections);
       expect(reply.fatalErrors).toEqual([]);
+    });
+
+    it('answers 422 to a different order under the same key, through the built package', async () => {
+      const otherCart = JSON.stringify({ ...JSON.parse(sampleOrderText), currency: 'USD' });
+      const reply = await host.invokeHttp(FUNCTION_NAMES.submitOrder, { ...POST_SAMPLE_ORDER, body: otherCart });
+      const response = httpResponseOf(reply);
+      expect([response.status, (response.body as { type: string }).type]).toEqual([422, PROBLEM_TYPES.idempotencyKeyReused]);
+      expectLoopbackOnly(reply.connections);
     });
 
     it('runs appTerminate cleanly (closes the Service Bus client) and never leaves loopback', async () => {
@@ -229,7 +265,7 @@ describe('the zip loaded the way the Node.js worker loads it', () => {
       expect(end.appTerminateErrors).toEqual([]);
       expect(end.fatalErrors).toEqual([]);
       expectLoopbackOnly(end.connections);
-      expect(host.output).toMatch(/token warm-up .*ManagedIdentityCredential/);
+      expect(host.output).toMatch(/token warm-up .*storage\.azure\.com\/\.default: ok/);
       expect(host.output).toMatch(/Service Bus client closed/);
     });
   });

@@ -12,6 +12,7 @@ const complete: Record<string, string | undefined> = {
   [AppSetting.serviceBusClientId]: '00000000-0000-0000-0000-0000000000c1',
   [AppSetting.tableServiceUri]: 'https://stordersprod1a2b3c.table.core.windows.net/',
   [AppSetting.tableName]: 'orders',
+  [AppSetting.acceptedTableName]: 'acceptedorders',
   [AppSetting.identityClientId]: '00000000-0000-0000-0000-0000000000c1',
 };
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { AppSetting } from '../../functions/app-settings';
+import { AppSetting, TABLE_NAME_PATTERN } from '../../functions/app-settings';
 import { dev, environments, prod } from '../../lib/config/environments';
 import { MESSAGING_UNITS, PLAN_SKUS, RETENTION_DAYS } from '../../lib/config/validate';
 import { isCanonicalDuration } from '../../lib/config/durations';
@@ -76,7 +76,12 @@ describe('2. keyless storage', () => {
       const deployment = onlyResource(tf, 'azurerm_resource_group_template_deployment');
       expect(deployment.deployment_mode).toBe('Incremental');
       const template = JSON.parse(deployment.template_content);
-      expect(template.resources).toEqual([expect.objectContaining({ type: 'Microsoft.Storage/storageAccounts/tableServices/tables' })]);
+      // Both tables in one deployment: the orders and the accept records, one name parameter each.
+      expect(template.resources).toEqual([
+        expect.objectContaining({ type: 'Microsoft.Storage/storageAccounts/tableServices/tables', name: "[format('{0}/default/{1}', parameters('storageAccountName'), parameters('tableName'))]" }),
+        expect.objectContaining({ type: 'Microsoft.Storage/storageAccounts/tableServices/tables', name: "[format('{0}/default/{1}', parameters('storageAccountName'), parameters('acceptedTableName'))]" }),
+      ]);
+      expect(JSON.parse(deployment.parameters_content)).toEqual({ storageAccountName: expect.any(Object), tableName: { value: 'orders' }, acceptedTableName: { value: 'acceptedorders' } });
     });
   });
 
@@ -85,7 +90,7 @@ describe('2. keyless storage', () => {
       const deployment = onlyResource(tf, 'azurerm_resource_group_template_deployment');
       const template = JSON.parse(deployment.template_content);
       const parameters = JSON.parse(deployment.parameters_content);
-      expect(Object.values(template.parameters).map((p: any) => p.type)).toEqual(['String', 'String']);
+      expect(Object.values(template.parameters).map((p: any) => p.type)).toEqual(['String', 'String', 'String']);
       expect(Object.keys(parameters).sort()).toEqual(Object.keys(template.parameters).sort());
       for (const p of Object.values(parameters) as any[]) expect(Object.keys(p)).toEqual(['value']);
       expect(template.metadata).toBeUndefined();
@@ -199,7 +204,7 @@ describe('4. function app', () => {
       const grants = Object.entries(resourcesOf(tf, 'azurerm_role_assignment'))
         .filter(([, r]) => r.principal_id === principal)
         .map(([id]) => `\${azurerm_role_assignment.${id}.id}`);
-      expect(grants).toHaveLength(6);
+      expect(grants).toHaveLength(7);
       const sleeps = resourcesOf(tf, 'time_sleep');
       const [waitName, wait] = Object.entries(sleeps).find(([, r]) => r === resourceAt(tf, 'time_sleep', 'app-identity/wait-for-grants'))!;
       // RBAC reaches the data planes minutes after the assignment exists: the app's first start waits.
@@ -385,12 +390,22 @@ describe('8. role assignments', () => {
     });
   });
 
-  test('the table-scoped grant waits for the table deployment (the scope string does not reference it)', () => {
+  test.each([
+    ['record-orders', 'orders'],
+    ['record-acceptances', 'acceptedorders'],
+  ])('the table-scoped grant %s waits for the table deployment (the scope string does not reference it), in Azure\'s casing', (grantId, table) => {
     eachStack((tf) => {
-      const grant = resourceAt(tf, 'azurerm_role_assignment', 'app-identity/record-orders');
-      expect(grant.scope).toBe(`${refTo(tf, 'azurerm_storage_account', 'data/data/account', 'id')}/tableServices/default/tables/orders`);
+      const grant = resourceAt(tf, 'azurerm_role_assignment', `app-identity/${grantId}`);
+      // Azure stores the scope as written and answers with this casing: any difference replaces the grant on every plan.
+      expect(grant.scope).toBe(`${refTo(tf, 'azurerm_storage_account', 'data/data/account', 'id')}/tableServices/default/tables/${table}`);
+      expect(grant.role_definition_name).toBe('Storage Table Data Contributor');
       expect(grant.depends_on).toEqual([expect.stringMatching(/^azurerm_resource_group_template_deployment\./)]);
     });
+  });
+
+  test('table names follow the Table service rule (3-63 letters and digits, starting with a letter), as the app checks them', () => {
+    const template = JSON.parse(onlyResource(byName('prod'), 'azurerm_resource_group_template_deployment').parameters_content);
+    for (const name of [template.tableName.value, template.acceptedTableName.value]) expect(name).toMatch(TABLE_NAME_PATTERN);
   });
 
   test('principal_type ServicePrincipal for the managed identity only; never for the deployer, who may be a user', () => {

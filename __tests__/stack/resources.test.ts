@@ -147,6 +147,7 @@ describe('the function app', () => {
     expect(app.app_settings[AppSetting.queueName]).toBe(refTo(prodStack.tf, 'azurerm_servicebus_queue', 'messaging/queue', 'name'));
     expect(app.app_settings[AppSetting.tableServiceUri]).toBe(refTo(prodStack.tf, 'azurerm_storage_account', 'data/data/account', 'primary_table_endpoint'));
     expect(app.app_settings[AppSetting.tableName]).toBe('orders');
+    expect(app.app_settings[AppSetting.acceptedTableName]).toBe('acceptedorders');
   });
 
   test('Application Insights through site_config, with Entra ID ingestion only', () => {
@@ -207,6 +208,7 @@ describe('identity and access: least privilege at the narrowest scope', () => {
     ['Storage Blob Data Owner', refTo(tf, 'azurerm_storage_account', 'data/data/account', 'id')],
     ['Storage Blob Data Reader', refTo(tf, 'azurerm_storage_container', 'package/container', 'id')],
     ['Storage Table Data Contributor', `${refTo(tf, 'azurerm_storage_account', 'data/data/account', 'id')}/tableServices/default/tables/orders`],
+    ['Storage Table Data Contributor', `${refTo(tf, 'azurerm_storage_account', 'data/data/account', 'id')}/tableServices/default/tables/acceptedorders`],
     ['Monitoring Metrics Publisher', refTo(tf, 'azurerm_application_insights', 'monitoring/app-insights', 'id')],
   ];
 

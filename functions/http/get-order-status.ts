@@ -3,7 +3,7 @@ import { canonicalOrderId, isUuid } from '../orders/order-id';
 import { withDeadline } from '../resilience/deadline';
 import { describeError } from '../resilience/transient-errors';
 import { findOrder, type OrdersTable } from '../store/order-records';
-import { problemResponse, unavailableProblem, validationProblem } from './problem';
+import { PROBLEM_TYPES, problemResponse, unavailableProblem, validationProblem } from './problem';
 
 /**
  * GET /api/orders/{id}: the recorded order once the consumer has processed it.
@@ -39,7 +39,7 @@ export function createGetOrderStatusHandler(dependencies: GetOrderStatusDependen
 
     if (!record || record.status !== 'processed') {
       return problemResponse({
-        type: 'urn:problem:orders:not-found',
+        type: PROBLEM_TYPES.notFound,
         title: 'Order not found',
         status: 404,
         detail: 'no processed order has this id (an order accepted moments ago may still be in the queue)',

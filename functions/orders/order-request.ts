@@ -24,8 +24,20 @@ export function parseOrderRequest(body: unknown): OrderRequestResult {
   }
   const parsed = orderRequestSchema.safeParse(body);
   if (!parsed.success) return { ok: false, notAnObject: false, errors: fieldErrorsOf(parsed.error.issues) };
-  const errors = crossFieldErrors(parsed.data);
+  const crossField = crossFieldErrors(parsed.data);
+  const errors = crossField.length > 0 ? crossField : freeOrderErrors(parsed.data);
   return errors.length > 0 ? { ok: false, notAnObject: false, errors } : { ok: true, order: parsed.data };
+}
+
+/**
+ * A new order must cost something: a total of 0 is refused (400 naming items). The payment step
+ * captures the total, and a capture of 0 is not a payment (card schemes treat a zero authorisation as
+ * a card check); an order where every price is 0 is far more often a client that lost its prices than
+ * a real free order. A free item in a paid order is fine. The API's rule only: the consumer still
+ * processes zero-total messages that earlier versions accepted.
+ */
+export function freeOrderErrors(order: { readonly items: readonly PricedItem[] }): FieldError[] {
+  return order.items.every((item) => item.unitPrice === 0) ? [{ field: 'items', message: 'must add up to more than 0 (every unit price is 0)' }] : [];
 }
 
 /**

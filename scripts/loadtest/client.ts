@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { ROUTES } from '../../functions/registrations';
+import type { OrderRequest } from './orders';
 import { Redactor } from './redact';
 
 /**
@@ -49,14 +50,15 @@ export class OrdersApi {
     return `${this.options.baseUrl.origin}${this.ordersPath}`;
   }
 
-  async submit(body: string): Promise<SubmitResult> {
+  /** POST /orders with the order's key in the `Idempotency-Key` header (the API requires one). */
+  async submit(order: OrderRequest): Promise<SubmitResult> {
     const started = performance.now();
     try {
       const response = await this.pool.request({
         method: 'POST',
         path: this.ordersPath,
-        headers: { ...this.headers(), 'content-type': 'application/json' },
-        body,
+        headers: { ...this.headers(), 'content-type': 'application/json', 'idempotency-key': order.idempotencyKey },
+        body: order.body,
         signal: AbortSignal.timeout(this.options.requestTimeoutMs),
       });
       const text = this.redactor.redact(await response.body.text());
