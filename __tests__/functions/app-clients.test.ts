@@ -63,7 +63,7 @@ describe('app clients', () => {
     expect(logText(logs, 'error')).toContain(AppSetting.serviceBusNamespace);
 
     const consumer = testContext({ messageId: 'm-1', deliveryCount: 1 });
-    await expect(createProcessOrderHandler({ ordersTable: clients.ordersTable })(acceptedSample(), consumer.context)).rejects.toBeInstanceOf(SettingsError);
+    await expect(createProcessOrderHandler({ ordersTable: clients.ordersTable, acceptedOrders: clients.acceptedOrdersTable })(acceptedSample(), consumer.context)).rejects.toBeInstanceOf(SettingsError);
     expect(logText(consumer.logs, 'error')).toContain(AppSetting.tableServiceUri);
   });
 });

@@ -6,7 +6,9 @@ import { unzipSync } from 'fflate';
 import { AppSetting, REQUIRED_BY_FUNCTIONS, SERVICE_BUS_CONNECTION } from '../../functions/app-settings';
 import { API_ROUTE_PREFIX, FUNCTION_NAMES, ORDER_API_AUTH_LEVEL, ROUTES } from '../../functions/registrations';
 import { BUNDLE_MAIN, buildFunctionBundle, esbuildOptions, type FunctionBundle } from '../../lib/bundle/function-bundle';
-import { createAcceptedOrdersTable } from '../../functions/azure/sdk-clients';
+import { createAcceptedOrdersTable, createOrdersTable } from '../../functions/azure/sdk-clients';
+import { buildAcceptedOrder } from '../../functions/orders/order-message';
+import { parseOrderRequest } from '../../functions/orders/order-request';
 import { PROBLEM_TYPES } from '../../functions/http/problem';
 import { orderIdFor } from '../../functions/orders/order-id';
 import { findAcceptRecord } from '../../functions/store/accepted-orders';
@@ -213,6 +215,7 @@ describe('the zip loaded the way the Node.js worker loads it', () => {
     beforeAll(async () => {
       [serviceBus, azurite, identity] = await Promise.all([silentServer(), startAzuriteTable(), startIdentityEndpoint(IDENTITY_HEADER)]);
       await acceptedOrders().client.createTable();
+      await createOrdersTable(azurite.serviceUri, 'orders', new StorageTokenCredential(), { tlsOptions: { ca: azurite.certificate } }).client.createTable();
       // The worker trusts the emulator's certificate the way Node trusts any extra CA, at start.
       certificateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orders-contract-ca-'));
       fs.writeFileSync(path.join(certificateDir, 'ca.pem'), azurite.certificate);
@@ -250,6 +253,22 @@ describe('the zip loaded the way the Node.js worker loads it', () => {
       expect(identity.requests()).toContain('https://storage.azure.com');
       expectLoopbackOnly(reply.connections);
       expect(reply.fatalErrors).toEqual([]);
+    });
+
+    it('processes the accepted order from its message against the real tables, and serves its status', async () => {
+      // The message the producer sent (and a retry would send again): the accepted request, stored acceptedAt.
+      const orderId = orderIdFor('cust-1001', 'checkout-2f9c1e7a');
+      const record = await findAcceptRecord(acceptedOrders(), orderId, AbortSignal.timeout(5_000));
+      const parsed = parseOrderRequest(JSON.parse(sampleOrderText));
+      if (!parsed.ok || !record) throw new Error('the sample order was not accepted');
+      const body = JSON.stringify(buildAcceptedOrder(parsed.order, orderId, new Date(record.acceptedAt)));
+
+      const processed = await host.invokeServiceBus(FUNCTION_NAMES.processOrder, body, { messageId: orderId, deliveryCount: 1 });
+      expect(processed.error).toBeUndefined();
+      expect(processed.logs.join('\n')).toMatch(new RegExp(`Order ${orderId} processed at`));
+      const status = httpResponseOf(await host.invokeHttp(FUNCTION_NAMES.getOrderStatus, { method: 'GET', path: `/api/orders/${orderId}`, params: { id: orderId } }));
+      expect(status).toMatchObject({ status: 200, body: { orderId, status: 'processed', totalMinorUnits: 3399 } });
+      expectLoopbackOnly(processed.connections);
     });
 
     it('answers 422 to a different order under the same key, through the built package', async () => {
