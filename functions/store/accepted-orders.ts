@@ -82,7 +82,7 @@ export async function findAcceptRecord(table: AcceptedOrdersTable, orderId: stri
   }
 }
 
-/** The HTTP status of a Tables error (RestError.statusCode), judged by property, not by class (trap 1.8). */
+/** The HTTP status of a Tables error (RestError.statusCode), judged by property, not by class: a bundle may hold two copies of the class. */
 function statusOf(error: unknown): number | undefined {
   const statusCode = (error as { statusCode?: unknown } | null)?.statusCode;
   return typeof statusCode === 'number' ? statusCode : undefined;
