@@ -21,7 +21,7 @@ app.http(FUNCTION_NAMES.submitOrder, {
   route: ROUTES.orders,
   methods: ['POST'],
   authLevel: ORDER_API_AUTH_LEVEL,
-  handler: createSubmitOrderHandler({ sender: clients.orderSender, sendTimeoutMs: () => sendTimeoutMs(env) }),
+  handler: createSubmitOrderHandler({ sender: clients.orderSender, acceptedOrders: clients.acceptedOrdersTable, sendTimeoutMs: () => sendTimeoutMs(env) }),
 });
 
 app.http(FUNCTION_NAMES.getOrderStatus, {

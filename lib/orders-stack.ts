@@ -80,6 +80,7 @@ export class OrdersStack extends TerraformStack {
       ...common,
       accountName: names.dataStorageAccount,
       tableName: names.ordersTable,
+      acceptedTableName: names.acceptedOrdersTable,
       tableDeploymentName: names.ordersTableDeployment,
       replication: env.storage.replication,
       softDeleteDays: env.storage.softDeleteDays,
@@ -108,6 +109,13 @@ export class OrdersStack extends TerraformStack {
       orderApi: [
         { id: 'send-orders', role: 'Azure Service Bus Data Sender', scope: messaging.queue.id, reason: 'The order API sends accepted orders to the queue' },
         { id: 'read-orders', role: 'Storage Table Data Reader', scope: data.tableScope, reason: 'The status endpoint reads order records', dependsOn: [data.tableDeployment] },
+        {
+          id: 'record-acceptances',
+          role: 'Storage Table Data Contributor',
+          scope: data.acceptedTableScope,
+          reason: 'The order API writes an accept record per order before it sends',
+          dependsOn: [data.tableDeployment],
+        },
       ],
       orderProcessor: [
         env.apps.orderProcessor.kind === 'elasticPremium'
@@ -118,6 +126,13 @@ export class OrdersStack extends TerraformStack {
           : // Receiver, not Data Owner: a Dedicated plan has no scale controller that reads the queue's length.
             { id: 'receive-orders', role: 'Azure Service Bus Data Receiver', scope: messaging.queue.id, reason: 'The order processor is triggered by the queue' },
         { id: 'record-orders', role: 'Storage Table Data Contributor', scope: data.tableScope, reason: 'The order processor records orders', dependsOn: [data.tableDeployment] },
+        {
+          id: 'read-acceptances',
+          role: 'Storage Table Data Reader',
+          scope: data.acceptedTableScope,
+          reason: 'The order processor checks each message against the accept record (it never writes one)',
+          dependsOn: [data.tableDeployment],
+        },
       ],
     };
 
@@ -149,6 +164,7 @@ export class OrdersStack extends TerraformStack {
             serviceBusFqdn: messaging.fullyQualifiedNamespace,
             tableServiceUri: data.storage.account.primaryTableEndpoint,
             tableName: data.tableName,
+            acceptedTableName: data.acceptedTableName,
             identityClientId: access.identity.clientId,
             identityResourceId: access.identity.id,
             packageUrl: pkg.blob.url,

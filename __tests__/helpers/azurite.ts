@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AccessToken, TokenCredential } from '@azure/identity';
@@ -89,10 +91,18 @@ export async function startAzuriteTable(): Promise<AzuriteTable> {
 }
 
 /**
- * A TokenCredential double that issues what Azure AD would for Azure Storage: a JWT with the storage
- * audience and an Entra issuer. Azurite's basic OAuth mode checks those claims and the lifetime, not
- * the signature (node_modules/azurite/dist/src/table/authentication/TableTokenAuthenticator.js).
+ * A token as Entra ID would issue it for `audience`: a JWT with that audience and an Entra issuer.
+ * Azurite's basic OAuth mode checks those claims and the lifetime, not the signature
+ * (node_modules/azurite/dist/src/table/authentication/TableTokenAuthenticator.js).
  */
+export function fakeEntraToken(audience: string, lifetimeS = 3600): { token: string; expiresOnS: number } {
+  const now = Math.floor(Date.now() / 1000);
+  const claims = { aud: audience, iss: 'https://sts.windows.net/00000000-0000-0000-0000-00000000000a/', iat: now - 60, nbf: now - 60, exp: now + lifetimeS, oid: 'test-identity' };
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return { token: `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode(claims)}.c2lnbmF0dXJl`, expiresOnS: now + lifetimeS };
+}
+
+/** A TokenCredential double that issues what Entra ID would for Azure Storage (see fakeEntraToken). */
 export class StorageTokenCredential implements TokenCredential {
   readonly requestedScopes: string[] = [];
 
@@ -100,9 +110,39 @@ export class StorageTokenCredential implements TokenCredential {
 
   async getToken(scopes: string | string[]): Promise<AccessToken> {
     this.requestedScopes.push(...([] as string[]).concat(scopes));
-    const now = Math.floor(Date.now() / 1000);
-    const claims = { aud: this.audience, iss: 'https://sts.windows.net/00000000-0000-0000-0000-00000000000a/', iat: now - 60, nbf: now - 60, exp: now + 3600, oid: 'test-identity' };
-    const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-    return { token: `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode(claims)}.c2lnbmF0dXJl`, expiresOnTimestamp: (now + 3600) * 1000 };
+    const { token, expiresOnS } = fakeEntraToken(this.audience);
+    return { token, expiresOnTimestamp: expiresOnS * 1000 };
   }
+}
+
+/**
+ * App Service's managed-identity endpoint on loopback (what IDENTITY_ENDPOINT and IDENTITY_HEADER
+ * point at in Azure): answers `GET ?resource=<audience>&api-version=2019-08-01&client_id=...` with a
+ * token for that audience, when the `X-IDENTITY-HEADER` matches. For the app loaded in a child process.
+ */
+export async function startIdentityEndpoint(identityHeader: string): Promise<{ endpoint: string; requests: () => string[]; close: () => Promise<void> }> {
+  const requests: string[] = [];
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const resource = url.searchParams.get('resource') ?? '';
+    requests.push(resource);
+    if (req.headers['x-identity-header'] !== identityHeader || !resource) {
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'invalid_request' }));
+      return;
+    }
+    const { token, expiresOnS } = fakeEntraToken(resource.replace(/\/$/, ''));
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ access_token: token, expires_on: String(expiresOnS), resource, token_type: 'Bearer', client_id: url.searchParams.get('client_id') }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}/msi/token`,
+    requests: () => [...requests],
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }

@@ -3,7 +3,7 @@ import { lazy } from '../lazy';
 import { withDeadline } from '../resilience/deadline';
 import { describeError } from '../resilience/transient-errors';
 import { requireSettings, type Environment } from '../settings';
-import { createAppCredential, createOrderQueue, createOrdersTable } from './sdk-clients';
+import { createAcceptedOrdersTable, createAppCredential, createOrderQueue, createOrdersTable } from './sdk-clients';
 
 /**
  * The app's SDK clients, each created on first use from the app settings and reused by every later
@@ -34,9 +34,15 @@ export function createAppClients(env: Environment, options: AppClientsOptions) {
     return createOrdersTable(settings[AppSetting.tableServiceUri], settings[AppSetting.tableName], credential.get());
   });
 
+  const acceptedOrdersTable = lazy(() => {
+    const settings = requireSettings(env, [AppSetting.identityClientId, AppSetting.tableServiceUri, AppSetting.acceptedTableName]);
+    return createAcceptedOrdersTable(settings[AppSetting.tableServiceUri], settings[AppSetting.acceptedTableName], credential.get());
+  });
+
   return {
     orderSender: () => orderQueue.get().sender,
     ordersTable: () => ordersTable.get(),
+    acceptedOrdersTable: () => acceptedOrdersTable.get(),
 
     /** Fetches the identity's tokens once. Never throws: a failure here must not stop the app (trap 1.5). */
     async warmUp(): Promise<string> {

@@ -2,6 +2,7 @@ import type { TableServiceClientOptions } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
 import type { ServiceBusClient, ServiceBusSender } from '@azure/service-bus';
 import type { OrderSender } from '../http/submit-order';
+import type { AcceptedOrdersTable } from '../store/accepted-orders';
 import type { OrdersTable } from '../store/order-records';
 
 // `import = require` on purpose: esbuild then resolves every @azure package through its CommonJS
@@ -42,21 +43,43 @@ export function createOrderQueue(credential: TokenCredential, fullyQualifiedName
   return { client, sender: client.createSender(queueName) };
 }
 
+type TableClient = InstanceType<typeof dataTables.TableClient>;
+
 /**
- * The orders table. No SDK retries: the consumer's retry policy owns retrying (with a bound per
- * attempt), so the worst case stays computable. `pipeline` is for tests (a trusted test certificate).
+ * A table of the order store. No SDK retries: the callers own retrying (with a bound per attempt),
+ * so the worst case stays computable. `pipeline` is for tests (a trusted test certificate).
  */
+function createTableClient(serviceUri: string, tableName: string, credential: TokenCredential, pipeline: Pick<TableServiceClientOptions, 'tlsOptions'>): TableClient {
+  return new dataTables.TableClient(serviceUri, tableName, credential, { ...pipeline, retryOptions: { maxRetries: 0 } });
+}
+
+/** The orders table (the consumer's record of each order). */
 export function createOrdersTable(
   serviceUri: string,
   tableName: string,
   credential: TokenCredential,
   pipeline: Pick<TableServiceClientOptions, 'tlsOptions'> = {},
-): OrdersTable & { readonly client: InstanceType<typeof dataTables.TableClient> } {
-  const client = new dataTables.TableClient(serviceUri, tableName, credential, { ...pipeline, retryOptions: { maxRetries: 0 } });
+): OrdersTable & { readonly client: TableClient } {
+  const client = createTableClient(serviceUri, tableName, credential, pipeline);
   return {
     client,
     createEntity: (entity, options) => client.createEntity(entity, options),
     getEntity: (partitionKey, rowKey, options) => client.getEntity(partitionKey, rowKey, options),
     updateEntity: (entity, mode, options) => client.updateEntity(entity, mode, options),
+  };
+}
+
+/** The accept-record table (the producer's record of each accepted order). */
+export function createAcceptedOrdersTable(
+  serviceUri: string,
+  tableName: string,
+  credential: TokenCredential,
+  pipeline: Pick<TableServiceClientOptions, 'tlsOptions'> = {},
+): AcceptedOrdersTable & { readonly client: TableClient } {
+  const client = createTableClient(serviceUri, tableName, credential, pipeline);
+  return {
+    client,
+    createEntity: (entity, options) => client.createEntity(entity, options),
+    getEntity: (partitionKey, rowKey, options) => client.getEntity(partitionKey, rowKey, options),
   };
 }

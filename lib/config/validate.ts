@@ -1,5 +1,6 @@
 import { Token } from 'cdktf';
 import { findIana } from 'windows-iana';
+import { QUEUE_NAME_PATTERN } from '../../functions/app-settings';
 import { resourceNames } from '../naming';
 import { durationSeconds, isCanonicalDuration } from './durations';
 import { isAutoscaleTimeZone, parseWallClock, wallClockToInstant, windowsNamesFor } from './time-zones';
@@ -102,6 +103,9 @@ class Checks {
   }
 }
 
+/** Shortest queue lock the consumer's timing allows (see checkQueue). */
+export const MIN_LOCK_DURATION = 'PT1M';
+
 export function validateEnvironment(env: EnvironmentConfig): void {
   const c = new Checks();
   checkIdentity(c, env);
@@ -152,8 +156,11 @@ function checkServiceBus(c: Checks, env: EnvironmentConfig): void {
 
 function checkQueue(c: Checks, env: EnvironmentConfig): void {
   const q = env.queue;
-  c.matches('queue.name', q.name, /^[a-zA-Z0-9][\w.~/-]{0,258}[a-zA-Z0-9]$/, 'expected 2-260 letters, digits, ".", "-", "_", "~" or "/", starting and ending with a letter or digit');
-  c.duration('queue.lockDuration', q.lockDuration, 'PT5S', 'PT5M');
+  c.matches('queue.name', q.name, QUEUE_NAME_PATTERN, 'expected 2-260 letters, digits, ".", "-", "_", "~" or "/", starting and ending with a letter or digit');
+  // At least 1 minute: the consumer's retry budget (30 s) must fit twice and its claim lease (45 s)
+  // once, so a message is never redelivered while its first delivery may still run (functions tests
+  // check the constants against this minimum).
+  c.duration('queue.lockDuration', q.lockDuration, MIN_LOCK_DURATION, 'PT5M');
   c.integer('queue.maxDeliveryCount', q.maxDeliveryCount, 1, 100);
   c.duration('queue.defaultMessageTtl', q.defaultMessageTtl, 'PT5M', 'P365D');
   c.duration('queue.duplicateDetectionWindow', q.duplicateDetectionWindow, 'PT20S', 'P7D');
