@@ -7,14 +7,14 @@ import { AppSetting, REQUIRED_SETTINGS, SERVICE_BUS_CONNECTION } from '../../fun
 import { APP_ROLES, APPS, type AppRole } from '../../functions/apps';
 import { API_ROUTE_PREFIX, FUNCTION_NAMES, ORDER_API_AUTH_LEVEL, ROUTES } from '../../functions/registrations';
 import { BUNDLE_MAIN, buildFunctionBundle, esbuildOptions, type FunctionBundle } from '../../lib/bundle/function-bundle';
-import { FunctionsHost, httpResponseOf, triggerOf, unpackZip } from '../helpers/functions-host';
+import { FunctionsHost, httpResponseOf, triggerOf, unpackZip } from '../../scripts/harness/functions-host';
 import { sampleOrderText } from '../helpers/invocation';
-import { freePort, isLoopbackHost, silentServer } from '../helpers/loopback';
+import { freePort, isLoopbackHost, silentServer } from '../../scripts/harness/loopback';
 import { acceptedSample } from '../helpers/orders';
 
 /**
  * Each app's deployment zip as the Functions host gets it: built by lib/bundle/function-bundle.ts,
- * unpacked, and loaded by a stand-in of the Node.js worker (helpers/functions-host) that provides
+ * unpacked, and loaded by a stand-in of the Node.js worker (scripts/harness/functions-host) that provides
  * `@azure/functions-core` the way the real worker does. Unit tests cannot catch these failures: they
  * run the library in "test mode", where registrations are no-ops (trap 1.1).
  */

@@ -4,7 +4,7 @@ import { createGetOrderStatusHandler } from '../../functions/http/get-order-stat
 import type { DownstreamSteps } from '../../functions/queue/downstream-steps';
 import { createProcessOrderHandler } from '../../functions/queue/process-order';
 import { claimOrder, findOrder, markProcessed, ORDER_ROW_KEY } from '../../functions/store/order-records';
-import { StorageTokenCredential, startAzuriteTable, type AzuriteTable } from '../helpers/azurite';
+import { StorageTokenCredential, startAzuriteTable, type AzuriteTable } from '../../scripts/harness/azurite';
 import { bodyOf, getRequest, testContext } from '../helpers/invocation';
 import { acceptedSample } from '../helpers/orders';
 
