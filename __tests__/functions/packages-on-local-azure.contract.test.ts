@@ -22,8 +22,15 @@ const projectRoot = path.join(__dirname, '..', '..');
 
 async function startApp(role: AppRole): Promise<{ host: FunctionsHost; local: LocalAzure; stop: () => Promise<void> }> {
   const app = unpackZip(buildFunctionBundle({ projectRoot, entry: APPS[role].entry }).zipPath);
-  const local = await startLocalAzure(role);
-  const host = await FunctionsHost.start(app.dir, local.env);
+  const local = await startLocalAzure(role).catch((error) => {
+    app.remove();
+    throw error;
+  });
+  const host = await FunctionsHost.start(app.dir, local.env).catch(async (error) => {
+    await local.close();
+    app.remove();
+    throw error;
+  });
   return {
     host,
     local,
