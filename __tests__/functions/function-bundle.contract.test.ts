@@ -13,15 +13,16 @@ import { parseOrderRequest } from '../../functions/orders/order-request';
 import { PROBLEM_TYPES } from '../../functions/http/problem';
 import { orderIdFor } from '../../functions/orders/order-id';
 import { findAcceptRecord } from '../../functions/store/accepted-orders';
-import { StorageTokenCredential, startAzuriteTable, startIdentityEndpoint, type AzuriteTable } from '../helpers/azurite';
-import { FunctionsHost, httpResponseOf, triggerOf, unpackZip } from '../helpers/functions-host';
+import { StorageTokenCredential, startAzuriteTable, type AzuriteTable } from '../../scripts/harness/azurite';
+import { startIdentityEndpoint } from '../../scripts/harness/identity-endpoint';
+import { FunctionsHost, httpResponseOf, triggerOf, unpackZip } from '../../scripts/harness/functions-host';
 import { sampleOrderText } from '../helpers/invocation';
-import { freePort, isLoopbackHost, silentServer } from '../helpers/loopback';
+import { freePort, isLoopbackHost, silentServer } from '../../scripts/harness/loopback';
 import { acceptedSample } from '../helpers/orders';
 
 /**
  * Each app's deployment zip as the Functions host gets it: built by lib/bundle/function-bundle.ts,
- * unpacked, and loaded by a stand-in of the Node.js worker (helpers/functions-host) that provides
+ * unpacked, and loaded by a stand-in of the Node.js worker (scripts/harness/functions-host) that provides
  * `@azure/functions-core` the way the real worker does. Unit tests cannot catch these failures: they
  * run the library in "test mode", where registrations are no-ops (trap 1.1).
  */
@@ -47,10 +48,10 @@ afterAll(() => APP_ROLES.forEach((role) => unpacked[role]?.remove()));
 
 /**
  * Settings of a fully configured app on loopback: Service Bus at `serviceBusPort`, the tables at
- * `tableServiceUri` (a closed port unless given), tokens from `identityEndpoint` (a closed port, so
+ * `tableServiceUri` (a closed port unless given), tokens from `identity` (a closed port, so
  * token requests fail fast, unless given). Nothing ever reaches the real instance-metadata address.
  */
-async function loopbackSettings(serviceBusPort: number, dependencies: { tableServiceUri?: string; identityEndpoint?: string } = {}): Promise<Record<string, string>> {
+async function loopbackSettings(serviceBusPort: number, dependencies: { tableServiceUri?: string; identity?: Readonly<Record<'IDENTITY_ENDPOINT' | 'IDENTITY_HEADER', string>> } = {}): Promise<Record<string, string>> {
   const closedPort = await freePort();
   return {
     [AppSetting.queueName]: 'orders',
@@ -63,8 +64,8 @@ async function loopbackSettings(serviceBusPort: number, dependencies: { tableSer
     [AppSetting.identityClientId]: '00000000-0000-0000-0000-0000000000c1',
     [AppSetting.sendTimeoutMs]: String(SEND_TIMEOUT_MS),
     // App Service's managed identity endpoint (IDENTITY_ENDPOINT + IDENTITY_HEADER).
-    IDENTITY_ENDPOINT: dependencies.identityEndpoint ?? `http://127.0.0.1:${closedPort}/msi/token`,
-    IDENTITY_HEADER: IDENTITY_HEADER,
+    IDENTITY_ENDPOINT: dependencies.identity?.IDENTITY_ENDPOINT ?? `http://127.0.0.1:${closedPort}/msi/token`,
+    IDENTITY_HEADER: dependencies.identity?.IDENTITY_HEADER ?? IDENTITY_HEADER,
   };
 }
 
@@ -253,14 +254,14 @@ describe('both zips, each with every setting, the tables on Azurite and an unrea
     createAcceptedOrdersTable(azurite.serviceUri, 'acceptedorders', new StorageTokenCredential(), { tlsOptions: { ca: azurite.certificate } });
 
   beforeAll(async () => {
-    [serviceBus, azurite, identity] = await Promise.all([silentServer(), startAzuriteTable(), startIdentityEndpoint(IDENTITY_HEADER)]);
+    [serviceBus, azurite, identity] = await Promise.all([silentServer(), startAzuriteTable(), startIdentityEndpoint()]);
     await acceptedOrders().client.createTable();
     await createOrdersTable(azurite.serviceUri, 'orders', new StorageTokenCredential(), { tlsOptions: { ca: azurite.certificate } }).client.createTable();
     // The worker trusts the emulator's certificate the way Node trusts any extra CA, at start.
     certificateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orders-contract-ca-'));
     fs.writeFileSync(path.join(certificateDir, 'ca.pem'), azurite.certificate);
     const settings = {
-      ...(await loopbackSettings(serviceBus.port, { tableServiceUri: azurite.serviceUri, identityEndpoint: identity.endpoint })),
+      ...(await loopbackSettings(serviceBus.port, { tableServiceUri: azurite.serviceUri, identity: identity.env })),
       NODE_EXTRA_CA_CERTS: path.join(certificateDir, 'ca.pem'),
     };
     [api, processor] = await Promise.all([FunctionsHost.start(unpacked.orderApi.dir, settings), FunctionsHost.start(unpacked.orderProcessor.dir, settings)]);
@@ -293,7 +294,7 @@ describe('both zips, each with every setting, the tables on Azurite and an unrea
     // The record is there, written with a storage token from the identity endpoint.
     const orderId = orderIdFor('cust-1001', 'checkout-2f9c1e7a');
     expect(await findAcceptRecord(acceptedOrders(), orderId, AbortSignal.timeout(5_000))).toMatchObject({ orderId, totalMinorUnits: 3399, itemCount: 2 });
-    expect(identity.requests()).toContain('https://storage.azure.com');
+    expect(identity.requests.map((r) => r.resource)).toContain('https://storage.azure.com');
     expectLoopbackOnly(reply.connections);
     expect(reply.fatalErrors).toEqual([]);
   });

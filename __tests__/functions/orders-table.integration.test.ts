@@ -6,7 +6,7 @@ import { createProcessOrderHandler } from '../../functions/queue/process-order';
 import { requestFingerprint } from '../../functions/orders/request-fingerprint';
 import { acceptRecordOf, findAcceptRecord, recordAcceptance } from '../../functions/store/accepted-orders';
 import { claimOrder, findOrder, markProcessed, ORDER_ROW_KEY, type Claim } from '../../functions/store/order-records';
-import { StorageTokenCredential, startAzuriteTable, type AzuriteTable } from '../helpers/azurite';
+import { StorageTokenCredential, startAzuriteTable, type AzuriteTable } from '../../scripts/harness/azurite';
 import { bodyOf, getRequest, testContext } from '../helpers/invocation';
 import { acceptedSample } from '../helpers/orders';
 
