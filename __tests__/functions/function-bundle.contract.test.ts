@@ -143,6 +143,13 @@ describe('the two packages', () => {
   it('differ: each app ships only its own code', () => {
     expect(bundles.orderApi.sha256).not.toBe(bundles.orderProcessor.sha256);
   });
+
+  it('only the API bundles the Service Bus SDK: the processor never sends (the trigger link is the host\'s)', () => {
+    const sdks = (role: AppRole) => bundles[role].contributors.map((c) => c.name).filter((n) => ['@azure/service-bus', 'rhea', '@azure/core-amqp'].includes(n));
+    expect(sdks('orderApi').sort()).toEqual(['@azure/core-amqp', '@azure/service-bus', 'rhea']);
+    expect(sdks('orderProcessor')).toEqual([]);
+    expect(bundles.orderProcessor.sizeBytes).toBeLessThan(bundles.orderApi.sizeBytes);
+  });
 });
 
 describe.each(APP_ROLES)('the %s zip loaded the way the Node.js worker loads it, without settings', (role) => {

@@ -1,21 +1,20 @@
 import type { TableServiceClientOptions } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
-import type { ServiceBusClient, ServiceBusSender } from '@azure/service-bus';
-import type { OrderSender } from '../http/submit-order';
 import type { AcceptedOrdersTable } from '../store/accepted-orders';
 import type { OrdersTable } from '../store/order-records';
 
 // `import = require` on purpose: esbuild then resolves every @azure package through its CommonJS
-// build, the build @azure/service-bus (CommonJS only) pulls in anyway. Mixing `import` here would add
+// build, the build @azure/service-bus (CommonJS only, service-bus-client.ts) pulls in anyway. Mixing `import` here would add
 // the ESM build of core-rest-pipeline, core-auth, core-util... next to the CommonJS one: two copies of
 // each in the bundle, and `instanceof RestError` false for half the errors (trap 1.8). The contract
 // test checks that each @azure package is bundled once.
 import identity = require('@azure/identity');
-import serviceBus = require('@azure/service-bus');
 import dataTables = require('@azure/data-tables');
 
 /**
- * The Azure SDK clients of the app, built from explicit values (no settings are read here).
+ * The identity and table clients both apps use, built from explicit values (no settings are read
+ * here). The Service Bus sender is apart (service-bus-client.ts): only the order API sends, so only
+ * its package bundles the Service Bus SDK.
  */
 
 /**
@@ -25,22 +24,6 @@ import dataTables = require('@azure/data-tables');
  */
 export function createAppCredential(clientId: string): TokenCredential {
   return new identity.ManagedIdentityCredential({ clientId, retryOptions: { maxRetries: 1 } });
-}
-
-export interface OrderQueue {
-  readonly client: ServiceBusClient;
-  readonly sender: OrderSender & Pick<ServiceBusSender, 'close'>;
-}
-
-/**
- * A sender for the orders queue. One retry 500 ms later instead of core-amqp's 3 retries 30 s apart
- * (trap 4.3); the producer bounds each send with an abort signal on top.
- */
-export function createOrderQueue(credential: TokenCredential, fullyQualifiedNamespace: string, queueName: string): OrderQueue {
-  const client = new serviceBus.ServiceBusClient(fullyQualifiedNamespace, credential, {
-    retryOptions: { maxRetries: 1, retryDelayInMs: 500 },
-  });
-  return { client, sender: client.createSender(queueName) };
 }
 
 type TableClient = InstanceType<typeof dataTables.TableClient>;
