@@ -26,6 +26,8 @@ export const AppSetting = {
   tableServiceUri: 'ORDERS_TABLE_SERVICE_URI',
   /** Table that records processed orders, keyed by order id. */
   tableName: 'ORDERS_TABLE_NAME',
+  /** Table of accept records: one per accepted order, written by the producer before it sends. */
+  acceptedTableName: 'ORDERS_ACCEPTED_TABLE_NAME',
   /** Client id of the app's user-assigned identity, for `@azure/identity`. */
   identityClientId: 'AZURE_CLIENT_ID',
   /** Optional: bound on one Service Bus send in milliseconds (default `DEFAULT_SEND_TIMEOUT_MS`). */
@@ -58,6 +60,7 @@ export const REQUIRED_SETTINGS = {
     AppSetting.serviceBusNamespace,
     AppSetting.tableServiceUri,
     AppSetting.tableName,
+    AppSetting.acceptedTableName,
     AppSetting.identityClientId,
   ],
   orderProcessor: [
@@ -67,11 +70,21 @@ export const REQUIRED_SETTINGS = {
     AppSetting.serviceBusClientId,
     AppSetting.tableServiceUri,
     AppSetting.tableName,
+    AppSetting.acceptedTableName,
     AppSetting.identityClientId,
   ],
 } as const satisfies Record<AppRole, readonly AppSettingName[]>;
 
 export const DEFAULT_SEND_TIMEOUT_MS = 5_000;
+
+/**
+ * Service Bus queue names: 2-260 letters, digits, ".", "-", "_", "~" or "/", starting and ending
+ * with a letter or digit. The stack's configuration check and the functions' settings check share it.
+ */
+export const QUEUE_NAME_PATTERN = /^[a-zA-Z0-9][\w.~/-]{0,258}[a-zA-Z0-9]$/;
+
+/** Azure table names: 3-63 letters and digits, starting with a letter (the Table service's rule). */
+export const TABLE_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9]{2,62}$/;
 
 /** Largest order body the producer accepts; larger bodies get 413. */
 export const MAX_ORDER_BODY_BYTES = 64 * 1024;
@@ -90,8 +103,10 @@ export interface AppSettingSources {
   readonly serviceBusFqdn: string;
   /** `azurerm_storage_account.primary_table_endpoint` of the order store */
   readonly tableServiceUri: string;
-  /** the table declared through Resource Manager */
+  /** the orders table, declared through Resource Manager */
   readonly tableName: string;
+  /** the accept-record table, declared in the same deployment */
+  readonly acceptedTableName: string;
   /** `azurerm_user_assigned_identity.client_id` of this app's identity */
   readonly identityClientId: string;
   /** `azurerm_user_assigned_identity.id` of this app's identity */
@@ -120,6 +135,7 @@ export function buildAppSettings(role: AppRole, sources: AppSettingSources): Rec
     [AppSetting.serviceBusNamespace]: sources.serviceBusFqdn,
     [AppSetting.tableServiceUri]: sources.tableServiceUri,
     [AppSetting.tableName]: sources.tableName,
+    [AppSetting.acceptedTableName]: sources.acceptedTableName,
     [AppSetting.identityClientId]: sources.identityClientId,
   };
   if (role === 'orderApi') {

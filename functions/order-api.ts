@@ -1,6 +1,7 @@
 import { app } from '@azure/functions';
 import { REQUIRED_SETTINGS } from './app-settings';
 import { createAppClients, SERVICE_BUS_SCOPE, STORAGE_SCOPE } from './azure/app-clients';
+import { createOrderQueue } from './azure/service-bus-client';
 import { createGetOrderStatusHandler } from './http/get-order-status';
 import { createHealthHandler } from './http/health';
 import { createSubmitOrderHandler } from './http/submit-order';
@@ -15,13 +16,13 @@ import { sendTimeoutMs } from './settings';
  */
 
 const env = process.env;
-const clients = createAppClients(env, { warmUpScopes: [SERVICE_BUS_SCOPE, STORAGE_SCOPE] });
+const clients = createAppClients(env, { warmUpScopes: [SERVICE_BUS_SCOPE, STORAGE_SCOPE], orderQueue: createOrderQueue });
 
 app.http(FUNCTION_NAMES.submitOrder, {
   route: ROUTES.orders,
   methods: ['POST'],
   authLevel: ORDER_API_AUTH_LEVEL,
-  handler: createSubmitOrderHandler({ sender: clients.orderSender, sendTimeoutMs: () => sendTimeoutMs(env) }),
+  handler: createSubmitOrderHandler({ sender: clients.orderSender, acceptedOrders: clients.acceptedOrdersTable, sendTimeoutMs: () => sendTimeoutMs(env) }),
 });
 
 app.http(FUNCTION_NAMES.getOrderStatus, {

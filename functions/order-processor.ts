@@ -20,7 +20,7 @@ app.serviceBusQueue(FUNCTION_NAMES.processOrder, {
   connection: SERVICE_BUS_CONNECTION,
   // A binding expression: the host reads the queue name from the app setting.
   queueName: `%${AppSetting.queueName}%`,
-  handler: createProcessOrderHandler({ ordersTable: clients.ordersTable }),
+  handler: createProcessOrderHandler({ ordersTable: clients.ordersTable, acceptedOrders: clients.acceptedOrdersTable }),
 });
 
 app.http(FUNCTION_NAMES.health, {

@@ -8,32 +8,42 @@ export interface DataStorageProps {
   readonly resourceGroupName: string;
   readonly location: string;
   readonly accountName: string;
+  /** The consumer's record of each processed order. */
   readonly tableName: string;
+  /** The producer's accept record of each accepted order. */
+  readonly acceptedTableName: string;
+  /** The one deployment that declares both tables. */
   readonly tableDeploymentName: string;
   /** Geo-redundant in production: the account holds the order records. */
   readonly replication: StorageReplication;
   readonly softDeleteDays: number;
-  /** `prevent_destroy` on the account and on the table's deployment (whose destroy would drop the table). */
+  /** `prevent_destroy` on the account and on the tables' deployment (whose destroy would drop the tables). */
   readonly preventDestroy: boolean;
   readonly monitoring: Monitoring;
   readonly tags: Record<string, string>;
 }
 
 /**
- * The storage account that holds the Functions host's state and the `orders` table, the consumer's
- * record of every processed order.
+ * The storage account that holds the Functions host's state and the two order tables: `orders`, the
+ * consumer's record of every processed order, and `acceptedorders`, the producer's accept record of
+ * every accepted order (written before its message is sent).
  *
- * The table is declared through Azure Resource Manager, not `azurerm_storage_table`: in azurerm 4.55
- * that resource always reads and writes table ACLs with the shared key (provider issues #32249 and
- * #30815), which this keyless account refuses. `Incremental` mode leaves everything else in the
- * resource group alone (`Complete` would delete it).
+ * The tables are declared through Azure Resource Manager, not `azurerm_storage_table`: in azurerm
+ * 4.55 that resource always reads and writes table ACLs with the shared key (provider issues #32249
+ * and #30815), which this keyless account refuses. Both are in one template deployment, so they are
+ * created, protected and kept together. `Incremental` mode leaves everything else in the resource
+ * group alone (`Complete` would delete it), so adding a table to an existing deployment adds it and
+ * touches nothing else.
  */
 export class DataStorage extends Construct {
   readonly storage: KeylessStorageAccount;
   readonly tableDeployment: ResourceGroupTemplateDeployment;
   readonly tableName: string;
-  /** ARM id of the table, the narrowest scope a table role assignment takes. */
+  readonly acceptedTableName: string;
+  /** ARM id of the orders table, the narrowest scope a table role assignment takes. */
   readonly tableScope: string;
+  /** ARM id of the accept-record table. */
+  readonly acceptedTableScope: string;
 
   constructor(scope: Construct, id: string, props: DataStorageProps) {
     super(scope, id);
@@ -59,6 +69,7 @@ export class DataStorage extends Construct {
       parametersContent: JSON.stringify({
         storageAccountName: { value: props.accountName },
         tableName: { value: props.tableName },
+        acceptedTableName: { value: props.acceptedTableName },
       }),
       tags: props.tags,
       dependsOn: [this.storage.account],
@@ -66,30 +77,40 @@ export class DataStorage extends Construct {
     });
 
     this.tableName = props.tableName;
-    // Built by hand (azurerm_storage_table has no ARM id, #21525) in Azure's exact casing, because
-    // role assignments store their scope verbatim and any case difference replaces them on every plan.
-    this.tableScope = `${this.storage.account.id}/tableServices/default/tables/${props.tableName}`;
+    this.acceptedTableName = props.acceptedTableName;
+    this.tableScope = tableScopeOf(this.storage.account.id, props.tableName);
+    this.acceptedTableScope = tableScopeOf(this.storage.account.id, props.acceptedTableName);
   }
 }
 
 /**
- * The ARM template of one table. Parameter types are written as Azure returns them (`String`), with
- * no metadata or outputs, so the template the provider reads back equals this one and plans stay empty.
+ * The ARM id of a table, built by hand (azurerm_storage_table has no ARM id, #21525) in Azure's exact
+ * casing, because role assignments store their scope verbatim and any case difference replaces them
+ * on every plan.
+ */
+function tableScopeOf(accountId: string, tableName: string): string {
+  return `${accountId}/tableServices/default/tables/${tableName}`;
+}
+
+/**
+ * The ARM template of the two tables. Parameter types are written as Azure returns them (`String`),
+ * with no metadata or outputs, so the template the provider reads back equals this one and plans stay
+ * empty.
  */
 export function tableTemplate() {
+  const table = (parameter: string) => ({
+    type: 'Microsoft.Storage/storageAccounts/tableServices/tables',
+    apiVersion: '2023-05-01',
+    name: `[format('{0}/default/{1}', parameters('storageAccountName'), parameters('${parameter}'))]`,
+  });
   return {
     $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
     contentVersion: '1.0.0.0',
     parameters: {
       storageAccountName: { type: 'String' },
       tableName: { type: 'String' },
+      acceptedTableName: { type: 'String' },
     },
-    resources: [
-      {
-        type: 'Microsoft.Storage/storageAccounts/tableServices/tables',
-        apiVersion: '2023-05-01',
-        name: "[format('{0}/default/{1}', parameters('storageAccountName'), parameters('tableName'))]",
-      },
-    ],
+    resources: [table('tableName'), table('acceptedTableName')],
   };
 }

@@ -27,11 +27,14 @@ export interface ResourceNames {
   readonly appInsights: string;
   readonly serviceBusNamespace: string;
   readonly queue: string;
-  /** Host state and the orders table. */
+  /** Host state and the order tables. */
   readonly dataStorageAccount: string;
   /** Deployment packages only; the app's identity can read them but not write them. */
   readonly packageStorageAccount: string;
   readonly ordersTable: string;
+  /** The producer's accept record of each accepted order (functions/store/accepted-orders.ts). */
+  readonly acceptedOrdersTable: string;
+  /** The one ARM template deployment that declares both tables. */
   readonly ordersTableDeployment: string;
   readonly apps: Readonly<Record<AppRole, AppNames>>;
   readonly actionGroup: string;
@@ -56,6 +59,7 @@ export function resourceNames(env: Pick<EnvironmentConfig, 'namePrefix' | 'name'
     dataStorageAccount: `st${compact}${suffix}`,
     packageStorageAccount: `stpkg${compact}${suffix}`,
     ordersTable: 'orders',
+    acceptedOrdersTable: 'acceptedorders',
     ordersTableDeployment: 'orders-table',
     apps: Object.fromEntries(
       APP_ROLES.map((role) => {

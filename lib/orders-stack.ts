@@ -1,5 +1,5 @@
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { Aspects, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { buildAppSettings } from '../functions/app-settings';
 import { APP_ROLES, APPS, type AppRole } from '../functions/apps';
@@ -10,13 +10,14 @@ import { MessagingUnitAutoscale, PlanAutoscale } from './autoscale';
 import { buildFunctionBundle, type FunctionBundle, type FunctionBundleOptions } from './bundle/function-bundle';
 import { stackName } from './config/environments';
 import type { ElasticPremiumHosting, EnvironmentConfig } from './config/types';
-import { validateEnvironment } from './config/validate';
+import { REQUIRED_TAG_KEYS, validateEnvironment } from './config/validate';
 import { DataStorage } from './data-storage';
 import { FunctionPackage, PackageStore } from './function-package';
 import { FunctionAppHosting } from './hosting';
 import { Messaging } from './messaging';
 import { Monitoring } from './monitoring';
 import { resourceNames } from './naming';
+import { PolicyAspect } from './policy/policy-aspect';
 import { configureProviders } from './providers';
 import { configureStateBackend, type RemoteState } from './state-backend';
 import { TriggerSync } from './trigger-sync';
@@ -45,6 +46,8 @@ export class OrdersStack extends TerraformStack {
     const env = props.environment;
     super(scope, stackName(env));
     validateEnvironment(env);
+    // Guardrails on every resource and output at synth: a violation fails synth naming it.
+    Aspects.of(this).add(new PolicyAspect({ requiredTags: REQUIRED_TAG_KEYS }));
 
     const names = resourceNames(env);
     const tags = { ...env.tags };
@@ -77,6 +80,7 @@ export class OrdersStack extends TerraformStack {
       ...common,
       accountName: names.dataStorageAccount,
       tableName: names.ordersTable,
+      acceptedTableName: names.acceptedOrdersTable,
       tableDeploymentName: names.ordersTableDeployment,
       replication: env.storage.replication,
       softDeleteDays: env.storage.softDeleteDays,
@@ -105,6 +109,13 @@ export class OrdersStack extends TerraformStack {
       orderApi: [
         { id: 'send-orders', role: 'Azure Service Bus Data Sender', scope: messaging.queue.id, reason: 'The order API sends accepted orders to the queue' },
         { id: 'read-orders', role: 'Storage Table Data Reader', scope: data.tableScope, reason: 'The status endpoint reads order records', dependsOn: [data.tableDeployment] },
+        {
+          id: 'record-acceptances',
+          role: 'Storage Table Data Contributor',
+          scope: data.acceptedTableScope,
+          reason: 'The order API writes an accept record per order before it sends',
+          dependsOn: [data.tableDeployment],
+        },
       ],
       orderProcessor: [
         env.apps.orderProcessor.kind === 'elasticPremium'
@@ -115,6 +126,13 @@ export class OrdersStack extends TerraformStack {
           : // Receiver, not Data Owner: a Dedicated plan has no scale controller that reads the queue's length.
             { id: 'receive-orders', role: 'Azure Service Bus Data Receiver', scope: messaging.queue.id, reason: 'The order processor is triggered by the queue' },
         { id: 'record-orders', role: 'Storage Table Data Contributor', scope: data.tableScope, reason: 'The order processor records orders', dependsOn: [data.tableDeployment] },
+        {
+          id: 'read-acceptances',
+          role: 'Storage Table Data Reader',
+          scope: data.acceptedTableScope,
+          reason: 'The order processor checks each message against the accept record (it never writes one)',
+          dependsOn: [data.tableDeployment],
+        },
       ],
     };
 
@@ -146,6 +164,7 @@ export class OrdersStack extends TerraformStack {
             serviceBusFqdn: messaging.fullyQualifiedNamespace,
             tableServiceUri: data.storage.account.primaryTableEndpoint,
             tableName: data.tableName,
+            acceptedTableName: data.acceptedTableName,
             identityClientId: access.identity.clientId,
             identityResourceId: access.identity.id,
             packageUrl: pkg.blob.url,

@@ -4,40 +4,52 @@
  *   synth      wall time and peak memory of the app (cdktf.json's `app` command, every stack, bundling included),
  *              cold (no package cache: esbuild runs) and warm (sources unchanged: the zip is reused)
  *   test       wall time of `npm test` (type check + every jest suite)
- *   package    zip size and file count, largest contributors, against an unbundled deploy of the
- *              same dependencies (their node_modules closure)
- *   load       time for a fresh Node process to load the bundle the way the Functions worker does
+ *   packages   for each app of functions/apps.ts: zip size and file count, largest contributors, and the
+ *              time for a fresh Node process to load it the way the Functions worker does; against an
+ *              unbundled deploy of the same dependencies (their node_modules closure)
+ *   processor  the built order processor zip in the worker stand-in (scripts/harness/functions-host)
+ *              against Azurite's Table service: orders/s, the worker's CPU ms per order, and from it the
+ *              orders/s one fully busy vCPU would process (what the surge model's per-instance figures use)
+ *   api        the built order API zip the same way, valid POST /api/orders with the send completed by a
+ *              loopback AMQP stand-in: requests/s, CPU ms per request, requests/s per vCPU
  *
- * Flags: --runs N (default 9), --test-runs N (default 3; 0 skips npm test), --json.
- * Figures, not assertions: tests never time anything.
+ * Flags: --runs N (default 9), --test-runs N (default 3; 0 skips npm test), --orders N (invocations per
+ * throughput run, default 2000), --json. Figures, not assertions: tests never time anything.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { unzipSync, zipSync } from 'fflate';
-import { APPS } from '../functions/apps';
-import { buildFunctionBundle } from '../lib/bundle/function-bundle';
+import { zipSync } from 'fflate';
+import { APP_ROLES, type AppRole } from '../functions/apps';
+import { measurePackage, type PackageFigures } from './bench/app-packages';
+import { median } from './bench/median';
+import { measureApi, measureProcessor, type ThroughputRun } from './bench/worker-throughput';
 
 const ROOT = path.resolve(__dirname, '..');
 const CACHE_DIR = path.join(ROOT, 'node_modules', '.cache', 'orders-function-bundle');
 /** The packages functions/ imports; their node_modules closure is what an unbundled deploy ships. */
 const FUNCTION_DEPENDENCIES = ['@azure/functions', '@azure/service-bus', '@azure/identity', '@azure/data-tables', 'zod'];
 
+/** Invocations of each throughput run before the measured ones: first token, TLS handshakes, JIT. */
+const WARM_UP_INVOCATIONS = 200;
+
 interface Args {
   runs: number;
   testRuns: number;
+  orders: number;
   json: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { runs: 9, testRuns: 3, json: false };
+  const args: Args = { runs: 9, testRuns: 3, orders: 2000, json: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (flag === '--json') args.json = true;
     else if (flag === '--runs') args.runs = positiveInt(flag, argv[++i]);
     else if (flag === '--test-runs') args.testRuns = positiveInt(flag, argv[++i], true);
-    else throw new Error(`unknown flag ${flag}: expected --runs N, --test-runs N or --json`);
+    else if (flag === '--orders') args.orders = positiveInt(flag, argv[++i]);
+    else throw new Error(`unknown flag ${flag}: expected --runs N, --test-runs N, --orders N or --json`);
   }
   return args;
 }
@@ -47,12 +59,6 @@ function positiveInt(flag: string, value: string | undefined, zeroAllowed = fals
   if (!Number.isInteger(n) || n < (zeroAllowed ? 0 : 1)) throw new Error(`${flag} ${value}: expected a whole number ${zeroAllowed ? '>= 0' : '>= 1'}`);
   return n;
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 /** The node arguments of cdktf.json's `app` ("node <args...>"): the bench measures what `cdktf synth` runs. */
 function appArguments(): string[] {
@@ -122,13 +128,22 @@ function walk(dir: string): string[] {
   });
 }
 
-/** Loads the unpacked bundle in a fresh Node process with a stand-in for the worker's core module. */
-function loadBundleOnce(main: string): number {
-  const out = execFileSync(process.execPath, [path.join(__dirname, 'bench', 'load-bundle.cjs'), main], { encoding: 'utf8' });
-  return Number(/BENCH_LOAD_MS=([\d.]+)/.exec(out)?.[1]);
+/** Medians of several throughput runs. Per vCPU = 1000 / CPU ms per invocation: what one vCPU busy with nothing else would do. */
+function throughputFigures(runs: ThroughputRun[]) {
+  const cpuMs = median(runs.map((r) => r.cpuMsPerInvocation));
+  return {
+    concurrency: runs[0].concurrency,
+    perSecond: median(runs.map((r) => r.perSecond)),
+    cpuMs,
+    cpuMsMin: Math.min(...runs.map((r) => r.cpuMsPerInvocation)),
+    cpuMsMax: Math.max(...runs.map((r) => r.cpuMsPerInvocation)),
+    perSecondPerVcpu: 1000 / cpuMs,
+    floorCpuMsPerInvocation: median(runs.map((r) => r.floorCpuMsPerInvocation)),
+    workerPeakRssMb: median(runs.map((r) => r.workerPeakRssMb)),
+  };
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const say = (line: string) => {
     if (!args.json) process.stderr.write(`${line}\n`);
@@ -139,18 +154,29 @@ function main(): void {
   say(`synth, warm x${args.runs} ...`);
   const warm = Array.from({ length: args.runs }, () => synthOnce(false));
 
-  const bundle = buildFunctionBundle({ projectRoot: ROOT, entry: APPS.orderApi.entry });
-  const unpacked = fs.mkdtempSync(path.join(os.tmpdir(), 'orders-bench-bundle-'));
-  for (const [name, content] of Object.entries(unzipSync(fs.readFileSync(bundle.zipPath)))) {
-    fs.mkdirSync(path.dirname(path.join(unpacked, name)), { recursive: true });
-    fs.writeFileSync(path.join(unpacked, name), content);
+  const packages = {} as Record<AppRole, PackageFigures>;
+  const zipPaths = {} as Record<AppRole, string>;
+  for (const role of APP_ROLES) {
+    say(`${role} package load x${args.runs * 2} ...`);
+    ({ figures: packages[role], zipPath: zipPaths[role] } = measurePackage(ROOT, role, args.runs * 2));
   }
-  const packageMain = JSON.parse(fs.readFileSync(path.join(unpacked, 'package.json'), 'utf8')).main;
-  say(`bundle load x${args.runs * 2} ...`);
-  const loads = Array.from({ length: args.runs * 2 }, () => loadBundleOnce(path.join(unpacked, packageMain)));
-  fs.rmSync(unpacked, { recursive: true, force: true });
   say('unbundled closure ...');
   const unbundled = unbundledDeploy();
+
+  const throughput = { count: args.orders, warmUp: WARM_UP_INVOCATIONS };
+  say(`order processor throughput x${args.runs} (${args.orders} orders each, against Azurite) ...`);
+  const processorRuns: ThroughputRun[] = [];
+  let concurrencySource = '';
+  for (let run = 0; run < args.runs; run++) {
+    const { concurrencySource: source, ...figures } = await measureProcessor({ ...throughput, zipPath: zipPaths.orderProcessor });
+    processorRuns.push(figures);
+    concurrencySource = source;
+  }
+  say(`order API throughput x${args.runs} (${args.orders} requests each, loopback Service Bus) ...`);
+  const apiRuns: ThroughputRun[] = [];
+  for (let run = 0; run < args.runs; run++) apiRuns.push(await measureApi({ ...throughput, zipPath: zipPaths.orderApi }));
+  const processor = throughputFigures(processorRuns);
+  const api = throughputFigures(apiRuns);
 
   let tests: number[] = [];
   if (args.testRuns > 0) {
@@ -168,13 +194,42 @@ function main(): void {
     synthWarmMinMs: Math.min(...warm.map((r) => r.ms)),
     synthWarmPeakMb: median(warm.map((r) => r.peakMb)),
     npmTestMs: tests.length ? median(tests) : undefined,
-    zipBytes: bundle.sizeBytes,
-    zipFiles: bundle.entries.length,
-    zipEntries: bundle.entries,
-    largestContributors: bundle.contributors.slice(0, 8),
+    // The order API's package, as these fields held before the split into two apps (see `packages`).
+    zipBytes: packages.orderApi.zipBytes,
+    zipFiles: packages.orderApi.zipFiles,
+    zipEntries: packages.orderApi.zipEntries,
+    largestContributors: packages.orderApi.largestContributors,
     unbundled,
-    bundleLoadMs: median(loads),
-    runs: { synth: args.runs, load: loads.length, npmTest: tests.length },
+    bundleLoadMs: packages.orderApi.coldLoadMs,
+    runs: { synth: args.runs, load: packages.orderApi.loads, npmTest: tests.length, throughput: args.runs },
+    packages,
+    processor: {
+      runs: processorRuns.length,
+      ordersPerRun: args.orders,
+      warmUpOrders: WARM_UP_INVOCATIONS,
+      concurrency: processor.concurrency,
+      concurrencySource,
+      ordersPerSecond: processor.perSecond,
+      cpuMsPerOrder: processor.cpuMs,
+      cpuMsPerOrderMin: processor.cpuMsMin,
+      cpuMsPerOrderMax: processor.cpuMsMax,
+      ordersPerSecondPerVcpu: processor.perSecondPerVcpu,
+      floorCpuMsPerInvocation: processor.floorCpuMsPerInvocation,
+      workerPeakRssMb: processor.workerPeakRssMb,
+    },
+    api: {
+      runs: apiRuns.length,
+      requestsPerRun: args.orders,
+      warmUpRequests: WARM_UP_INVOCATIONS,
+      concurrency: api.concurrency,
+      requestsPerSecond: api.perSecond,
+      cpuMsPerRequest: api.cpuMs,
+      cpuMsPerRequestMin: api.cpuMsMin,
+      cpuMsPerRequestMax: api.cpuMsMax,
+      requestsPerSecondPerVcpu: api.perSecondPerVcpu,
+      floorCpuMsPerInvocation: api.floorCpuMsPerInvocation,
+      workerPeakRssMb: api.workerPeakRssMb,
+    },
   };
 
   if (args.json) {
@@ -187,15 +242,42 @@ function main(): void {
     ['synth, cold (esbuild runs)', `${report.synthColdMs.toFixed(0)} ms (fastest ${report.synthColdMinMs.toFixed(0)} ms), peak ${report.synthColdPeakMb.toFixed(0)} MB`],
     ['synth, warm (package reused)', `${report.synthWarmMs.toFixed(0)} ms (fastest ${report.synthWarmMinMs.toFixed(0)} ms), peak ${report.synthWarmPeakMb.toFixed(0)} MB`],
     ['npm test', report.npmTestMs === undefined ? 'skipped (--test-runs 0)' : `${(report.npmTestMs / 1000).toFixed(1)} s`],
-    ['package zip', `${kb(report.zipBytes)}, ${report.zipFiles} files (${report.zipEntries.map((e) => `${e.name} ${kb(e.bytes)}`).join(', ')})`],
+    ...APP_ROLES.flatMap((role): Array<[string, string]> => {
+      const p = report.packages[role];
+      return [
+        [`${p.title} zip`, `${kb(p.zipBytes)}, ${p.zipFiles} files (${p.zipEntries.map((e) => `${e.name} ${kb(e.bytes)}`).join(', ')})`],
+        [`${p.title} cold load`, `${p.coldLoadMs.toFixed(0)} ms (fastest ${p.coldLoadMinMs.toFixed(0)} ms; fresh process, registers ${p.registered.join(', ')})`],
+      ];
+    }),
     ['unbundled deploy', `${kb(unbundled.zipBytes)} zipped, ${(unbundled.bytes / 2 ** 20).toFixed(1)} MB in ${unbundled.files} files (node_modules closure of ${FUNCTION_DEPENDENCIES.join(', ')})`],
-    ['bundle load (fresh process)', `${report.bundleLoadMs.toFixed(0)} ms`],
+    ['processor, orders/s', `${report.processor.ordersPerSecond.toFixed(0)} at ${report.processor.concurrency} concurrent (${concurrencySource}), Azurite on the same cores`],
+    ['processor, CPU per order', `${report.processor.cpuMsPerOrder.toFixed(2)} ms (runs ${report.processor.cpuMsPerOrderMin.toFixed(2)}-${report.processor.cpuMsPerOrderMax.toFixed(2)}; harness floor ${report.processor.floorCpuMsPerInvocation.toFixed(2)} ms)`],
+    ['processor, orders/s per vCPU', `${report.processor.ordersPerSecondPerVcpu.toFixed(0)} (1000 / CPU ms per order: one vCPU busy with nothing else)`],
+    ['API, requests/s', `${report.api.requestsPerSecond.toFixed(0)} at ${report.api.concurrency} concurrent, sends to a loopback AMQP stand-in`],
+    ['API, CPU per request', `${report.api.cpuMsPerRequest.toFixed(2)} ms (runs ${report.api.cpuMsPerRequestMin.toFixed(2)}-${report.api.cpuMsPerRequestMax.toFixed(2)}; harness floor ${report.api.floorCpuMsPerInvocation.toFixed(2)} ms)`],
+    ['API, requests/s per vCPU', `${report.api.requestsPerSecondPerVcpu.toFixed(0)} (1000 / CPU ms per request)`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
-  console.log(`Medians of ${args.runs} synth runs, ${loads.length} loads, ${tests.length} test runs\n`);
+  console.log(
+    `Medians of ${args.runs} synth runs, ${packages.orderApi.loads} loads per package, ${args.runs} throughput runs of ${args.orders} invocations (after ${WARM_UP_INVOCATIONS} unmeasured), ${tests.length} test runs\n`,
+  );
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
-  console.log('\nLargest contributors to the bundle (minified bytes):');
-  for (const c of report.largestContributors) console.log(`  ${c.name.padEnd(36)} ${kb(c.bytes).padStart(8)}`);
+  for (const role of APP_ROLES) {
+    console.log(`\nLargest contributors to the ${report.packages[role].title} bundle (minified bytes):`);
+    for (const c of report.packages[role].largestContributors) console.log(`  ${c.name.padEnd(36)} ${kb(c.bytes).padStart(8)}`);
+  }
+  console.log(
+    [
+      '',
+      'CPU figures are the Node.js worker process only (user + system, all its threads), measured inside it.',
+      'Not included: the Functions host (.NET: HTTP front end, Service Bus receive and settlement, gRPC),',
+      "Azurite and the stand-ins, telemetry export. The harness floor is GET /api/health's cost in the same",
+      'worker: IPC, programming model, a handler without I/O.',
+    ].join('\n'),
+  );
 }
 
-main();
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -2,7 +2,7 @@ import { DefaultAzureCredential } from '@azure/identity';
 import { ServiceBusClient } from '@azure/service-bus';
 import { environmentTargets } from '../lib/targets';
 import { HELP, parseDlqArguments, UsageError, wantsHelp } from './dlq/arguments';
-import { runDlq, type DeadLetterConnection, type QueueTargets } from './dlq/command';
+import { runDlq, type ConnectOptions, type DeadLetterConnection, type QueueTargets } from './dlq/command';
 
 /**
  * `npm run dlq -- <environment> [--replay <messageId>...] [--replay-valid] [--json]`
@@ -10,10 +10,17 @@ import { runDlq, type DeadLetterConnection, type QueueTargets } from './dlq/comm
  * Runs with the operator's own Entra ID login (DefaultAzureCredential, e.g. after `az login`).
  */
 
-function connect(targets: QueueTargets): DeadLetterConnection {
+function connect(targets: QueueTargets, options: ConnectOptions): DeadLetterConnection {
   const client = new ServiceBusClient(targets.serviceBusFqdn, new DefaultAzureCredential());
   return {
-    receiver: client.createReceiver(targets.queueName, { subQueueType: 'deadLetter', receiveMode: 'peekLock' }),
+    // The SDK renews the lock of every message receiveMessages returns (BatchingReceiver starts its
+    // LockRenewer per message) for maxAutoLockRenewalDurationInMs after receipt; the default of
+    // 5 minutes is shorter than a long walk, and a lapsed lock puts a letter back at the head.
+    receiver: client.createReceiver(targets.queueName, {
+      subQueueType: 'deadLetter',
+      receiveMode: 'peekLock',
+      maxAutoLockRenewalDurationInMs: options.lockRenewalMs,
+    }),
     sender: client.createSender(targets.queueName),
     close: () => client.close(),
   };

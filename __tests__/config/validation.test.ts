@@ -188,7 +188,9 @@ describe('synth fails on a bad value, naming environment, field, value and what 
       expectProblem(problemsOf(dev, withAutoscale({ scaleOutCooldown: '5 minutes' })), 'apps.orderProcessor.autoscale.scaleOutCooldown', '5 minutes', /ISO-8601 duration/);
     });
     test('lock duration at most PT5M', () => {
-      expectProblem(problemsOf(dev, { queue: { lockDuration: 'PT10M' } }), 'queue.lockDuration', 'PT10M', /from PT5S to PT5M/);
+      expectProblem(problemsOf(dev, { queue: { lockDuration: 'PT10M' } }), 'queue.lockDuration', 'PT10M', /from PT1M to PT5M/);
+      // Shorter than the consumer's claim lease and twice its retry budget: a redelivery could overlap a live delivery.
+      expectProblem(problemsOf(dev, { queue: { lockDuration: 'PT30S' } }), 'queue.lockDuration', 'PT30S', /from PT1M to PT5M/);
     });
     test('duplicate detection window PT20S..P7D', () => {
       expectProblem(problemsOf(dev, { queue: { duplicateDetectionWindow: 'PT10S' } }), 'queue.duplicateDetectionWindow', 'PT10S', /from PT20S to P7D/);
@@ -286,6 +288,10 @@ describe('synth fails on a bad value, naming environment, field, value and what 
     });
     test('queue name', () => {
       expectProblem(problemsOf(dev, { queue: { name: 'orders-' } }), 'queue.name', 'orders-', /ending with a letter or digit/);
+    });
+    test('every environment carries the tags every resource must carry', () => {
+      const { environment: _, ...withoutEnvironmentTag } = dev.tags;
+      expectProblem(problemsOf({ ...dev, tags: withoutEnvironmentTag }, {}), 'tags.environment', undefined, /every resource carries the tags workload, environment, managed-by/);
     });
     test('tag keys are lower-case', () => {
       expectProblem(problemsOf(dev, { tags: { Environment: 'dev' } as any }), 'tags.Environment', 'Environment', /lower-case key/);

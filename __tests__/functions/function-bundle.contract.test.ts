@@ -7,14 +7,22 @@ import { AppSetting, REQUIRED_SETTINGS, SERVICE_BUS_CONNECTION } from '../../fun
 import { APP_ROLES, APPS, type AppRole } from '../../functions/apps';
 import { API_ROUTE_PREFIX, FUNCTION_NAMES, ORDER_API_AUTH_LEVEL, ROUTES } from '../../functions/registrations';
 import { BUNDLE_MAIN, buildFunctionBundle, esbuildOptions, type FunctionBundle } from '../../lib/bundle/function-bundle';
-import { FunctionsHost, httpResponseOf, triggerOf, unpackZip } from '../helpers/functions-host';
+import { createAcceptedOrdersTable, createOrdersTable } from '../../functions/azure/sdk-clients';
+import { buildAcceptedOrder } from '../../functions/orders/order-message';
+import { parseOrderRequest } from '../../functions/orders/order-request';
+import { PROBLEM_TYPES } from '../../functions/http/problem';
+import { orderIdFor } from '../../functions/orders/order-id';
+import { findAcceptRecord } from '../../functions/store/accepted-orders';
+import { StorageTokenCredential, startAzuriteTable, type AzuriteTable } from '../../scripts/harness/azurite';
+import { startIdentityEndpoint } from '../../scripts/harness/identity-endpoint';
+import { FunctionsHost, httpResponseOf, triggerOf, unpackZip } from '../../scripts/harness/functions-host';
 import { sampleOrderText } from '../helpers/invocation';
-import { freePort, isLoopbackHost, silentServer } from '../helpers/loopback';
+import { freePort, isLoopbackHost, silentServer } from '../../scripts/harness/loopback';
 import { acceptedSample } from '../helpers/orders';
 
 /**
  * Each app's deployment zip as the Functions host gets it: built by lib/bundle/function-bundle.ts,
- * unpacked, and loaded by a stand-in of the Node.js worker (helpers/functions-host) that provides
+ * unpacked, and loaded by a stand-in of the Node.js worker (scripts/harness/functions-host) that provides
  * `@azure/functions-core` the way the real worker does. Unit tests cannot catch these failures: they
  * run the library in "test mode", where registrations are no-ops (trap 1.1).
  */
@@ -24,6 +32,7 @@ const ONE_MB = 1024 * 1024;
 const SEND_TIMEOUT_MS = 1_500;
 const HEALTH_CHECK = { method: 'GET', path: '/api/health' };
 const POST_SAMPLE_ORDER = { method: 'POST', path: '/api/orders', headers: { 'content-type': 'application/json' }, body: sampleOrderText };
+const IDENTITY_HEADER = 'test-identity-header';
 
 const bundles = {} as Record<AppRole, FunctionBundle>;
 const unpacked = {} as Record<AppRole, { dir: string; remove: () => void }>;
@@ -37,22 +46,26 @@ beforeAll(() => {
 
 afterAll(() => APP_ROLES.forEach((role) => unpacked[role]?.remove()));
 
-/** Settings of a fully configured app whose dependencies are unreachable loopback addresses. */
-async function loopbackSettings(serviceBusPort: number): Promise<Record<string, string>> {
+/**
+ * Settings of a fully configured app on loopback: Service Bus at `serviceBusPort`, the tables at
+ * `tableServiceUri` (a closed port unless given), tokens from `identity` (a closed port, so
+ * token requests fail fast, unless given). Nothing ever reaches the real instance-metadata address.
+ */
+async function loopbackSettings(serviceBusPort: number, dependencies: { tableServiceUri?: string; identity?: Readonly<Record<'IDENTITY_ENDPOINT' | 'IDENTITY_HEADER', string>> } = {}): Promise<Record<string, string>> {
   const closedPort = await freePort();
   return {
     [AppSetting.queueName]: 'orders',
     [AppSetting.serviceBusNamespace]: `127.0.0.1:${serviceBusPort}`,
     [AppSetting.serviceBusCredential]: 'managedidentity',
     [AppSetting.serviceBusClientId]: '00000000-0000-0000-0000-0000000000c1',
-    [AppSetting.tableServiceUri]: `https://127.0.0.1:${closedPort}/devstoreaccount1`,
+    [AppSetting.tableServiceUri]: dependencies.tableServiceUri ?? `https://127.0.0.1:${closedPort}/devstoreaccount1`,
     [AppSetting.tableName]: 'orders',
+    [AppSetting.acceptedTableName]: 'acceptedorders',
     [AppSetting.identityClientId]: '00000000-0000-0000-0000-0000000000c1',
     [AppSetting.sendTimeoutMs]: String(SEND_TIMEOUT_MS),
-    // App Service managed identity endpoint: a closed loopback port, so token requests fail fast
-    // and nothing ever reaches the real instance-metadata address.
-    IDENTITY_ENDPOINT: `http://127.0.0.1:${closedPort}/msi/token`,
-    IDENTITY_HEADER: 'test-identity-header',
+    // App Service's managed identity endpoint (IDENTITY_ENDPOINT + IDENTITY_HEADER).
+    IDENTITY_ENDPOINT: dependencies.identity?.IDENTITY_ENDPOINT ?? `http://127.0.0.1:${closedPort}/msi/token`,
+    IDENTITY_HEADER: dependencies.identity?.IDENTITY_HEADER ?? IDENTITY_HEADER,
   };
 }
 
@@ -130,6 +143,13 @@ describe('the two packages', () => {
   it('differ: each app ships only its own code', () => {
     expect(bundles.orderApi.sha256).not.toBe(bundles.orderProcessor.sha256);
   });
+
+  it('only the API bundles the Service Bus SDK: the processor never sends (the trigger link is the host\'s)', () => {
+    const sdks = (role: AppRole) => bundles[role].contributors.map((c) => c.name).filter((n) => ['@azure/service-bus', 'rhea', '@azure/core-amqp'].includes(n));
+    expect(sdks('orderApi').sort()).toEqual(['@azure/core-amqp', '@azure/service-bus', 'rhea']);
+    expect(sdks('orderProcessor')).toEqual([]);
+    expect(bundles.orderProcessor.sizeBytes).toBeLessThan(bundles.orderApi.sizeBytes);
+  });
 });
 
 describe.each(APP_ROLES)('the %s zip loaded the way the Node.js worker loads it, without settings', (role) => {
@@ -199,48 +219,6 @@ describe('the order API zip, loaded', () => {
     });
   });
 
-  describe('with every setting and an unreachable Service Bus', () => {
-    let host: FunctionsHost;
-    let serviceBus: Awaited<ReturnType<typeof silentServer>>;
-
-    beforeAll(async () => {
-      serviceBus = await silentServer();
-      host = await FunctionsHost.start(unpacked.orderApi.dir, await loopbackSettings(serviceBus.port));
-    });
-
-    afterAll(async () => {
-      host?.kill();
-      await serviceBus?.close();
-    });
-
-    it('answers /api/health with 200', async () => {
-      const reply = await host.invokeHttp(FUNCTION_NAMES.health, HEALTH_CHECK);
-      expect(httpResponseOf(reply)).toMatchObject({ status: 200, body: { status: 'healthy' } });
-    });
-
-    it('answers 503 with Retry-After within the send bound when Service Bus accepts and never replies, talking to loopback only', async () => {
-      const reply = await host.invokeHttp(FUNCTION_NAMES.submitOrder, POST_SAMPLE_ORDER);
-      const response = httpResponseOf(reply);
-      expect(response.status).toBe(503);
-      expect(response.headers['retry-after']).toMatch(/^\d+$/);
-      expect(reply.durationMs).toBeGreaterThanOrEqual(SEND_TIMEOUT_MS - 50);
-      expect(reply.durationMs).toBeLessThan(SEND_TIMEOUT_MS + 1_500);
-      expect(reply.logs.join('\n')).toMatch(/was not enqueued.*DEADLINE_EXCEEDED/);
-      // The send really reached the (silent) Service Bus stand-in, so the bound is what ended it.
-      expect(serviceBus.accepted()).toBeGreaterThan(0);
-      expectLoopbackOnly(reply.connections);
-      expect(reply.fatalErrors).toEqual([]);
-    });
-
-    it('runs appTerminate cleanly (closes the Service Bus client) and never leaves loopback', async () => {
-      const end = await host.terminate();
-      expect(end.appTerminateErrors).toEqual([]);
-      expect(end.fatalErrors).toEqual([]);
-      expectLoopbackOnly(end.connections);
-      expect(host.output).toMatch(/token warm-up .*ManagedIdentityCredential/);
-      expect(host.output).toMatch(/Service Bus client closed/);
-    });
-  });
 });
 
 describe('the order processor zip, loaded', () => {
@@ -270,26 +248,104 @@ describe('the order processor zip, loaded', () => {
     });
   });
 
-  describe('with every setting', () => {
-    let host: FunctionsHost;
-    beforeAll(async () => {
-      host = await FunctionsHost.start(unpacked.orderProcessor.dir, await loopbackSettings(await freePort()));
-    });
-    afterAll(() => host?.kill());
+});
 
-    it('answers /api/health with 200', async () => {
+describe('both zips, each with every setting, the tables on Azurite and an unreachable Service Bus', () => {
+  let api: FunctionsHost;
+  let processor: FunctionsHost;
+  let serviceBus: Awaited<ReturnType<typeof silentServer>>;
+  let azurite: AzuriteTable;
+  let identity: Awaited<ReturnType<typeof startIdentityEndpoint>>;
+  let certificateDir: string;
+  const acceptedOrders = () =>
+    createAcceptedOrdersTable(azurite.serviceUri, 'acceptedorders', new StorageTokenCredential(), { tlsOptions: { ca: azurite.certificate } });
+
+  beforeAll(async () => {
+    [serviceBus, azurite, identity] = await Promise.all([silentServer(), startAzuriteTable(), startIdentityEndpoint()]);
+    await acceptedOrders().client.createTable();
+    await createOrdersTable(azurite.serviceUri, 'orders', new StorageTokenCredential(), { tlsOptions: { ca: azurite.certificate } }).client.createTable();
+    // The worker trusts the emulator's certificate the way Node trusts any extra CA, at start.
+    certificateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orders-contract-ca-'));
+    fs.writeFileSync(path.join(certificateDir, 'ca.pem'), azurite.certificate);
+    const settings = {
+      ...(await loopbackSettings(serviceBus.port, { tableServiceUri: azurite.serviceUri, identity: identity.env })),
+      NODE_EXTRA_CA_CERTS: path.join(certificateDir, 'ca.pem'),
+    };
+    [api, processor] = await Promise.all([FunctionsHost.start(unpacked.orderApi.dir, settings), FunctionsHost.start(unpacked.orderProcessor.dir, settings)]);
+  });
+
+  afterAll(async () => {
+    api?.kill();
+    processor?.kill();
+    await Promise.all([serviceBus?.close(), azurite?.stop(), identity?.close()]);
+    if (certificateDir) fs.rmSync(certificateDir, { recursive: true, force: true });
+  });
+
+  it('each answers /api/health with 200', async () => {
+    for (const host of [api, processor]) {
       expect(httpResponseOf(await host.invokeHttp(FUNCTION_NAMES.health, HEALTH_CHECK))).toMatchObject({ status: 200, body: { status: 'healthy' } });
-    });
+    }
+  });
 
-    it('warms up the storage token only (the host owns the trigger link), terminates cleanly, never leaves loopback', async () => {
-      const end = await host.terminate();
-      expect(end.appTerminateErrors).toEqual([]);
-      expect(end.fatalErrors).toEqual([]);
-      expectLoopbackOnly(end.connections);
-      expect(host.output).toMatch(/token warm-up https:\/\/storage\.azure\.com\/\.default: /);
-      expect(host.output).not.toMatch(/servicebus\.azure\.net/);
-      expect(host.output).toMatch(/terminate: nothing to close/);
-    });
+  it('the API writes the accept record with its identity, then answers 503 outcome-unknown within the send bound when Service Bus never replies, talking to loopback only', async () => {
+    const reply = await api.invokeHttp(FUNCTION_NAMES.submitOrder, POST_SAMPLE_ORDER);
+    const response = httpResponseOf(reply);
+    expect(response.status).toBe(503);
+    expect((response.body as { type: string }).type).toBe(PROBLEM_TYPES.outcomeUnknown);
+    expect(response.headers['retry-after']).toMatch(/^\d+$/);
+    expect(reply.durationMs).toBeGreaterThanOrEqual(SEND_TIMEOUT_MS - 50);
+    expect(reply.durationMs).toBeLessThan(SEND_TIMEOUT_MS + 2_500);
+    expect(reply.logs.join('\n')).toMatch(/outcome unknown.*DEADLINE_EXCEEDED/);
+    // The send really reached the (silent) Service Bus stand-in, so the bound is what ended it.
+    expect(serviceBus.accepted()).toBeGreaterThan(0);
+    // The record is there, written with a storage token from the identity endpoint.
+    const orderId = orderIdFor('cust-1001', 'checkout-2f9c1e7a');
+    expect(await findAcceptRecord(acceptedOrders(), orderId, AbortSignal.timeout(5_000))).toMatchObject({ orderId, totalMinorUnits: 3399, itemCount: 2 });
+    expect(identity.requests.map((r) => r.resource)).toContain('https://storage.azure.com');
+    expectLoopbackOnly(reply.connections);
+    expect(reply.fatalErrors).toEqual([]);
+  });
+
+  it('the processor processes the accepted order from its message against the real tables, and the API serves its status', async () => {
+    // The message the producer sent (and a retry would send again): the accepted request, stored acceptedAt.
+    const orderId = orderIdFor('cust-1001', 'checkout-2f9c1e7a');
+    const record = await findAcceptRecord(acceptedOrders(), orderId, AbortSignal.timeout(5_000));
+    const parsed = parseOrderRequest(JSON.parse(sampleOrderText));
+    if (!parsed.ok || !record) throw new Error('the sample order was not accepted');
+    const body = JSON.stringify(buildAcceptedOrder(parsed.order, orderId, new Date(record.acceptedAt)));
+
+    const processed = await processor.invokeServiceBus(FUNCTION_NAMES.processOrder, body, { messageId: orderId, deliveryCount: 1 });
+    expect(processed.error).toBeUndefined();
+    expect(processed.logs.join('\n')).toMatch(new RegExp(`Order ${orderId} processed at`));
+    const status = httpResponseOf(await api.invokeHttp(FUNCTION_NAMES.getOrderStatus, { method: 'GET', path: `/api/orders/${orderId}`, params: { id: orderId } }));
+    expect(status).toMatchObject({ status: 200, body: { orderId, status: 'processed', totalMinorUnits: 3399 } });
+    expectLoopbackOnly(processed.connections);
+  });
+
+  it('the API answers 422 to a different order under the same key, through the built package', async () => {
+    const otherCart = JSON.stringify({ ...JSON.parse(sampleOrderText), currency: 'USD' });
+    const reply = await api.invokeHttp(FUNCTION_NAMES.submitOrder, { ...POST_SAMPLE_ORDER, body: otherCart });
+    const response = httpResponseOf(reply);
+    expect([response.status, (response.body as { type: string }).type]).toEqual([422, PROBLEM_TYPES.idempotencyKeyReused]);
+    expectLoopbackOnly(reply.connections);
+  });
+
+  it('the API runs appTerminate cleanly (closes the Service Bus client) and never leaves loopback', async () => {
+    const end = await api.terminate();
+    expect(end.appTerminateErrors).toEqual([]);
+    expect(end.fatalErrors).toEqual([]);
+    expectLoopbackOnly(end.connections);
+    expect(api.output).toMatch(/token warm-up .*storage\.azure\.com\/\.default: ok/);
+    expect(api.output).toMatch(/Service Bus client closed/);
+  });
+
+  it('the processor warms up the storage token only (the host owns the trigger link), terminates cleanly, never leaves loopback', async () => {
+    const end = await processor.terminate();
+    expect(end.appTerminateErrors).toEqual([]);
+    expect(end.fatalErrors).toEqual([]);
+    expectLoopbackOnly(end.connections);
+    expect(processor.output).toMatch(/token warm-up https:\/\/storage\.azure\.com\/\.default: ok$/m);
+    expect(processor.output).toMatch(/terminate: nothing to close/);
   });
 });
 

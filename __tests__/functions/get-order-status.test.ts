@@ -5,6 +5,7 @@ import { bodyOf, getRequest, headerOf, logText, testContext } from '../helpers/i
 import { acceptedSample } from '../helpers/orders';
 
 const signal = new AbortController().signal;
+const CLAIM = { owner: 'inv-1', expiresAt: new Date('2026-03-01T10:00:45Z'), requestFingerprint: 'f'.repeat(64) };
 
 describe('GET /api/orders/{id}', () => {
   it('answers 400 naming the id when it is not a UUID', async () => {
@@ -21,14 +22,14 @@ describe('GET /api/orders/{id}', () => {
     expect((await handler(getRequest('0b9e7c55-5f0e-4d52-9f4b-7d9a3c2e1f00'), testContext().context)).status).toBe(404);
 
     const order = acceptedSample();
-    await claimOrder(table, order, signal);
+    await claimOrder(table, order, CLAIM, signal);
     expect((await handler(getRequest(order.orderId), testContext().context)).status).toBe(404);
   });
 
   it('answers 200 with the recorded order once processed', async () => {
     const table = new FakeOrdersTable();
     const order = acceptedSample();
-    const { record } = await claimOrder(table, order, signal);
+    const { record } = await claimOrder(table, order, CLAIM, signal);
     await markProcessed(table, record, new Date('2026-03-01T10:00:05Z'), signal);
 
     const response = await createGetOrderStatusHandler({ ordersTable: () => table })(getRequest(order.orderId.toUpperCase()), testContext().context);

@@ -1,21 +1,4 @@
-import { isSupportedCurrency, minorUnitDigits } from '../../functions/orders/currency';
 import { decimalPlaces, toMinorUnits, totalMinorUnits } from '../../functions/orders/money';
-
-describe('currencies', () => {
-  it('knows ISO 4217 codes in upper case only', () => {
-    expect(isSupportedCurrency('EUR')).toBe(true);
-    expect(isSupportedCurrency('JPY')).toBe(true);
-    expect(isSupportedCurrency('eur')).toBe(false);
-    expect(isSupportedCurrency('EURO')).toBe(false);
-    expect(isSupportedCurrency('ABC')).toBe(false);
-  });
-
-  it('takes minor units from Intl', () => {
-    expect(minorUnitDigits('EUR')).toBe(2);
-    expect(minorUnitDigits('JPY')).toBe(0);
-    expect(minorUnitDigits('BHD')).toBe(3);
-  });
-});
 
 describe('money in minor units', () => {
   it('counts the decimals a client wrote, including exponent forms', () => {

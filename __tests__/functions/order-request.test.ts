@@ -71,6 +71,13 @@ describe('order request validation', () => {
     expect(parseOrderRequest({ ...withItem({ sku: 'A', quantity: 1, unitPrice: 12.345 }), currency: 'BHD' }).ok).toBe(true);
   });
 
+  it('rejects an order whose total is 0, but not a free item in a paid order (issue 7, finding 10)', () => {
+    expect(errorsFor({ ...sampleOrder(), items: [{ sku: 'A', quantity: 2, unitPrice: 0 }, { sku: 'B', quantity: 1, unitPrice: 0 }] })).toEqual({
+      items: 'must add up to more than 0 (every unit price is 0)',
+    });
+    expect(parseOrderRequest({ ...sampleOrder(), items: [{ sku: 'A', quantity: 1, unitPrice: 0 }, { sku: 'B', quantity: 1, unitPrice: 5 }] }).ok).toBe(true);
+  });
+
   it('rejects unknown fields, so a typo cannot pass silently', () => {
     const { idempotencyKey, ...rest } = sampleOrder();
     expect(errorsFor({ ...rest, idempotency_key: idempotencyKey })).toEqual({ idempotency_key: 'is not a known field' });
@@ -88,5 +95,8 @@ describe('order request validation', () => {
     expect(errorsFor({ ...sampleOrder(), idempotencyKey: 'k'.repeat(129) })).toHaveProperty('idempotencyKey');
     expect(errorsFor({ ...sampleOrder(), idempotencyKey: '' })).toHaveProperty('idempotencyKey');
     expect(errorsFor({ ...sampleOrder(), idempotencyKey: 'tab\there' })).toHaveProperty('idempotencyKey');
+    // Blank, or with a stray space at either end: never a key of its own (issue 7, finding 10).
+    for (const key of ['   ', ' k', 'k ']) expect(errorsFor({ ...sampleOrder(), idempotencyKey: key })).toHaveProperty('idempotencyKey');
+    expect(parseOrderRequest({ ...sampleOrder(), idempotencyKey: 'a b' }).ok).toBe(true);
   });
 });

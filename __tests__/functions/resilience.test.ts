@@ -1,4 +1,5 @@
 import { DeadlineExceededError, withDeadline } from '../../functions/resilience/deadline';
+import { CLAIM_LEASE_MARGIN_MS, CLAIM_LEASE_MS } from '../../functions/queue/order-claim';
 import {
   CONSUMER_RETRY_BUDGET_MS,
   CONSUMER_RETRY_POLICY,
@@ -8,6 +9,7 @@ import {
   worstCaseMs,
 } from '../../functions/resilience/retry-policy';
 import { environments } from '../../lib/config/environments';
+import { MIN_LOCK_DURATION } from '../../lib/config/validate';
 import { describeError, isTransient } from '../../functions/resilience/transient-errors';
 import { PoisonMessageError } from '../../functions/queue/poison-message-error';
 
@@ -153,6 +155,20 @@ describe('withRetry', () => {
       .filter((environment) => CONSUMER_RETRY_BUDGET_MS > isoDurationMs(environment.queue.lockDuration) / 2)
       .map((environment) => `${environment.name}: lockDuration ${environment.queue.lockDuration}`);
     expect(lockTooShort).toEqual([]);
+  });
+
+  it('holds a claim longer than its owner can run and shorter than every environment\'s queue lock', () => {
+    // Longer than the budget: a claim is never taken from a live owner. Shorter than the lock: when an
+    // owner dies, its message comes back after the lock to a claim that has expired already.
+    expect(CLAIM_LEASE_MS).toBe(CONSUMER_RETRY_BUDGET_MS + CLAIM_LEASE_MARGIN_MS);
+    expect(CLAIM_LEASE_MARGIN_MS).toBeGreaterThan(0);
+    const lockTooShort = environments
+      .filter((environment) => CLAIM_LEASE_MS >= isoDurationMs(environment.queue.lockDuration))
+      .map((environment) => `${environment.name}: lockDuration ${environment.queue.lockDuration}`);
+    expect(lockTooShort).toEqual([]);
+    // And for every lock the configuration check allows.
+    expect(CLAIM_LEASE_MS).toBeLessThan(isoDurationMs(MIN_LOCK_DURATION));
+    expect(2 * CONSUMER_RETRY_BUDGET_MS).toBeLessThanOrEqual(isoDurationMs(MIN_LOCK_DURATION));
   });
 });
 

@@ -1,26 +1,30 @@
-import type { OrderEntity, OrdersTable, StatusUpdate } from '../../functions/store/order-records';
+import type { AcceptRecordEntity, AcceptedOrdersTable } from '../../functions/store/accepted-orders';
+import type { OrderEntity, OrdersTable } from '../../functions/store/order-records';
 
 /** A Tables error as @azure/data-tables throws it: judged by statusCode, like the real RestError. */
 export function tableError(statusCode: number, code = 'TableError'): Error & { statusCode: number; code: string } {
   return Object.assign(new Error(`table answered ${statusCode}`), { name: 'RestError', statusCode, code });
 }
 
+type Keyed = { readonly partitionKey: string; readonly rowKey: string };
+type Operation = 'createEntity' | 'getEntity' | 'updateEntity';
+
 /**
- * An in-memory double of the orders table at the SDK boundary: inserts fail with 409 on an existing
+ * An in-memory double of one Azure table at the SDK boundary: inserts fail with 409 on an existing
  * key, reads with 404 on a missing one, merges with 412 on a stale ETag, like Azure Table storage.
  * `failNext` makes the next calls of one operation throw.
  */
-export class FakeOrdersTable implements OrdersTable {
-  readonly entities = new Map<string, OrderEntity & { etag: string }>();
-  readonly calls: string[] = [];
+export class FakeTable<Entity extends Keyed> {
+  readonly entities = new Map<string, Entity & { etag: string }>();
+  readonly calls: Operation[] = [];
   private version = 0;
-  private readonly failures: Array<{ operation: keyof OrdersTable; error: unknown }> = [];
+  private readonly failures: Array<{ operation: Operation; error: unknown }> = [];
 
-  failNext(operation: keyof OrdersTable, ...errors: unknown[]): void {
+  failNext(operation: Operation, ...errors: unknown[]): void {
     for (const error of errors) this.failures.push({ operation, error });
   }
 
-  async createEntity(entity: OrderEntity): Promise<{ etag?: string }> {
+  async createEntity(entity: Entity): Promise<{ etag?: string }> {
     this.record('createEntity');
     const key = this.key(entity.partitionKey, entity.rowKey);
     if (this.entities.has(key)) throw tableError(409, 'EntityAlreadyExists');
@@ -29,14 +33,14 @@ export class FakeOrdersTable implements OrdersTable {
     return { etag };
   }
 
-  async getEntity(partitionKey: string, rowKey: string): Promise<OrderEntity & { etag: string }> {
+  async getEntity(partitionKey: string, rowKey: string): Promise<Entity & { etag: string }> {
     this.record('getEntity');
     const found = this.entities.get(this.key(partitionKey, rowKey));
     if (!found) throw tableError(404, 'ResourceNotFound');
     return { ...found };
   }
 
-  async updateEntity(update: StatusUpdate, _mode: 'Merge', options: { etag: string }): Promise<{ etag?: string }> {
+  async updateEntity(update: Keyed & Partial<Entity>, _mode: 'Merge', options: { etag: string }): Promise<{ etag?: string }> {
     this.record('updateEntity');
     const key = this.key(update.partitionKey, update.rowKey);
     const current = this.entities.get(key);
@@ -47,7 +51,7 @@ export class FakeOrdersTable implements OrdersTable {
     return { etag };
   }
 
-  private record(operation: keyof OrdersTable): void {
+  private record(operation: Operation): void {
     this.calls.push(operation);
     const index = this.failures.findIndex((failure) => failure.operation === operation);
     if (index >= 0) throw this.failures.splice(index, 1)[0].error;
@@ -61,3 +65,9 @@ export class FakeOrdersTable implements OrdersTable {
     return `W/"datetime'${++this.version}'"`;
   }
 }
+
+/** The orders table (the consumer's records). */
+export class FakeOrdersTable extends FakeTable<OrderEntity> implements OrdersTable {}
+
+/** The accept-record table (the producer's records). */
+export class FakeAcceptedOrdersTable extends FakeTable<AcceptRecordEntity> implements AcceptedOrdersTable {}

@@ -3,10 +3,10 @@ import * as path from 'node:path';
 import { HttpRequest, InvocationContext, type HttpResponseInit, type LogLevel } from '@azure/functions';
 
 /** A real InvocationContext whose log lines are kept for assertions. */
-export function testContext(triggerMetadata?: Record<string, unknown>): { context: InvocationContext; logs: Array<{ level: LogLevel; text: string }> } {
+export function testContext(triggerMetadata?: Record<string, unknown>, invocationId = 'inv-0001'): { context: InvocationContext; logs: Array<{ level: LogLevel; text: string }> } {
   const logs: Array<{ level: LogLevel; text: string }> = [];
   const context = new InvocationContext({
-    invocationId: 'inv-0001',
+    invocationId,
     functionName: 'under-test',
     triggerMetadata,
     logHandler: (level, ...args) => logs.push({ level, text: args.map(String).join(' ') }),

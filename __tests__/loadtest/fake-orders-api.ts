@@ -7,11 +7,18 @@ import { Writable } from 'node:stream';
  * A stand-in for the deployed order API on 127.0.0.1 (random port), with the contract of
  * functions/http: POST /api/orders -> 202 { orderId, status, statusUrl } + Location; 401 without the
  * right x-functions-key (empty body, as the Functions host answers); 4xx problem+json for a bad order;
+ * an idempotency key required (the `Idempotency-Key` header or the `idempotencyKey` field: 400 without
+ * one or when both differ), a retry with the same key and body answered with the same order, the same
+ * key with another body 422;
  * GET /api/orders/<id> -> 404 until processed, then 200 { orderId, status: 'processed', acceptedAt,
  * processedAt }. It can be told to be slow, to fail, to hang, or never to process.
  */
 
-export type PostAnswer = 'accept' | 'hang' | { readonly status: number; readonly problem?: Record<string, unknown>; readonly headers?: Record<string, string> };
+export type PostAnswer =
+  | 'accept'
+  | 'hang'
+  /** A problem+json answer, or with `text` a plain-text body as is. */
+  | { readonly status: number; readonly problem?: Record<string, unknown>; readonly text?: string; readonly headers?: Record<string, string> };
 
 export interface FakeApiOptions {
   readonly key: string;
@@ -26,13 +33,15 @@ export interface FakeApiOptions {
 export interface FakeApi {
   /** e.g. http://127.0.0.1:12345/api */
   readonly baseUrl: string;
-  readonly stats: { posts: number; gets: number; openPosts: number; peakOpenPosts: number };
+  /** `keys`: the Idempotency-Key header of each POST, in order ('' when absent). */
+  readonly stats: { posts: number; gets: number; openPosts: number; peakOpenPosts: number; keys: string[] };
   close(): Promise<void>;
 }
 
 export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
   const orders = new Map<string, { acceptedAt: number; processedAt: number | null }>();
-  const stats = { posts: 0, gets: 0, openPosts: 0, peakOpenPosts: 0 };
+  const byKey = new Map<string, { orderId: string; body: string }>();
+  const stats = { posts: 0, gets: 0, openPosts: 0, peakOpenPosts: 0, keys: [] as string[] };
   const problem = (res: http.ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/problem+json', ...headers });
     res.end(JSON.stringify({ type: 'urn:problem:test', status, ...body }));
@@ -49,23 +58,44 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (req.method === 'POST' && url.pathname === '/api/orders') {
         const n = ++stats.posts;
+        stats.keys.push(String(req.headers['idempotency-key'] ?? ''));
         stats.openPosts++;
         stats.peakOpenPosts = Math.max(stats.peakOpenPosts, stats.openPosts);
         const answer = options.post?.(n) ?? 'accept';
         if (answer === 'hang') return;
         setTimeout(() => {
           stats.openPosts--;
+          if (answer !== 'accept' && answer.text !== undefined) return void res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers }).end(answer.text);
           if (answer !== 'accept') return problem(res, answer.status, answer.problem ?? { title: 'Failed' }, answer.headers);
           let body: { customerId?: unknown; idempotencyKey?: unknown };
+          const text = Buffer.concat(chunks).toString('utf8');
           try {
-            body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+            body = JSON.parse(text);
           } catch {
             return problem(res, 400, { title: 'Malformed JSON' });
           }
-          if (typeof body.customerId !== 'string' || typeof body.idempotencyKey !== 'string') {
+          const header = req.headers['idempotency-key'];
+          const bodyKey = typeof body.idempotencyKey === 'string' ? body.idempotencyKey : undefined;
+          const key = typeof header === 'string' ? header : bodyKey;
+          if (typeof body.customerId !== 'string') {
             return problem(res, 400, { title: 'Invalid order', detail: '1 field(s) are invalid', errors: [{ field: 'customerId', message: 'must be a string' }] });
           }
+          if (key === undefined || (typeof header === 'string' && bodyKey !== undefined && header !== bodyKey)) {
+            return problem(res, 400, { title: 'Invalid order', detail: '1 field(s) are invalid', errors: [{ field: 'Idempotency-Key', message: 'is required' }] });
+          }
+          const { idempotencyKey: _, ...order } = body;
+          const canonical = JSON.stringify(order);
+          const earlier = byKey.get(`${body.customerId}:${key}`);
+          if (earlier && earlier.body !== canonical) {
+            return problem(res, 422, { type: 'urn:problem:orders:idempotency-key-reused', title: 'Idempotency key reused', errors: [{ field: 'Idempotency-Key', message: 'was used before with a different request' }] });
+          }
+          if (earlier) {
+            const statusUrl = `/api/orders/${earlier.orderId}`;
+            res.writeHead(202, { 'content-type': 'application/json', location: statusUrl });
+            return void res.end(JSON.stringify({ orderId: earlier.orderId, status: 'accepted', statusUrl }));
+          }
           const orderId = randomUUID();
+          byKey.set(`${body.customerId}:${key}`, { orderId, body: canonical });
           const now = Date.now();
           const after = typeof options.processAfterMs === 'function' ? options.processAfterMs(n) : options.processAfterMs;
           orders.set(orderId, { acceptedAt: now, processedAt: after === null ? null : now + (after ?? 0) });

@@ -53,6 +53,16 @@ describe('load (open model)', () => {
     });
   });
 
+  it('sends each order with its own Idempotency-Key header and no key in the body', async () => {
+    // The stand-in answers 400 when the header and a body key differ: the template's own key is dropped.
+    await withApi({ processAfterMs: 0 }, async (baseUrl, api) => {
+      const { result } = await load(baseUrl, ['--rate', '100', '--duration', '0.1s']);
+      expect(result.accepted).toBe(10);
+      expect(new Set(api.stats.keys).size).toBe(10);
+      expect(api.stats.keys.every((k) => /^loadtest-\d{14}-[0-9a-f]{8}-\d+$/.test(k))).toBe(true);
+    });
+  });
+
   it('counts accepted, rejected and failed answers', async () => {
     // POST n (1-based) with n % 10 = 3 gets 400, with n % 10 = 7 gets 503: of 50, 5 and 5; 40 accepted.
     const post = (n: number) =>
@@ -159,6 +169,9 @@ describe('smoke', () => {
       const run = await cli(['--base-url', baseUrl, '--smoke', '--poll-interval', '50ms']);
       expect(run.code).toBe(0);
       expect(api.stats.posts).toBe(3);
+      // Every retry with the same key: the only safe retry after a 503 whose outcome is unknown.
+      expect(new Set(api.stats.keys).size).toBe(1);
+      expect(api.stats.keys[0]).toMatch(/^loadtest-.+-smoke$/);
       expect(run.stderr).toMatch(/smoke: POST answered 503; retrying in 50 ms/);
       expect(run.stdout).toMatch(/smoke passed/);
     });
@@ -187,6 +200,21 @@ it('never prints the function key, even when the API echoes it back', async () =
     expect(everything).not.toContain(KEY);
     expect(everything).not.toContain(encodeURIComponent(KEY));
     expect(everything).toMatch(/key: from ORDERS_FUNCTION_KEY \(set\)/);
+  });
+});
+
+it('redacts the key before it cuts a server answer, so no part of the key is printed either', async () => {
+  // Issue 7 finding 8: a plain-text answer was cut to 200 characters, then redacted; a key that
+  // straddles the cut no longer matched, and its first part was printed.
+  const text = `${'x'.repeat(190)}${KEY} and more`;
+  await withApi({ post: () => ({ status: 503, text, headers: { 'retry-after': KEY } }) }, async (baseUrl) => {
+    const runs = [
+      await cli(['--base-url', baseUrl, '--rate', '100', '--duration', '0.05s', '--verbose', '--poll-deadline', '50ms']),
+      await cli(['--base-url', baseUrl, '--smoke', '--smoke-timeout', '200ms']),
+    ];
+    const everything = runs.map((r) => r.stdout + r.stderr).join('\n');
+    expect(everything).toMatch(/x{190}\[redacted\]/);
+    expect(everything).not.toContain(KEY.slice(0, 8));
   });
 });
 

@@ -1,4 +1,5 @@
-import { simulateQueueSide } from '../../scripts/simulation/queue-consumer';
+import { DEFAULT_MODEL } from '../../scripts/simulation/assumptions';
+import { cpuSharePerRunningInvocation, simulateQueueSide, slotsPerInstance } from '../../scripts/simulation/queue-consumer';
 import { generateOrders, ORDER_NORMAL, ORDER_POISON, ORDER_TRANSIENT } from '../../scripts/simulation/workload';
 import { handMadeOrders, ORIGIN_MS, profile, rule, stepWorkload, syntheticStack, testModel } from './fixtures';
 
@@ -8,9 +9,23 @@ import { handMadeOrders, ORIGIN_MS, profile, rule, stepWorkload, syntheticStack,
  * processing time (median = p99).
  */
 
-/** Instances become ready 60 s after the decision (30 s allocation + 30 s host start); runs every `interval` s, metrics 180 s late. */
+/** Instances become ready 60 s after the decision (30 s allocation + 30 s host start, no package load); runs every `interval` s, metrics 180 s late. */
 const timings = (interval: number) =>
-  testModel({ autoscale: { evaluationIntervalS: interval, metricDelayS: 180 }, instances: { allocationS: 30, hostStartS: 30 } });
+  testModel({ autoscale: { evaluationIntervalS: interval, metricDelayS: 180 }, instances: { allocationS: 30, hostStartS: 30, packageLoadMs: 0 } });
+
+it('caps slots per instance by the measured CPU per order once processing is fast, not at the default processing time', () => {
+  // P1v3: 2 vCPU. Defaults: 1.9 ms CPU per order over a 209 ms mean is 0.009 of a vCPU, below the
+  // assumed 0.05, so 2 / 0.05 = 40 slots would fit and maxConcurrentCalls (16) binds.
+  const stack = syntheticStack({ maxConcurrentCalls: 16, profiles: [profile({ rules: [] })] });
+  expect(DEFAULT_MODEL.consumer.cpuMsPerOrder).toBeGreaterThan(0);
+  expect(cpuSharePerRunningInvocation(DEFAULT_MODEL, 0.209)).toBe(DEFAULT_MODEL.consumer.cpuSharePerInvocation);
+  expect(slotsPerInstance(stack, DEFAULT_MODEL, 0.209)).toBe(16);
+  // 2 ms of CPU per order over a 10 ms mean: each running invocation holds 0.2 of a vCPU, so 2 vCPU
+  // serve 10 at once: 10 / 0.01 s = 1,000 orders/s, i.e. 500 per vCPU = 1000 / 2 ms.
+  const model = testModel({ consumer: { cpuMsPerOrder: 2 } });
+  expect(cpuSharePerRunningInvocation(model, 0.01)).toBeCloseTo(0.2);
+  expect(slotsPerInstance(stack, model, 0.01)).toBe(10);
+});
 
 it('never scales under a constant load below capacity', () => {
   // 2 instances x 16 slots / 0.2 s = 160 orders/s of capacity against 50/s: about 50 x 0.2 = 10 orders

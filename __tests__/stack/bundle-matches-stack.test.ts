@@ -3,7 +3,7 @@ import { APP_ROLES, APPS, type AppRole } from '../../functions/apps';
 import { buildFunctionBundle, type FunctionBundle } from '../../lib/bundle/function-bundle';
 import { environments } from '../../lib/config/environments';
 import { APP_CONSTRUCT_IDS, OrdersStack } from '../../lib/orders-stack';
-import { loadRegistrations, triggerOf, type Registration } from '../helpers/functions-host';
+import { loadRegistrations, triggerOf, type Registration } from '../../scripts/harness/functions-host';
 import { onlyResource, PROJECT_ROOT, refTo, resourceAt, type TerraformJson } from '../helpers/synth';
 
 /**

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { AppSetting } from '../../functions/app-settings';
+import { AppSetting, TABLE_NAME_PATTERN } from '../../functions/app-settings';
 import { dev, environments, prod } from '../../lib/config/environments';
 import { DEDICATED_SKUS, ELASTIC_PREMIUM_SKUS, MESSAGING_UNITS, RETENTION_DAYS } from '../../lib/config/validate';
 import { isCanonicalDuration } from '../../lib/config/durations';
@@ -79,7 +79,12 @@ describe('2. keyless storage', () => {
       const deployment = onlyResource(tf, 'azurerm_resource_group_template_deployment');
       expect(deployment.deployment_mode).toBe('Incremental');
       const template = JSON.parse(deployment.template_content);
-      expect(template.resources).toEqual([expect.objectContaining({ type: 'Microsoft.Storage/storageAccounts/tableServices/tables' })]);
+      // Both tables in one deployment: the orders and the accept records, one name parameter each.
+      expect(template.resources).toEqual([
+        expect.objectContaining({ type: 'Microsoft.Storage/storageAccounts/tableServices/tables', name: "[format('{0}/default/{1}', parameters('storageAccountName'), parameters('tableName'))]" }),
+        expect.objectContaining({ type: 'Microsoft.Storage/storageAccounts/tableServices/tables', name: "[format('{0}/default/{1}', parameters('storageAccountName'), parameters('acceptedTableName'))]" }),
+      ]);
+      expect(JSON.parse(deployment.parameters_content)).toEqual({ storageAccountName: expect.any(Object), tableName: { value: 'orders' }, acceptedTableName: { value: 'acceptedorders' } });
     });
   });
 
@@ -88,7 +93,7 @@ describe('2. keyless storage', () => {
       const deployment = onlyResource(tf, 'azurerm_resource_group_template_deployment');
       const template = JSON.parse(deployment.template_content);
       const parameters = JSON.parse(deployment.parameters_content);
-      expect(Object.values(template.parameters).map((p: any) => p.type)).toEqual(['String', 'String']);
+      expect(Object.values(template.parameters).map((p: any) => p.type)).toEqual(['String', 'String', 'String']);
       expect(Object.keys(parameters).sort()).toEqual(Object.keys(template.parameters).sort());
       for (const p of Object.values(parameters) as any[]) expect(Object.keys(p)).toEqual(['value']);
       expect(template.metadata).toBeUndefined();
@@ -428,12 +433,24 @@ describe('8. role assignments', () => {
     });
   });
 
-  test('the table-scoped grant waits for the table deployment (the scope string does not reference it)', () => {
+  test.each([
+    ['order-processor-identity/record-orders', 'orders', 'Storage Table Data Contributor'],
+    ['order-processor-identity/read-acceptances', 'acceptedorders', 'Storage Table Data Reader'],
+    ['order-api-identity/read-orders', 'orders', 'Storage Table Data Reader'],
+    ['order-api-identity/record-acceptances', 'acceptedorders', 'Storage Table Data Contributor'],
+  ])('the table-scoped grant %s waits for the table deployment (the scope string does not reference it), in Azure\'s casing', (grantPath, table, role) => {
     eachStack((tf) => {
-      const grant = resourceAt(tf, 'azurerm_role_assignment', 'order-processor-identity/record-orders');
-      expect(grant.scope).toBe(`${refTo(tf, 'azurerm_storage_account', 'data/data/account', 'id')}/tableServices/default/tables/orders`);
+      const grant = resourceAt(tf, 'azurerm_role_assignment', grantPath);
+      // Azure stores the scope as written and answers with this casing: any difference replaces the grant on every plan.
+      expect(grant.scope).toBe(`${refTo(tf, 'azurerm_storage_account', 'data/data/account', 'id')}/tableServices/default/tables/${table}`);
+      expect(grant.role_definition_name).toBe(role);
       expect(grant.depends_on).toEqual([expect.stringMatching(/^azurerm_resource_group_template_deployment\./)]);
     });
+  });
+
+  test('table names follow the Table service rule (3-63 letters and digits, starting with a letter), as the app checks them', () => {
+    const template = JSON.parse(onlyResource(byName('prod'), 'azurerm_resource_group_template_deployment').parameters_content);
+    for (const name of [template.tableName.value, template.acceptedTableName.value]) expect(name).toMatch(TABLE_NAME_PATTERN);
   });
 
   test('principal_type ServicePrincipal for the managed identity only; never for the deployer, who may be a user', () => {

@@ -160,6 +160,7 @@ describe.each(ROLES)('the %s function app', (role, id) => {
     expect(app.app_settings[AppSetting.queueName]).toBe(refTo(prodStack.tf, 'azurerm_servicebus_queue', 'messaging/queue', 'name'));
     expect(app.app_settings[AppSetting.tableServiceUri]).toBe(refTo(prodStack.tf, 'azurerm_storage_account', 'data/data/account', 'primary_table_endpoint'));
     expect(app.app_settings[AppSetting.tableName]).toBe('orders');
+    expect(app.app_settings[AppSetting.acceptedTableName]).toBe('acceptedorders');
   });
 
   test('Application Insights through site_config, with Entra ID ingestion only (one resource for both apps: one trace)', () => {
@@ -224,14 +225,25 @@ describe('the apps apart', () => {
 describe('identity and access: least privilege at the narrowest scope', () => {
   const queue = (tf: Synthesized['tf']) => refTo(tf, 'azurerm_servicebus_queue', 'messaging/queue', 'id');
   const ordersTable = (tf: Synthesized['tf']) => `${refTo(tf, 'azurerm_storage_account', 'data/data/account', 'id')}/tableServices/default/tables/orders`;
+  const acceptedTable = (tf: Synthesized['tf']) => `${refTo(tf, 'azurerm_storage_account', 'data/data/account', 'id')}/tableServices/default/tables/acceptedorders`;
   const common = (tf: Synthesized['tf'], id: string) => [
     ['Storage Blob Data Owner', refTo(tf, 'azurerm_storage_account', 'data/data/account', 'id')],
     ['Storage Blob Data Reader', refTo(tf, 'azurerm_storage_container', `${id}-package/container`, 'id')],
     ['Monitoring Metrics Publisher', refTo(tf, 'azurerm_application_insights', 'monitoring/app-insights', 'id')],
   ];
   const expected = {
-    'order-api': (tf: Synthesized['tf']) => [['Azure Service Bus Data Sender', queue(tf)], ['Storage Table Data Reader', ordersTable(tf)], ...common(tf, 'order-api')],
-    'order-processor': (tf: Synthesized['tf']) => [['Azure Service Bus Data Receiver', queue(tf)], ['Storage Table Data Contributor', ordersTable(tf)], ...common(tf, 'order-processor')],
+    'order-api': (tf: Synthesized['tf']) => [
+      ['Azure Service Bus Data Sender', queue(tf)],
+      ['Storage Table Data Reader', ordersTable(tf)],
+      ['Storage Table Data Contributor', acceptedTable(tf)],
+      ...common(tf, 'order-api'),
+    ],
+    'order-processor': (tf: Synthesized['tf']) => [
+      ['Azure Service Bus Data Receiver', queue(tf)],
+      ['Storage Table Data Contributor', ordersTable(tf)],
+      ['Storage Table Data Reader', acceptedTable(tf)],
+      ...common(tf, 'order-processor'),
+    ],
   };
   const grantsOf = (tf: Synthesized['tf'], id: string) => {
     const principal = refTo(tf, 'azurerm_user_assigned_identity', `${id}-identity/identity`, 'principal_id');

@@ -1,9 +1,11 @@
+import type { TokenCredential } from '@azure/identity';
 import { AppSetting } from '../app-settings';
 import { lazy } from '../lazy';
 import { withDeadline } from '../resilience/deadline';
 import { describeError } from '../resilience/transient-errors';
 import { requireSettings, type Environment } from '../settings';
-import { createAppCredential, createOrderQueue, createOrdersTable } from './sdk-clients';
+import { createAcceptedOrdersTable, createAppCredential, createOrdersTable } from './sdk-clients';
+import type { OrderQueue } from './service-bus-client';
 
 /**
  * The app's SDK clients, each created on first use from the app settings and reused by every later
@@ -18,15 +20,21 @@ export const WARM_UP_TIMEOUT_MS = 5_000;
 export interface AppClientsOptions {
   /** Token audiences fetched at start, so the first order does not wait for a token: those the app's own code uses. */
   readonly warmUpScopes: readonly string[];
+  /**
+   * Builds the orders queue's sender (service-bus-client.ts `createOrderQueue`), for the app that
+   * sends: the entry point passes it, so an app without it never bundles the Service Bus SDK.
+   */
+  readonly orderQueue?: (credential: TokenCredential, fullyQualifiedNamespace: string, queueName: string) => OrderQueue;
 }
 
 export function createAppClients(env: Environment, options: AppClientsOptions) {
   const credential = lazy(() => createAppCredential(requireSettings(env, [AppSetting.identityClientId])[AppSetting.identityClientId]));
 
   const orderQueue = lazy(() => {
+    if (!options.orderQueue) throw new Error('this app does not send to the orders queue');
     // Asked for together, so a log names every missing setting at once.
     const settings = requireSettings(env, [AppSetting.identityClientId, AppSetting.serviceBusNamespace, AppSetting.queueName]);
-    return createOrderQueue(credential.get(), settings[AppSetting.serviceBusNamespace], settings[AppSetting.queueName]);
+    return options.orderQueue(credential.get(), settings[AppSetting.serviceBusNamespace], settings[AppSetting.queueName]);
   });
 
   const ordersTable = lazy(() => {
@@ -34,9 +42,15 @@ export function createAppClients(env: Environment, options: AppClientsOptions) {
     return createOrdersTable(settings[AppSetting.tableServiceUri], settings[AppSetting.tableName], credential.get());
   });
 
+  const acceptedOrdersTable = lazy(() => {
+    const settings = requireSettings(env, [AppSetting.identityClientId, AppSetting.tableServiceUri, AppSetting.acceptedTableName]);
+    return createAcceptedOrdersTable(settings[AppSetting.tableServiceUri], settings[AppSetting.acceptedTableName], credential.get());
+  });
+
   return {
     orderSender: () => orderQueue.get().sender,
     ordersTable: () => ordersTable.get(),
+    acceptedOrdersTable: () => acceptedOrdersTable.get(),
 
     /** Fetches the identity's tokens once. Never throws: a failure here must not stop the app (trap 1.5). */
     async warmUp(): Promise<string> {

@@ -1,9 +1,9 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { isUuid } from '../orders/order-id';
+import { canonicalOrderId, isUuid } from '../orders/order-id';
 import { withDeadline } from '../resilience/deadline';
 import { describeError } from '../resilience/transient-errors';
 import { findOrder, type OrdersTable } from '../store/order-records';
-import { problemResponse, unavailableProblem, validationProblem } from './problem';
+import { PROBLEM_TYPES, problemResponse, unavailableProblem, validationProblem } from './problem';
 
 /**
  * GET /api/orders/{id}: the recorded order once the consumer has processed it.
@@ -31,7 +31,7 @@ export function createGetOrderStatusHandler(dependencies: GetOrderStatusDependen
     let record;
     try {
       const table = dependencies.ordersTable();
-      record = await withDeadline(timeoutMs, (abortSignal) => findOrder(table, orderId.toLowerCase(), abortSignal));
+      record = await withDeadline(timeoutMs, (abortSignal) => findOrder(table, canonicalOrderId(orderId), abortSignal));
     } catch (error) {
       context.error(`Status of order ${orderId} could not be read: ${describeError(error)}`);
       return unavailableProblem('Order status unavailable', 'the order store did not answer; retry later');
@@ -39,7 +39,7 @@ export function createGetOrderStatusHandler(dependencies: GetOrderStatusDependen
 
     if (!record || record.status !== 'processed') {
       return problemResponse({
-        type: 'urn:problem:orders:not-found',
+        type: PROBLEM_TYPES.notFound,
         title: 'Order not found',
         status: 404,
         detail: 'no processed order has this id (an order accepted moments ago may still be in the queue)',

@@ -18,7 +18,17 @@ export interface Problem {
   readonly status: number;
   readonly detail: string;
   readonly errors?: readonly FieldError[];
+  /** How many more invalid fields there were than `errors` lists (absent when it lists them all). */
+  readonly errorsOmitted?: number;
 }
+
+/**
+ * At most this many field errors in one answer, each field name cut to MAX_LISTED_FIELD_LENGTH: field
+ * names can come from the client (unknown keys), and a 49 KB body with 5,000 unknown keys otherwise
+ * got a 254 KB answer. The first ones are enough to fix a request; `errorsOmitted` counts the rest.
+ */
+export const MAX_LISTED_ERRORS = 20;
+export const MAX_LISTED_FIELD_LENGTH = 100;
 
 export function problemResponse(problem: Problem, headers: Record<string, string> = {}): HttpResponseInit {
   return {
@@ -29,13 +39,54 @@ export function problemResponse(problem: Problem, headers: Record<string, string
 }
 
 export function validationProblem(title: string, detail: string, errors: readonly FieldError[], status = 400): HttpResponseInit {
-  return problemResponse({ type: 'urn:problem:orders:invalid-request', title, status, detail, errors });
+  const listed = errors.slice(0, MAX_LISTED_ERRORS).map(({ field, message }) => ({
+    field: field.length > MAX_LISTED_FIELD_LENGTH ? `${field.slice(0, MAX_LISTED_FIELD_LENGTH)}...` : field,
+    message,
+  }));
+  const omitted = errors.length - listed.length;
+  return problemResponse({ type: PROBLEM_TYPES.invalidRequest, title, status, detail, errors: listed, ...(omitted > 0 ? { errorsOmitted: omitted } : {}) });
 }
+
+/**
+ * Every problem `type` the order API answers with (the contract: clients branch on these, not on
+ * titles or details).
+ */
+export const PROBLEM_TYPES = {
+  /** 400, 413, 415: the request is malformed; `errors` names each field. Nothing was accepted. */
+  invalidRequest: 'urn:problem:orders:invalid-request',
+  /** 422: the idempotency key was used before for a different order. Nothing was accepted. */
+  idempotencyKeyReused: 'urn:problem:orders:idempotency-key-reused',
+  /** 503: a dependency or the configuration failed before anything was accepted: retry. */
+  serviceUnavailable: 'urn:problem:orders:service-unavailable',
+  /** 503: the order was recorded but the queue did not confirm it: retry ONLY with the same key. */
+  outcomeUnknown: 'urn:problem:orders:outcome-unknown',
+  /** 404: no processed order has this id. */
+  notFound: 'urn:problem:orders:not-found',
+} as const;
 
 /** 503 with `Retry-After`: the request was fine, a dependency (or the configuration) was not. */
 export function unavailableProblem(title: string, detail: string): HttpResponseInit {
   return problemResponse(
-    { type: 'urn:problem:orders:service-unavailable', title, status: 503, detail },
+    { type: PROBLEM_TYPES.serviceUnavailable, title, status: 503, detail },
+    { 'retry-after': String(RETRY_AFTER_SECONDS) },
+  );
+}
+
+/**
+ * 503 with `Retry-After` after the accept record was written and the send failed or timed out: the
+ * broker may have the message, so the order may exist. Only a retry with the same key is safe.
+ */
+export function outcomeUnknownProblem(keyName: string): HttpResponseInit {
+  return problemResponse(
+    {
+      type: PROBLEM_TYPES.outcomeUnknown,
+      title: 'Order outcome unknown',
+      status: 503,
+      detail:
+        `the order was recorded but the queue did not confirm it, so it may or may not have been accepted. ` +
+        `Retry the same request with the same ${keyName}: that is the only safe retry (it is answered like the first ` +
+        `and never makes a second order); a new key may create a second order`,
+    },
     { 'retry-after': String(RETRY_AFTER_SECONDS) },
   );
 }

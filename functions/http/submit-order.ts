@@ -1,21 +1,32 @@
-import { randomUUID } from 'node:crypto';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { MAX_ORDER_BODY_BYTES } from '../app-settings';
-import { buildAcceptedOrder, ORDER_ACCEPTED_SUBJECT } from '../orders/order-message';
+import { IDEMPOTENCY_KEY_FIELD, IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf } from '../orders/idempotency-key';
+import { IDEMPOTENCY_KEY } from '../orders/order-fields';
+import { buildAcceptedOrder, ORDER_ACCEPTED_SUBJECT, type AcceptedOrder } from '../orders/order-message';
 import { orderIdFor } from '../orders/order-id';
 import { parseOrderRequest } from '../orders/order-request';
+import { requestFingerprint } from '../orders/request-fingerprint';
 import { orderStatusPath } from '../registrations';
 import { withDeadline } from '../resilience/deadline';
 import { describeError } from '../resilience/transient-errors';
 import { SettingsError } from '../settings';
-import { unavailableProblem, validationProblem } from './problem';
+import { acceptRecordOf, recordAcceptance, type AcceptedOrdersTable } from '../store/accepted-orders';
+import { outcomeUnknownProblem, problemResponse, PROBLEM_TYPES, unavailableProblem, validationProblem } from './problem';
 import { readJsonBody } from './read-json-body';
 
 /**
- * POST /api/orders: validates an order and puts it on the orders queue as one message.
- * A bad order gets a 4xx naming each invalid field and is never sent. If the send fails or takes
- * longer than the configured bound, the client gets 503 + Retry-After: nothing was accepted, and a
- * retry with the same idempotencyKey yields the same order id (so at most one order results).
+ * POST /api/orders: validates an order, writes its accept record, then puts it on the orders queue
+ * as one message.
+ *
+ * 1. A bad order (or a missing, blank or conflicting idempotency key) gets a 4xx naming each field;
+ *    nothing is written or sent.
+ * 2. The accept record is inserted (store/accepted-orders.ts) under the order id, a UUID v5 of
+ *    customer and key. A 409 means the key was used before: with a different request fingerprint the
+ *    answer is 422 and nothing changes; with the same one this is a retry, and the message is rebuilt
+ *    with the STORED acceptedAt (so its body is byte-identical to the first) and sent again: duplicate
+ *    detection drops it if the first landed. Any other insert failure is a 503: nothing was accepted.
+ * 3. The send is bounded by ORDERS_SEND_TIMEOUT_MS. If it fails or times out, the broker may still
+ *    have the message: 503 `outcome-unknown`, whose detail says only a retry with the same key is safe.
  */
 
 /** The message as `ServiceBusSender.sendMessages` takes it (@azure/service-bus ServiceBusMessage). */
@@ -35,41 +46,79 @@ export interface OrderSender {
 export interface SubmitOrderDependencies {
   /** The queue sender, created on first use; throws SettingsError when its settings are missing. */
   readonly sender: () => OrderSender;
+  /** The accept-record table, created on first use; throws SettingsError when its settings are missing. */
+  readonly acceptedOrders: () => AcceptedOrdersTable;
   /** Bound on one send in ms (`ORDERS_SEND_TIMEOUT_MS`); throws SettingsError when the setting is invalid. */
   readonly sendTimeoutMs: () => number;
+  /** Bound on each accept-record call. @default DEFAULT_ACCEPT_RECORD_TIMEOUT_MS */
+  readonly acceptRecordTimeoutMs?: number;
   readonly now?: () => Date;
-  readonly randomId?: () => string;
 }
+
+/** Insert, and the read after a 409, each within 5 s: with the send's 5 s the worst case is 15 s. */
+export const DEFAULT_ACCEPT_RECORD_TIMEOUT_MS = 5_000;
 
 /** Accepted from `x-correlation-id` as is; anything else is replaced by the invocation id. */
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function createSubmitOrderHandler(dependencies: SubmitOrderDependencies) {
   const now = dependencies.now ?? (() => new Date());
-  const randomId = dependencies.randomId ?? randomUUID;
+  const recordTimeoutMs = dependencies.acceptRecordTimeoutMs ?? DEFAULT_ACCEPT_RECORD_TIMEOUT_MS;
 
   return async function submitOrder(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
     const body = await readJsonBody(request, MAX_ORDER_BODY_BYTES);
     if (!body.ok) return body.response;
 
     const parsed = parseOrderRequest(body.value);
-    if (!parsed.ok) {
-      const title = parsed.notAnObject ? 'Order must be a JSON object' : 'Invalid order';
-      return validationProblem(title, `${parsed.errors.length} field(s) are invalid; nothing was accepted`, parsed.errors);
+    if (!parsed.ok && parsed.notAnObject) return validationProblem('Order must be a JSON object', 'nothing was accepted', parsed.errors);
+    // The body key as sent, so an invalid one is named once (by the body schema), not also as missing.
+    const sentBodyKey = (body.value as Record<string, unknown>)[IDEMPOTENCY_KEY_FIELD];
+    const bodyKey = typeof sentBodyKey === 'string' && IDEMPOTENCY_KEY.test(sentBodyKey) ? sentBodyKey : undefined;
+    const headerKey = request.headers.get(IDEMPOTENCY_KEY_HEADER);
+    const key = idempotencyKeyOf(headerKey, bodyKey);
+    const keyNamedByBody = sentBodyKey !== undefined && bodyKey === undefined && headerKey === null;
+    const errors = [...(key.ok || keyNamedByBody ? [] : key.errors), ...(parsed.ok ? [] : parsed.errors)];
+    if (!parsed.ok || !key.ok) {
+      return validationProblem('Invalid order', `${errors.length} field(s) are invalid; nothing was accepted`, errors);
     }
 
     let sender: OrderSender;
+    let acceptedOrders: AcceptedOrdersTable;
     let timeoutMs: number;
     try {
       sender = dependencies.sender();
+      acceptedOrders = dependencies.acceptedOrders();
       timeoutMs = dependencies.sendTimeoutMs();
     } catch (error) {
       context.error(`Cannot accept orders: ${error instanceof SettingsError ? error.problems.join('; ') : describeError(error)}`);
       return unavailableProblem('Order intake is not configured', 'the service is missing configuration; nothing was accepted, retry later');
     }
 
-    const orderId = orderIdFor(parsed.order.customerId, parsed.order.idempotencyKey, randomId);
-    const accepted = buildAcceptedOrder(parsed.order, orderId, now());
+    const orderId = orderIdFor(parsed.order.customerId, key.key);
+    const fingerprint = requestFingerprint(parsed.order);
+    const accepting = buildAcceptedOrder(parsed.order, orderId, now());
+
+    let accepted: AcceptedOrder;
+    try {
+      const result = await withDeadline(recordTimeoutMs, (abortSignal) => recordAcceptance(acceptedOrders, acceptRecordOf(accepting, fingerprint), abortSignal));
+      if (!result.created && result.record.requestFingerprint !== fingerprint) {
+        context.warn(`Order ${orderId}: ${key.source} reused with a different request (stored fingerprint ${result.record.requestFingerprint}, this one ${fingerprint}); refused`);
+        return problemResponse({
+          type: PROBLEM_TYPES.idempotencyKeyReused,
+          title: 'Idempotency key reused',
+          status: 422,
+          detail: 'this idempotency key was used before for a different order; nothing was accepted. Use a new key for a new order',
+          errors: [{ field: key.source, message: 'was used before with a different request' }],
+        });
+      }
+      // A retry of the same request: the message must be the first one, byte for byte.
+      accepted = result.created ? accepting : buildAcceptedOrder(parsed.order, orderId, new Date(result.record.acceptedAt));
+      if (!result.created) context.log(`Order ${orderId}: a retry of the same request (accepted at ${result.record.acceptedAt}); sending its message again`);
+    } catch (error) {
+      context.error(`Order ${orderId}: the accept record could not be written: ${describeError(error)}`);
+      return unavailableProblem('Order not accepted', `the order store did not answer; nothing was accepted, retry with the same ${key.source}`);
+    }
+
     const headerCorrelationId = request.headers.get('x-correlation-id');
     const correlationId = headerCorrelationId && CORRELATION_ID.test(headerCorrelationId) ? headerCorrelationId : context.invocationId;
     const message: OrderMessage = {
@@ -83,11 +132,8 @@ export function createSubmitOrderHandler(dependencies: SubmitOrderDependencies) 
     try {
       await withDeadline(timeoutMs, (abortSignal) => sender.sendMessages(message, { abortSignal }));
     } catch (error) {
-      context.error(`Order ${orderId} was not enqueued (correlation ${correlationId}): ${describeError(error)}`);
-      return unavailableProblem(
-        'Order not accepted',
-        'the order queue did not confirm the order; nothing was accepted, retry with the same idempotencyKey',
-      );
+      context.error(`Order ${orderId} was recorded but its message not confirmed; outcome unknown (correlation ${correlationId}): ${describeError(error)}`);
+      return outcomeUnknownProblem(key.source);
     }
 
     context.log(`Order ${orderId} accepted (correlation ${correlationId}, ${accepted.items.length} items, ${accepted.totalMinorUnits} minor units of ${accepted.currency})`);

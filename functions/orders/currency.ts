@@ -1,26 +1,33 @@
+import { ISO_4217_FUNDS, ISO_4217_MINOR_UNITS } from './iso-4217';
+
 /**
- * ISO 4217 currencies as the runtime's ICU data knows them (Node ships full ICU), and their minor
- * units: JPY has 0 decimals, EUR 2, BHD 3. Computed once per currency and cached.
+ * Which currencies an order may be in, and their minor units, from ISO 4217 (the table in
+ * iso-4217.ts, generated from ISO's own list and shipped in the package), never from the runtime's
+ * display data: Node's ICU says 0 decimals for HUF, IDR, COP, PKR, IQD and others where ISO 4217 says
+ * 2 or 3, and its answer changes with the ICU version. A payment step reads ISO minor units.
+ *
+ * Accepted: every code of ISO 4217's current list with a numeric minor unit, except funds.
+ * - "N.A." codes (gold XAU, SDR XDR, the testing code XTS, "no currency" XXX, ...) have no minor
+ *   unit: an amount in them cannot be written in minor units at all.
+ * - Funds (CLF, USN, CHE, ...) are units of account: an amount in Unidad de Fomento is paid in
+ *   Chilean pesos, so a payment in the fund code itself would fail downstream.
  */
 
 const ISO_4217_CODE = /^[A-Z]{3}$/;
+const FUNDS = new Set(ISO_4217_FUNDS);
 
-let known: ReadonlySet<string> | undefined;
-
-/** True for an uppercase three-letter code that `Intl.supportedValuesOf('currency')` lists. */
+/** True for an upper-case ISO 4217 code with a numeric minor unit that is not a fund. */
 export function isSupportedCurrency(code: string): boolean {
-  known ??= new Set(Intl.supportedValuesOf('currency'));
-  return ISO_4217_CODE.test(code) && known.has(code);
+  return ISO_4217_CODE.test(code) && Object.hasOwn(ISO_4217_MINOR_UNITS, code) && ISO_4217_MINOR_UNITS[code] !== null && !FUNDS.has(code);
 }
 
-const minorUnitsCache = new Map<string, number>();
-
-/** Decimal places of the currency's minor unit (the cents of EUR). */
+/** Decimal places of the currency's minor unit (the cents of EUR), as ISO 4217 gives them. */
 export function minorUnitDigits(currency: string): number {
-  let digits = minorUnitsCache.get(currency);
-  if (digits === undefined) {
-    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-    minorUnitsCache.set(currency, digits);
-  }
-  return digits;
+  if (!isSupportedCurrency(currency)) throw new RangeError(`${currency} is not an accepted ISO 4217 currency`);
+  return ISO_4217_MINOR_UNITS[currency]!;
+}
+
+/** Every accepted code (for tests and tools). */
+export function supportedCurrencies(): string[] {
+  return Object.keys(ISO_4217_MINOR_UNITS).filter(isSupportedCurrency);
 }

@@ -10,14 +10,21 @@ import { expected } from './field-errors';
 
 export const MAX_ITEMS = 100;
 export const MAX_QUANTITY = 10_000;
-/** In major units. With MAX_ITEMS and MAX_QUANTITY it keeps every total below 2^53 minor units. */
+/**
+ * In major units. With MAX_ITEMS and MAX_QUANTITY it keeps every total below 2^53 minor units for
+ * currencies of up to 3 decimals (10^15); larger totals are refused by `totalRangeErrors`.
+ */
 export const MAX_UNIT_PRICE = 1_000_000;
 
 /** Letters, digits, `_`, `.`, `-`; starts with a letter or digit. No `:` (see ORDER_ID_NAME_SEPARATOR). */
 const CUSTOMER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const SKU = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-/** Printable ASCII, 1 to 128 characters. */
-const IDEMPOTENCY_KEY = /^[\x20-\x7E]{1,128}$/;
+/**
+ * An idempotency key: 1 to 128 printable ASCII characters, neither starting nor ending with a space,
+ * so a blank key or a copy with a stray space cannot pass for a key of its own.
+ */
+export const IDEMPOTENCY_KEY = /^[\x21-\x7E](?:[\x20-\x7E]{0,126}[\x21-\x7E])?$/;
+export const IDEMPOTENCY_KEY_RULE = 'must be 1 to 128 printable ASCII characters, not starting or ending with a space';
 
 export const customerIdField = z
   .string(expected('a string'))
@@ -25,11 +32,10 @@ export const customerIdField = z
 
 export const currencyField = z
   .string(expected('a string'))
-  .check(z.refine(isSupportedCurrency, 'must be an ISO 4217 currency code in upper case, such as "EUR"'));
+  .check(z.refine(isSupportedCurrency, 'must be an ISO 4217 currency code in upper case with a minor unit, such as "EUR" (funds, metals and testing codes are not accepted)'));
 
-export const idempotencyKeyField = z.optional(
-  z.string(expected('a string')).check(z.regex(IDEMPOTENCY_KEY, 'must be 1 to 128 printable ASCII characters')),
-);
+/** Optional in the body: the key may come in the `Idempotency-Key` header instead (idempotency-key.ts). */
+export const idempotencyKeyField = z.optional(z.string(expected('a string')).check(z.regex(IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_RULE)));
 
 const itemShape = {
   sku: z

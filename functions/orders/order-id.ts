@@ -1,10 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 /**
- * Order ids. With an idempotency key the id is a name-based UUID v5 (RFC 9562 section 5.5) of the
- * customer and the key, so a client that retries a POST gets the same order id, and Service Bus
- * duplicate detection (keyed on messageId = order id) drops the second message. Without a key it is
- * a random UUID v4.
+ * Order ids: a name-based UUID v5 (RFC 9562 section 5.5) of the customer and the idempotency key
+ * (required, see idempotency-key.ts), so a client that retries a POST gets the same order id, the
+ * accept record is found again, and Service Bus duplicate detection (keyed on messageId = order id)
+ * drops a second message.
  */
 
 /** Our namespace for order ids. Changing it changes every derived id: never do that. */
@@ -22,6 +22,15 @@ export function isUuid(value: string): boolean {
   return UUID_PATTERN.test(value);
 }
 
+/**
+ * The one form an order id is stored, looked up and compared in: lower case, as `uuidV5` and
+ * `randomUUID` make it. A UUID is case-insensitive (RFC 9562), so an upper-case copy of an id (a
+ * hand-made or replayed message) names the same order and must not become a second one.
+ */
+export function canonicalOrderId(value: string): string {
+  return value.toLowerCase();
+}
+
 /** UUID v5: SHA-1 of namespace bytes + UTF-8 name, with the version and variant bits set. */
 export function uuidV5(namespace: string, name: string): string {
   if (!isUuid(namespace)) throw new TypeError(`namespace '${namespace}' is not a UUID`);
@@ -36,7 +45,6 @@ export function uuidV5(namespace: string, name: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-export function orderIdFor(customerId: string, idempotencyKey: string | undefined, random: () => string = randomUUID): string {
-  if (idempotencyKey === undefined) return random();
+export function orderIdFor(customerId: string, idempotencyKey: string): string {
   return uuidV5(ORDER_ID_NAMESPACE, `${customerId}${ORDER_ID_NAME_SEPARATOR}${idempotencyKey}`);
 }

@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
 import { fieldErrorsOf } from './field-errors';
 import { totalMinorUnits } from './money';
-import { isUuid } from './order-id';
+import { canonicalOrderId, isUuid } from './order-id';
 import { currencyField, customerIdField, itemsField, type OrderItem } from './order-fields';
-import { priceScaleErrors } from './order-request';
+import { crossFieldErrors } from './order-request';
 
 /**
  * The Service Bus message body of an accepted order: what the producer sends, what the consumer
@@ -45,8 +45,9 @@ export function validateOrderMessage(body: unknown): OrderMessageValidation {
     const errors = fieldErrorsOf(parsed.error.issues).map(({ field, message }) => `${field} ${message}`);
     return { ok: false, reason: `invalid order message: ${errors.join('; ')}` };
   }
-  const order = parsed.data as AcceptedOrder;
-  const scale = priceScaleErrors(order);
+  // An upper-case id names the same order (UUIDs are case-insensitive): it is recorded lower case.
+  const order = { ...parsed.data, orderId: canonicalOrderId(parsed.data.orderId) } as AcceptedOrder;
+  const scale = crossFieldErrors(order);
   if (scale.length > 0) {
     return { ok: false, reason: `invalid order message: ${scale.map(({ field, message }) => `${field} ${message}`).join('; ')}` };
   }

@@ -1,26 +1,45 @@
+import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { InvocationContext } from '@azure/functions';
-import { validateOrderMessage } from '../orders/order-message';
+import { validateOrderMessage, type AcceptedOrder } from '../orders/order-message';
+import { requestFingerprint } from '../orders/request-fingerprint';
 import { CONSUMER_RETRY_BUDGET_MS, CONSUMER_RETRY_POLICY, withRetry, type RetryOptions, type RetryPolicy } from '../resilience/retry-policy';
+import { withDeadline } from '../resilience/deadline';
 import { describeError } from '../resilience/transient-errors';
-import { claimOrder, markProcessed, type OrdersTable } from '../store/order-records';
+import { findAcceptRecord, type AcceptedOrdersTable } from '../store/accepted-orders';
+import { markProcessed, releaseClaim, type OrderRecord, type OrdersTable } from '../store/order-records';
 import { DOWNSTREAM_STEP_ORDER, NO_DOWNSTREAM_STEPS, type DownstreamSteps } from './downstream-steps';
+import { acquireClaim } from './order-claim';
 import { PoisonMessageError } from './poison-message-error';
 
 /**
- * The queue consumer: validates the accepted order, records it idempotently in the orders table,
- * runs the downstream steps and marks it processed.
+ * The queue consumer: validates the accepted order, checks it against its accept record, claims it
+ * in the orders table, runs the downstream steps and marks it processed.
  *
- * - Poison (invalid, total mismatch): logged and thrown as PoisonMessageError, never recorded, so
- *   Service Bus dead-letters it after the max delivery count (see poison-message-error.ts).
+ * - Poison (invalid, total mismatch, acceptedAt too far ahead, a body other than the accepted or the
+ *   claimed one): logged and thrown as PoisonMessageError, never recorded, so Service Bus dead-letters
+ *   it after the max delivery count (see poison-message-error.ts).
  * - Transient failures: retried here with backoff (resilience/retry-policy.ts), all steps of one
  *   message within one time budget well inside the lock, then thrown, so the message is redelivered.
- * - Redelivery of a processed order: logged as a duplicate, no second side effect. Redelivery of an
- *   order still `processing` (an earlier delivery died midway): resumed.
+ * - Redelivery of a processed order: logged as a duplicate, no second side effect. An order claimed
+ *   by another delivery: waited for, taken over only once the claim expired (order-claim.ts).
  */
+
+/**
+ * How far ahead of this consumer's clock `acceptedAt` may be. The producer stamps it from its own
+ * clock just before sending, and Azure hosts keep time to well within a second, so minutes ahead is
+ * not a real acceptance time (a hand-made or forged message) and would corrupt every latency and
+ * ordering derived from it. 5 minutes is the usual clock-skew allowance (Entra ID tokens use it).
+ */
+export const MAX_ACCEPTED_AT_AHEAD_MS = 5 * 60_000;
+
+/** Bound on releasing a claim after a failure: best effort, the lease covers a release that fails. */
+const RELEASE_TIMEOUT_MS = 2_000;
 
 export interface ProcessOrderDependencies {
   /** The orders table, created on first use; throws SettingsError when its settings are missing. */
   readonly ordersTable: () => OrdersTable;
+  /** The accept-record table, created on first use; throws SettingsError when its settings are missing. */
+  readonly acceptedOrders: () => AcceptedOrdersTable;
   readonly downstream?: DownstreamSteps;
   readonly now?: () => Date;
   readonly retryPolicy?: RetryPolicy;
@@ -35,25 +54,33 @@ export function createProcessOrderHandler(dependencies: ProcessOrderDependencies
   const now = dependencies.now ?? (() => new Date());
   const policy = dependencies.retryPolicy ?? CONSUMER_RETRY_POLICY;
   const budgetMs = dependencies.retryBudgetMs ?? CONSUMER_RETRY_BUDGET_MS;
+  const sleep = dependencies.sleep ?? sleepFor;
+  const random = dependencies.random ?? Math.random;
   const clock = () => now().getTime();
 
   return async function processOrder(message: unknown, context: InvocationContext): Promise<void> {
     const { messageId, deliveryCount } = deliveryOf(context);
     const where = `message ${messageId ?? '(no id)'}, delivery ${deliveryCount ?? '?'}`;
+    const poison = (reason: string): never => {
+      context.error(`Poison order (${where}): ${reason}. It will be dead-lettered after the queue's max delivery count.`);
+      throw new PoisonMessageError(reason, messageId, deliveryCount);
+    };
 
     // The host JSON-parses the body when it can, so it may be an object, a string or a number (trap 2.1).
     const validation = validateOrderMessage(message);
-    if (!validation.ok) {
-      context.error(`Poison order (${where}): ${validation.reason}. It will be dead-lettered after the queue's max delivery count.`);
-      throw new PoisonMessageError(validation.reason, messageId, deliveryCount);
-    }
+    if (!validation.ok) return poison(validation.reason);
     const order = validation.order;
+    const aheadMs = Date.parse(order.acceptedAt) - clock();
+    if (aheadMs > MAX_ACCEPTED_AT_AHEAD_MS) {
+      return poison(`acceptedAt ${order.acceptedAt} is ${Math.round(aheadMs / 1000)} s ahead of this consumer's clock (at most ${MAX_ACCEPTED_AT_AHEAD_MS / 1000} s allowed)`);
+    }
+    const fingerprint = requestFingerprint(order);
 
     const budgetEndsAt = clock() + budgetMs;
     const retrying = <T>(step: string, operation: (abortSignal: AbortSignal) => Promise<T>) =>
       withRetry(operation, policy, {
-        sleep: dependencies.sleep,
-        random: dependencies.random,
+        sleep,
+        random,
         budgetEndsAt,
         now: clock,
         onRetry: ({ attempt, delayMs, error }) =>
@@ -61,28 +88,68 @@ export function createProcessOrderHandler(dependencies: ProcessOrderDependencies
       });
 
     let table: OrdersTable;
+    let acceptedOrders: AcceptedOrdersTable;
     try {
       table = dependencies.ordersTable();
+      acceptedOrders = dependencies.acceptedOrders();
     } catch (error) {
       context.error(`Order ${order.orderId} cannot be recorded (${where}): ${describeError(error)}`);
       throw error;
     }
-    const claim = await retrying('record', (signal) => claimOrder(table, order, signal));
-    if (!claim.claimed && claim.record.status === 'processed') {
+
+    // The body must be the request that was accepted under this order id.
+    const accepted = await retrying('read accept record', (signal) => findAcceptRecord(acceptedOrders, order.orderId, signal));
+    if (!accepted) {
+      context.warn(`Order ${order.orderId} has no accept record (sent before accept records existed, or by hand): processing it on the message alone (${where})`);
+    } else if (accepted.requestFingerprint !== fingerprint) {
+      return poison(`the body is not the accepted request: accept record fingerprint ${accepted.requestFingerprint}, message fingerprint ${fingerprint}`);
+    }
+
+    const owner = context.invocationId;
+    const claim = await acquireClaim({
+      table,
+      order,
+      requestFingerprint: fingerprint,
+      owner,
+      now: clock,
+      budgetEndsAt,
+      sleep,
+      random,
+      retrying,
+      onWait: (record, pauseMs) =>
+        context.log(`Order ${order.orderId} is claimed by ${record.claimOwner} until ${record.claimExpiresAt}: waiting ${pauseMs} ms (${where})`),
+    });
+    if (claim.kind === 'different-body') {
+      return poison(
+        `the body differs from the one recorded for this order: record fingerprint ${claim.record.requestFingerprint ?? `(none; ${claim.record.totalMinorUnits} minor units, ${claim.record.itemCount} items)`}, message fingerprint ${fingerprint}`,
+      );
+    }
+    if (claim.kind === 'processed') {
       context.log(`Order ${order.orderId} was already processed at ${claim.record.processedAt}: duplicate delivery ignored (${where})`);
       return;
     }
-    if (!claim.claimed) {
-      context.warn(`Order ${order.orderId} was left 'processing' by an earlier delivery: resuming (${where})`);
+    if (claim.tookOver) {
+      context.warn(`Order ${order.orderId}: took over the expired claim of ${claim.previousOwner ?? 'an earlier version'}; resuming (${where})`);
     }
 
+    let done: OrderRecord;
+    try {
+      await runSteps(order, retrying);
+      done = await retrying('mark processed', (signal) => markProcessed(table, claim.record, now(), signal));
+    } catch (error) {
+      // Let the redelivery take over at once instead of waiting for the lease.
+      const released = await withDeadline(RELEASE_TIMEOUT_MS, (signal) => releaseClaim(table, claim.record, now(), signal)).catch(() => false);
+      context.warn(`Order ${order.orderId}: processing failed; claim ${released ? 'released' : 'left to expire'} (${where})`);
+      throw error;
+    }
+    context.log(`Order ${order.orderId} processed at ${done.processedAt} (${where})`);
+  };
+
+  async function runSteps(order: AcceptedOrder, retrying: <T>(step: string, operation: (abortSignal: AbortSignal) => Promise<T>) => Promise<T>): Promise<void> {
     for (const step of DOWNSTREAM_STEP_ORDER) {
       await retrying(step, (signal) => downstream[step](order, { idempotencyKey: order.orderId, abortSignal: signal }));
     }
-
-    const done = await retrying('mark processed', (signal) => markProcessed(table, claim.record, now(), signal));
-    context.log(`Order ${order.orderId} processed at ${done.processedAt} (${where})`);
-  };
+  }
 }
 
 /** messageId and deliveryCount from the trigger metadata (camelCased by the library: trap 2.2). */

@@ -5,6 +5,10 @@ import type { AcceptedOrder } from '../orders/order-message';
  * The consumer claims an order with an insert (a second insert of the same key fails with 409, so
  * a redelivered message is detected) and never upserts: an upsert would hide the duplicate (trap 2.7).
  * Order ids are UUIDs, so they never contain the characters Table keys forbid (/ \ # ? and controls).
+ *
+ * A record in `processing` carries its claim: the owner (the invocation that runs the downstream
+ * steps) and when the claim expires. Another delivery takes it over only after that, with a merge
+ * guarded by the ETag, so two deliveries never run the steps at once (queue/order-claim.ts).
  */
 
 export const ORDER_ROW_KEY = 'order';
@@ -22,30 +26,44 @@ export interface OrderEntity {
   readonly itemCount: number;
   readonly acceptedAt: string;
   readonly processedAt?: string;
+  /** Fingerprint of the body that was claimed (orders/request-fingerprint.ts); absent on records of earlier versions. */
+  readonly requestFingerprint?: string;
+  /** Invocation id of the delivery that holds the claim. */
+  readonly claimOwner?: string;
+  /** When the claim may be taken over (ISO 8601). */
+  readonly claimExpiresAt?: string;
   readonly schemaVersion: number;
 }
 
 /** An order as the app works with it: the entity without its keys and bookkeeping, plus its ETag. */
-export type OrderRecord = Omit<OrderEntity, 'partitionKey' | 'rowKey' | 'itemCount' | 'schemaVersion'> & {
+export type OrderRecord = Omit<OrderEntity, 'partitionKey' | 'rowKey' | 'schemaVersion'> & {
   readonly orderId: string;
   /** Optimistic-concurrency tag of the stored entity. */
   readonly etag: string;
 };
 
+/** A merge that changes only some fields and keeps the rest of the entity. */
+export type OrderUpdate = Pick<OrderEntity, 'partitionKey' | 'rowKey'> &
+  Partial<Pick<OrderEntity, 'status' | 'processedAt' | 'claimOwner' | 'claimExpiresAt' | 'requestFingerprint'>>;
+
 /** The part of `TableClient` (@azure/data-tables) this app uses; tests pass a double of it. */
 export interface OrdersTable {
   createEntity(entity: OrderEntity, options: { abortSignal: AbortSignal }): Promise<{ etag?: string }>;
   getEntity(partitionKey: string, rowKey: string, options: { abortSignal: AbortSignal }): Promise<OrderEntity & { etag: string }>;
-  updateEntity(entity: StatusUpdate, mode: 'Merge', options: { etag: string; abortSignal: AbortSignal }): Promise<{ etag?: string }>;
+  updateEntity(entity: OrderUpdate, mode: 'Merge', options: { etag: string; abortSignal: AbortSignal }): Promise<{ etag?: string }>;
 }
 
-/** A merge that changes only the status fields and keeps the rest of the entity. */
-export type StatusUpdate = Pick<OrderEntity, 'partitionKey' | 'rowKey' | 'status' | 'processedAt'>;
+export interface Claim {
+  /** Invocation id of the claiming delivery. */
+  readonly owner: string;
+  readonly expiresAt: Date;
+  readonly requestFingerprint: string;
+}
 
 export type ClaimResult = { readonly claimed: true; readonly record: OrderRecord } | { readonly claimed: false; readonly record: OrderRecord };
 
-/** Records the order as `processing`, or returns the record an earlier delivery already wrote. */
-export async function claimOrder(table: OrdersTable, order: AcceptedOrder, abortSignal: AbortSignal): Promise<ClaimResult> {
+/** Records the order as `processing` under `claim`, or returns the record an earlier delivery already wrote. */
+export async function claimOrder(table: OrdersTable, order: AcceptedOrder, claim: Claim, abortSignal: AbortSignal): Promise<ClaimResult> {
   const entity: OrderEntity = {
     partitionKey: order.orderId,
     rowKey: ORDER_ROW_KEY,
@@ -55,6 +73,9 @@ export async function claimOrder(table: OrdersTable, order: AcceptedOrder, abort
     totalMinorUnits: order.totalMinorUnits,
     itemCount: order.items.length,
     acceptedAt: order.acceptedAt,
+    requestFingerprint: claim.requestFingerprint,
+    claimOwner: claim.owner,
+    claimExpiresAt: claim.expiresAt.toISOString(),
     schemaVersion: order.schemaVersion,
   };
   try {
@@ -62,16 +83,56 @@ export async function claimOrder(table: OrdersTable, order: AcceptedOrder, abort
     return { claimed: true, record: toRecord({ ...entity, etag: etag ?? '' }) };
   } catch (error) {
     if (statusOf(error) !== 409) throw error;
-    return { claimed: false, record: toRecord(await table.getEntity(order.orderId, ORDER_ROW_KEY, { abortSignal })) };
+    return { claimed: false, record: await readOrder(table, order.orderId, abortSignal) };
+  }
+}
+
+/** The stored record of an order that exists. */
+export async function readOrder(table: OrdersTable, orderId: string, abortSignal: AbortSignal): Promise<OrderRecord> {
+  return toRecord(await table.getEntity(orderId, ORDER_ROW_KEY, { abortSignal }));
+}
+
+/**
+ * Takes over the claim of a `processing` record (expired, or from a version without claims), guarded
+ * by the ETag the caller read. Undefined on 412: another delivery changed the record first.
+ */
+export async function takeOverClaim(table: OrdersTable, record: OrderRecord, claim: Claim, abortSignal: AbortSignal): Promise<OrderRecord | undefined> {
+  const update: OrderUpdate = {
+    partitionKey: record.orderId,
+    rowKey: ORDER_ROW_KEY,
+    claimOwner: claim.owner,
+    claimExpiresAt: claim.expiresAt.toISOString(),
+    requestFingerprint: claim.requestFingerprint,
+  };
+  try {
+    const { etag } = await table.updateEntity(update, 'Merge', { etag: record.etag, abortSignal });
+    return { ...record, claimOwner: update.claimOwner, claimExpiresAt: update.claimExpiresAt, requestFingerprint: update.requestFingerprint, etag: etag ?? '' };
+  } catch (error) {
+    if (statusOf(error) !== 412) throw error;
+    return undefined;
+  }
+}
+
+/**
+ * Ends a claim at once (its expiry set to `now`), so the redelivery of a failed invocation can take
+ * over without waiting for the lease. Guarded by the ETag; false when the record changed meanwhile.
+ */
+export async function releaseClaim(table: OrdersTable, record: OrderRecord, now: Date, abortSignal: AbortSignal): Promise<boolean> {
+  try {
+    await table.updateEntity({ partitionKey: record.orderId, rowKey: ORDER_ROW_KEY, claimExpiresAt: now.toISOString() }, 'Merge', { etag: record.etag, abortSignal });
+    return true;
+  } catch (error) {
+    if (statusOf(error) !== 412) throw error;
+    return false;
   }
 }
 
 /**
  * Marks a claimed order `processed`, guarded by the claim's ETag. A 412 means another delivery of the
- * same message (running in parallel after a lost lock) changed it first: its current state is returned.
+ * same message changed it first: its current state is returned.
  */
 export async function markProcessed(table: OrdersTable, record: OrderRecord, processedAt: Date, abortSignal: AbortSignal): Promise<OrderRecord> {
-  const update: StatusUpdate = {
+  const update: OrderUpdate = {
     partitionKey: record.orderId,
     rowKey: ORDER_ROW_KEY,
     status: 'processed',
@@ -79,17 +140,17 @@ export async function markProcessed(table: OrdersTable, record: OrderRecord, pro
   };
   try {
     const { etag } = await table.updateEntity(update, 'Merge', { etag: record.etag, abortSignal });
-    return { ...record, status: update.status, processedAt: update.processedAt, etag: etag ?? '' };
+    return { ...record, status: 'processed', processedAt: update.processedAt, etag: etag ?? '' };
   } catch (error) {
     if (statusOf(error) !== 412) throw error;
-    return toRecord(await table.getEntity(record.orderId, ORDER_ROW_KEY, { abortSignal }));
+    return readOrder(table, record.orderId, abortSignal);
   }
 }
 
 /** The recorded order, or undefined when there is none. */
 export async function findOrder(table: OrdersTable, orderId: string, abortSignal: AbortSignal): Promise<OrderRecord | undefined> {
   try {
-    return toRecord(await table.getEntity(orderId, ORDER_ROW_KEY, { abortSignal }));
+    return await readOrder(table, orderId, abortSignal);
   } catch (error) {
     if (statusOf(error) === 404) return undefined;
     throw error;
@@ -109,8 +170,12 @@ function toRecord(entity: OrderEntity & { etag: string }): OrderRecord {
     customerId: entity.customerId,
     currency: entity.currency,
     totalMinorUnits: entity.totalMinorUnits,
+    itemCount: entity.itemCount,
     acceptedAt: entity.acceptedAt,
     ...(entity.processedAt ? { processedAt: entity.processedAt } : {}),
+    ...(entity.requestFingerprint ? { requestFingerprint: entity.requestFingerprint } : {}),
+    ...(entity.claimOwner ? { claimOwner: entity.claimOwner } : {}),
+    ...(entity.claimExpiresAt ? { claimExpiresAt: entity.claimExpiresAt } : {}),
     etag: entity.etag,
   };
 }

@@ -33,7 +33,7 @@ export interface InstanceLimits {
 export interface QueueConfig {
   /** Queue name. @example 'orders' */
   readonly name: string;
-  /** How long a receiver holds a message before Service Bus redelivers it; canonical ISO-8601, PT5S..PT5M. */
+  /** How long a receiver holds a message before Service Bus redelivers it; canonical ISO-8601, PT1M..PT5M (the consumer needs twice its 30 s retry budget and its 45 s claim lease). */
   readonly lockDuration: string;
   /** Deliveries before Service Bus moves a message to the dead-letter queue. */
   readonly maxDeliveryCount: number;

@@ -1,5 +1,6 @@
 import { Token } from 'cdktf';
 import { findIana } from 'windows-iana';
+import { QUEUE_NAME_PATTERN } from '../../functions/app-settings';
 import { resourceNames } from '../naming';
 import { durationSeconds, isCanonicalDuration } from './durations';
 import { isAutoscaleTimeZone, parseWallClock, wallClockToInstant, windowsNamesFor } from './time-zones';
@@ -28,6 +29,8 @@ export const QUEUE_SIZES_MB = [1024, 2048, 3072, 4096, 5120, 10240, 20480, 40960
 export const ALERT_WINDOWS = ['PT5M', 'PT15M', 'PT30M', 'PT1H', 'PT6H', 'PT12H', 'P1D'] as const;
 /** Application Insights retention values; the workspace keeps the same, so logs and telemetry age alike. */
 export const RETENTION_DAYS = [30, 60, 90, 120, 180, 270, 365, 550, 730] as const;
+/** Tag keys every resource carries (the policy's required-tags rule checks each resource; validation checks the config). */
+export const REQUIRED_TAG_KEYS = ['workload', 'environment', 'managed-by'] as const;
 /** Premium v3 plans scale to 30 instances. */
 export const MAX_PLAN_INSTANCES = SKU_FACTS.P1v3.maxInstances;
 /** Elastic Premium on Linux bursts to 100 instances in the largest regions (20 in many others). */
@@ -100,6 +103,9 @@ class Checks {
   }
 }
 
+/** Shortest queue lock the consumer's timing allows (see checkQueue). */
+export const MIN_LOCK_DURATION = 'PT1M';
+
 export function validateEnvironment(env: EnvironmentConfig): void {
   const c = new Checks();
   checkIdentity(c, env);
@@ -118,6 +124,7 @@ function checkIdentity(c: Checks, env: EnvironmentConfig): void {
   c.matches('location', env.location, /^[a-z][a-z0-9]+$/, 'expected an Azure region name such as westeurope (lower-case, no spaces)');
   const tagKeys = Object.keys(env.tags);
   c.check(tagKeys.length <= 50, 'tags', tagKeys.length, 'expected at most 50 tags (Azure limit)');
+  for (const key of REQUIRED_TAG_KEYS) c.check(key in env.tags, `tags.${key}`, env.tags[key], `expected a value: every resource carries the tags ${REQUIRED_TAG_KEYS.join(', ')}`);
   for (const [key, value] of Object.entries(env.tags)) {
     c.matches(`tags.${key}`, key, /^[a-z0-9][a-z0-9._-]{0,127}$/, 'expected a lower-case key (metric alerts read tag keys back lower-cased, so capitals diff forever) of letters, digits, ".", "_" or "-"');
     c.check(typeof value === 'string' && value.length <= 256 && !/[<>%&\\?/]/.test(value), `tags.${key}`, value, 'expected a value of at most 256 characters without < > % & \\ ? /');
@@ -149,8 +156,11 @@ function checkServiceBus(c: Checks, env: EnvironmentConfig): void {
 
 function checkQueue(c: Checks, env: EnvironmentConfig): void {
   const q = env.queue;
-  c.matches('queue.name', q.name, /^[a-zA-Z0-9][\w.~/-]{0,258}[a-zA-Z0-9]$/, 'expected 2-260 letters, digits, ".", "-", "_", "~" or "/", starting and ending with a letter or digit');
-  c.duration('queue.lockDuration', q.lockDuration, 'PT5S', 'PT5M');
+  c.matches('queue.name', q.name, QUEUE_NAME_PATTERN, 'expected 2-260 letters, digits, ".", "-", "_", "~" or "/", starting and ending with a letter or digit');
+  // At least 1 minute: the consumer's retry budget (30 s) must fit twice and its claim lease (45 s)
+  // once, so a message is never redelivered while its first delivery may still run (functions tests
+  // check the constants against this minimum).
+  c.duration('queue.lockDuration', q.lockDuration, MIN_LOCK_DURATION, 'PT5M');
   c.integer('queue.maxDeliveryCount', q.maxDeliveryCount, 1, 100);
   c.duration('queue.defaultMessageTtl', q.defaultMessageTtl, 'PT5M', 'P365D');
   c.duration('queue.duplicateDetectionWindow', q.duplicateDetectionWindow, 'PT20S', 'P7D');

@@ -74,15 +74,27 @@ export function describeDeadLetter(message: DeadLetteredMessage): DeadLetterEntr
   };
 }
 
-/** Every dead-lettered message (up to `limit`), peeked, so nothing is locked, page by page. */
-export async function listDeadLetters(receiver: DeadLetterReceiver, pageSize = 100, limit = 10_000): Promise<DeadLetterEntry[]> {
+/** The dead letters a listing found, and whether it stopped at its cap with more left. */
+export interface DeadLetterListing {
+  readonly entries: DeadLetterEntry[];
+  /** True when `limit` letters were listed and at least one more is in the DLQ. */
+  readonly truncated: boolean;
+  readonly limit: number;
+}
+
+/**
+ * The dead letters (at most `limit`), peeked, so nothing is locked, page by page. One letter more is
+ * peeked at the end, to tell a complete listing from one cut at its cap.
+ */
+export async function listDeadLetters(receiver: DeadLetterReceiver, limit = DEFAULT_LETTER_LIMIT, pageSize = 100): Promise<DeadLetterListing> {
   const entries: DeadLetterEntry[] = [];
   while (entries.length < limit) {
     const page = await receiver.peekMessages(Math.min(pageSize, limit - entries.length));
-    if (page.length === 0) break;
+    if (page.length === 0) return { entries, truncated: false, limit };
     entries.push(...page.map(describeDeadLetter));
   }
-  return entries;
+  const beyond = await receiver.peekMessages(1);
+  return { entries, truncated: beyond.length > 0, limit };
 }
 
 /** Broker-set properties the copy must not carry back into the queue. */
@@ -111,60 +123,114 @@ export function replayCopy(message: DeadLetteredMessage): ReplayMessage {
 
 export type ReplayOutcome =
   | { readonly messageId: string; readonly sequenceNumber: string; readonly outcome: 'replayed'; readonly replayMessageId: string }
-  /** Nothing changed: the dead letter stays, its lock runs out. */
+  /** Nothing changed: the dead letter was abandoned at once and stays in the DLQ. */
   | { readonly messageId: string; readonly sequenceNumber: string; readonly outcome: 'send-failed'; readonly error: string }
   /** The copy is on the queue but the dead letter stays too; replaying it again is dropped as a duplicate. */
   | { readonly messageId: string; readonly sequenceNumber: string; readonly outcome: 'sent-not-completed'; readonly error: string };
 
+/** Bounds of one walk: every walk ends by itself, and says which bound ended it. */
+export const DEFAULT_LETTER_LIMIT = 10_000;
+export const MAX_LETTER_LIMIT = 100_000;
+export const DEFAULT_WALK_MINUTES = 15;
+
 export interface ReplayOptions {
   readonly batchSize?: number;
-  /** How long one receive waits for messages; an empty receive ends the scan. */
+  /** How long one receive waits for messages; a receive that returns nothing ends the walk. */
   readonly maxWaitTimeInMs?: number;
   /** Stop as soon as this many messages were chosen (for a replay of explicit ids). */
   readonly stopAfter?: number;
+  /** Stop after this many distinct dead letters. @default DEFAULT_LETTER_LIMIT */
+  readonly maxLetters?: number;
+  /** Stop receiving after this long (ms). @default DEFAULT_WALK_MINUTES */
+  readonly maxDurationMs?: number;
+  /** Clock for the time bound (ms); tests pass the fake queue's clock. */
+  readonly now?: () => number;
+}
+
+export interface ReplayReport {
+  readonly outcomes: ReplayOutcome[];
+  /** Distinct dead letters seen (by sequence number). */
+  readonly seen: number;
+  /** Why the walk ended: it met an empty receive (`complete`), or a bound, or found every chosen id. */
+  readonly ended: 'complete' | 'all-chosen-found' | 'letter-limit' | 'time-limit';
 }
 
 /**
- * Replays the dead letters `choose` picks. Each chosen message is received in peekLock, copied to the
- * queue, and completed only after the send succeeded, so a message is never lost: a failed send
- * leaves it unsettled in the DLQ. Messages not chosen stay locked until the scan ends (so the scan
- * does not meet them again) and are then abandoned back to the DLQ.
+ * The lock renewal the receiver needs for a walk bounded by `maxDurationMs`: every letter is held
+ * from its receipt until the walk ends and the held ones are abandoned, so renewal must outlast the
+ * walk (the SDK's default of 5 minutes is what let locks lapse in the middle of a long walk).
+ */
+export function lockRenewalForWalk(maxDurationMs: number): number {
+  return maxDurationMs + 5 * 60_000;
+}
+
+/**
+ * Walks the dead-letter queue once and replays the letters `choose` picks (issue 7, finding 5).
+ *
+ * - Each letter is received in peekLock and its lock is HELD (the receiver renews it, see
+ *   `lockRenewalForWalk`) until the walk ends, so a receive never returns it again and the walk
+ *   reaches every letter: it ends only when a receive returns nothing (or at a bound).
+ * - A chosen letter is replayed as it comes: copy sent, then completed, so it is never lost.
+ * - A letter whose send failed is abandoned at once, not left locked (it stays in the DLQ).
+ * - Sequence numbers are remembered: a letter met again (abandoned above, or a lock that lapsed
+ *   anyway) is held, never replayed twice.
+ * - Every letter still held is abandoned at the end, back to the DLQ.
  */
 export async function replayDeadLetters<M extends DeadLetteredMessage>(
   receiver: DeadLetterReceiver<M>,
   sender: QueueSender,
   choose: (entry: DeadLetterEntry) => boolean,
   options: ReplayOptions = {},
-): Promise<ReplayOutcome[]> {
+): Promise<ReplayReport> {
+  const now = options.now ?? Date.now;
+  const maxLetters = options.maxLetters ?? DEFAULT_LETTER_LIMIT;
+  const endsAt = now() + (options.maxDurationMs ?? DEFAULT_WALK_MINUTES * 60_000);
   const outcomes: ReplayOutcome[] = [];
-  const passedOver: M[] = [];
+  const held: M[] = [];
   const seen = new Set<string>();
   let chosen = 0;
+  let ended: ReplayReport['ended'] = 'complete';
   try {
-    scan: for (;;) {
-      const batch = await receiver.receiveMessages(options.batchSize ?? 50, { maxWaitTimeInMs: options.maxWaitTimeInMs ?? 3_000 });
-      const fresh = batch.filter((message) => !seen.has(String(message.sequenceNumber)));
-      passedOver.push(...batch.filter((message) => !fresh.includes(message)));
-      if (fresh.length === 0) break;
-      for (const [index, message] of fresh.entries()) {
+    walk: for (;;) {
+      if (seen.size >= maxLetters) {
+        ended = 'letter-limit';
+        break;
+      }
+      if (now() >= endsAt) {
+        ended = 'time-limit';
+        break;
+      }
+      const batch = await receiver.receiveMessages(Math.min(options.batchSize ?? 100, maxLetters - seen.size), {
+        maxWaitTimeInMs: options.maxWaitTimeInMs ?? 5_000,
+      });
+      if (batch.length === 0) break;
+      for (const message of batch) {
+        const sequenceNumber = String(message.sequenceNumber);
+        if (seen.has(sequenceNumber)) {
+          held.push(message);
+          continue;
+        }
+        seen.add(sequenceNumber);
         const entry = describeDeadLetter(message);
-        seen.add(entry.sequenceNumber);
         if (!choose(entry)) {
-          passedOver.push(message);
+          held.push(message);
           continue;
         }
         chosen++;
-        outcomes.push(await replayOne(receiver, sender, message, entry));
+        const outcome = await replayOne(receiver, sender, message, entry);
+        outcomes.push(outcome);
+        if (outcome.outcome === 'send-failed') await receiver.abandonMessage(message).catch(() => undefined);
         if (options.stopAfter !== undefined && chosen >= options.stopAfter) {
-          passedOver.push(...fresh.slice(index + 1));
-          break scan;
+          held.push(...batch.slice(batch.indexOf(message) + 1));
+          ended = 'all-chosen-found';
+          break walk;
         }
       }
     }
   } finally {
-    for (const message of passedOver) await receiver.abandonMessage(message).catch(() => undefined);
+    for (const message of held) await receiver.abandonMessage(message).catch(() => undefined);
   }
-  return outcomes;
+  return { outcomes, seen: seen.size, ended };
 }
 
 async function replayOne<M extends DeadLetteredMessage>(receiver: DeadLetterReceiver<M>, sender: QueueSender, message: M, entry: DeadLetterEntry): Promise<ReplayOutcome> {

@@ -1,11 +1,15 @@
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { ROUTES } from '../../functions/registrations';
+import type { OrderRequest } from './orders';
+import { Redactor } from './redact';
 
 /**
  * The order API as the load test calls it, over one undici keep-alive pool: POST /orders and GET the
  * status path the API returned. Every answer is classified; nothing throws for an HTTP status or a
- * network error. The function key goes in the `x-functions-key` header only, never in a URL.
+ * network error. The function key goes in the `x-functions-key` header only, never in a URL, and is
+ * redacted from every answer as soon as it is read: before any cut to a length, since a cut key would
+ * no longer match the redactor at the output (issue 7, finding 8).
  */
 
 export type SubmitResult =
@@ -28,8 +32,10 @@ export interface OrdersApiOptions {
 export class OrdersApi {
   private readonly pool: Pool;
   private readonly ordersPath: string;
+  private readonly redactor: Redactor;
 
   constructor(private readonly options: OrdersApiOptions) {
+    this.redactor = new Redactor([options.key]);
     this.pool = new Pool(options.baseUrl.origin, {
       connections: options.connections,
       pipelining: 1,
@@ -44,17 +50,18 @@ export class OrdersApi {
     return `${this.options.baseUrl.origin}${this.ordersPath}`;
   }
 
-  async submit(body: string): Promise<SubmitResult> {
+  /** POST /orders with the order's key in the `Idempotency-Key` header (the API requires one). */
+  async submit(order: OrderRequest): Promise<SubmitResult> {
     const started = performance.now();
     try {
       const response = await this.pool.request({
         method: 'POST',
         path: this.ordersPath,
-        headers: { ...this.headers(), 'content-type': 'application/json' },
-        body,
+        headers: { ...this.headers(), 'content-type': 'application/json', 'idempotency-key': order.idempotencyKey },
+        body: order.body,
         signal: AbortSignal.timeout(this.options.requestTimeoutMs),
       });
-      const text = await response.body.text();
+      const text = this.redactor.redact(await response.body.text());
       const latencyMs = performance.now() - started;
       const status = response.statusCode;
       if (status === 202) {
@@ -69,7 +76,7 @@ export class OrdersApi {
         return { outcome: 'failed', status, latencyMs, reason: '202 without orderId and statusUrl', problem: text.slice(0, 300) };
       }
       if (status >= 400 && status < 500) return { outcome: 'rejected', status, latencyMs, problem: describeProblem(text) };
-      return { outcome: 'failed', status, latencyMs, reason: String(status), problem: describeProblem(text), retryAfter: header(response.headers, 'retry-after') };
+      return { outcome: 'failed', status, latencyMs, reason: String(status), problem: describeProblem(text), retryAfter: this.redactHeader(header(response.headers, 'retry-after')) };
     } catch (error) {
       return { outcome: 'failed', latencyMs: performance.now() - started, reason: networkReason(error) };
     }
@@ -83,7 +90,7 @@ export class OrdersApi {
         headers: this.headers(),
         signal: AbortSignal.timeout(this.options.requestTimeoutMs),
       });
-      const text = await response.body.text();
+      const text = this.redactor.redact(await response.body.text());
       if (response.statusCode === 200) {
         const parsed = parseJson(text) as { status?: unknown; acceptedAt?: unknown; processedAt?: unknown } | undefined;
         if (parsed?.status !== 'processed') return { outcome: 'pending' };
@@ -103,6 +110,10 @@ export class OrdersApi {
 
   close(): Promise<void> {
     return this.pool.close();
+  }
+
+  private redactHeader(value: string | undefined): string | undefined {
+    return value === undefined ? undefined : this.redactor.redact(value);
   }
 
   private headers(): Record<string, string> {

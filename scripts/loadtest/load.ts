@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { OrdersApi } from './client';
 import { LatencyHistogram, type Percentiles } from './histogram';
 import { runOpenModel } from './open-model';
-import { orderBody, type OrderTemplate } from './orders';
+import { orderRequest, type OrderTemplate } from './orders';
 import { StatusPoller } from './poller';
 
 /** A load run: POST orders on the open model, poll each accepted one until processed or the deadline. */
@@ -72,7 +72,7 @@ export async function runLoad(api: OrdersApi, template: OrderTemplate, settings:
     onProgress: observer.sending,
     send: async (index) => {
       const sentAt = performance.now();
-      const result = await api.submit(orderBody(template, index));
+      const result = await api.submit(orderRequest(template, index));
       if (result.outcome !== 'failed' || result.status !== undefined) postLatency.record(result.latencyMs);
       if (result.outcome === 'accepted') {
         accepted++;

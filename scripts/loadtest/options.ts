@@ -20,7 +20,7 @@ Load (open model: POSTs leave on schedule whether or not earlier ones have answe
   --poll-interval D     first wait before polling an order's status, doubling up to 10s (1s)
   --poll-deadline D     how long to keep polling after the last POST (5m)
   --poll-concurrency N  status requests open at once (32)
-  --body FILE           order template (functions/samples/order.json); each order gets a unique idempotencyKey
+  --body FILE           order template (functions/samples/order.json); each order gets a unique Idempotency-Key header
 Smoke (after cdktf deploy): one order, wait until it is processed:
   --smoke               exit 0 when processed, 1 with the reason otherwise
   --smoke-timeout D     how long to wait for acceptance (a 5xx or timed-out POST is retried) and processing (3m)

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 
 /**
- * Order bodies for the load test: the template (functions/samples/order.json by default) with a unique
- * idempotencyKey per order, so each POST is a new order (the API derives the order id from customer
- * and key, and Service Bus drops a repeated id).
+ * Order requests for the load test: the template (functions/samples/order.json by default) without
+ * its own idempotencyKey, and a unique key per order for the `Idempotency-Key` header, so each POST
+ * is a new order (the API derives the order id from customer and key) and a retry of one POST, with
+ * the same key, stays that order.
  */
 export interface OrderTemplate {
   readonly template: Record<string, unknown>;
@@ -23,7 +24,14 @@ export function loadOrderTemplate(file: string): OrderTemplate {
   return { template: parsed as Record<string, unknown>, runId: `${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}` };
 }
 
-/** The body of order `index` of this run. */
-export function orderBody(t: OrderTemplate, index: number | string): string {
-  return JSON.stringify({ ...t.template, idempotencyKey: `loadtest-${t.runId}-${index}` });
+export interface OrderRequest {
+  readonly body: string;
+  /** For the `Idempotency-Key` header. */
+  readonly idempotencyKey: string;
+}
+
+/** The request of order `index` of this run. */
+export function orderRequest(t: OrderTemplate, index: number | string): OrderRequest {
+  const { idempotencyKey: _, ...order } = t.template;
+  return { body: JSON.stringify(order), idempotencyKey: `loadtest-${t.runId}-${index}` };
 }

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { formatSeconds } from '../simulation/durations';
 import type { OrdersApi, StatusResult, SubmitResult } from './client';
 import { KEY_ENV } from './options';
-import { orderBody, type OrderTemplate } from './orders';
+import { orderRequest, type OrderTemplate } from './orders';
 
 /**
  * The smoke test after `cdktf deploy`: one order (the sample with a unique idempotency key), then its
@@ -32,9 +32,10 @@ export async function runSmoke(api: OrdersApi, template: OrderTemplate, settings
   const deadline = started + settings.timeoutMs;
   // Right after a deploy the host may still be restarting and a new role assignment may not have
   // reached Service Bus yet: the API answers 5xx (503 + Retry-After) or not in time. With the same
-  // idempotencyKey a retry is the same order (functions/http/submit-order.ts), so retry until the timeout.
-  const body = orderBody(template, 'smoke');
-  let submitted = await api.submit(body);
+  // Idempotency-Key a retry is the same order (functions/http/submit-order.ts), even after a 503 whose
+  // outcome is unknown, so retry with the same key until the timeout; never with a new one.
+  const order = orderRequest(template, 'smoke');
+  let submitted = await api.submit(order);
   let attempts = 1;
   let wait = settings.pollIntervalMs;
   while (submitted.outcome === 'failed' && ((submitted.status ?? 0) >= 500 || submitted.reason === 'timeout')) {
@@ -43,7 +44,7 @@ export async function runSmoke(api: OrdersApi, template: OrderTemplate, settings
     if (performance.now() + pause >= deadline) break;
     progress?.(`POST ${submitted.status !== undefined ? `answered ${submitted.status}` : 'timed out'}; retrying in ${formatSeconds(pause / 1000)}`);
     await sleep(pause);
-    submitted = await api.submit(body);
+    submitted = await api.submit(order);
     attempts++;
     wait = Math.min(settings.pollMaxIntervalMs, wait * 2);
   }
@@ -87,7 +88,7 @@ function explainSubmit(url: string, r: Exclude<SubmitResult, { outcome: 'accepte
     return `POST ${url} rejected the sample order with ${r.status}: ${r.problem}`;
   }
   if (r.status === 503) {
-    return `POST ${url} answered 503${r.retryAfter ? ` (Retry-After ${r.retryAfter} s)` : ''}: order intake is unavailable (${r.problem ?? 'no detail'}); the app could not enqueue: check the Service Bus namespace, the app's Data Sender role and its settings`;
+    return `POST ${url} answered 503${r.retryAfter ? ` (Retry-After ${r.retryAfter} s)` : ''}: order intake is unavailable (${r.problem ?? 'no detail'}); check /api/health (settings), the Service Bus namespace, and the app's roles: Azure Service Bus Data Sender on the queue, Storage Table Data Contributor on the acceptedorders table`;
   }
   if (r.status !== undefined) return `POST ${url} answered ${r.status}${r.problem ? `: ${r.problem}` : ''}`;
   if (r.reason === 'timeout') return `POST ${url} did not answer in time (timeout): is the app running (cold start, Always On)?`;

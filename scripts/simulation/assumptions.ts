@@ -2,7 +2,8 @@
  * Every parameter of the model that is not read from the synthesized stack or the workload, with its
  * default and where that default comes from. Tags, as in the team's reference notes
  * (shared/reference/autoscale-model.md, kept beside the repository):
- *   [D] stated in Microsoft docs or SDK source, [C] community evidence, [I] inference, no source.
+ *   [D] stated in Microsoft docs or SDK source, [C] community evidence, [I] inference, no source,
+ *   [M] measured here by `npm run bench` (the built packages through scripts/harness; see ASSUMPTIONS.md).
  * ASSUMPTIONS.md lists the same with the public documentation behind each.
  */
 
@@ -30,6 +31,13 @@ export interface InstanceParameters {
   readonly allocationS: number;
   /** Seconds from a worker to a Functions host pulling messages. [C] 5-60 s (cold-start measurements, reference §3). */
   readonly hostStartS: number;
+  /**
+   * Milliseconds the new instance's worker takes to load the order processor's package (require of the
+   * bundle, functions registered), added to allocation + host start. [M] measured here by npm run bench
+   * on 2026-12-01, 2-core Intel Xeon VM, Node 20.20.2 ("order processor cold load", median 193 ms: a
+   * fresh Node process, no host around it).
+   */
+  readonly packageLoadMs: number;
 }
 
 export interface ConsumerParameters {
@@ -45,6 +53,26 @@ export interface ConsumerParameters {
   readonly poisonDeliveryS: number;
   /** Whether locked (in-flight) messages count in ActiveMessages. [I] Service Bus counts a message as active until it is settled. */
   readonly lockedMessagesAreActive: boolean;
+  /**
+   * CPU milliseconds the worker process spends on one order (claim, downstream steps, mark processed,
+   * the invocation around them). [M] measured here by npm run bench on 2026-12-01, 2-core Intel Xeon
+   * VM, Node 20.20.2 ("processor, CPU per order", median 1.86 ms): the built package, 16 concurrent,
+   * against Azurite. Not included: the Functions host's own CPU (Service Bus receive and settlement,
+   * gRPC), so it is a floor: a running invocation uses at least cpuMsPerOrder / processing time of a
+   * vCPU, whatever cpuSharePerInvocation says.
+   */
+  readonly cpuMsPerOrder: number;
+}
+
+export interface ApiParameters {
+  /**
+   * CPU milliseconds the order API's worker spends on one valid POST /api/orders: body, validation,
+   * the Service Bus send (to a loopback AMQP stand-in) and the 202. [M] measured here by npm run bench
+   * on 2026-12-01, 2-core Intel Xeon VM, Node 20.20.2 ("API, CPU per request", median 1.18 ms). Not
+   * included: the host's HTTP front end. Not used by the queue-side model yet (it does not model the
+   * producer); for the API app's own scaling.
+   */
+  readonly cpuMsPerRequest: number;
 }
 
 export interface BeforeParameters {
@@ -83,6 +111,7 @@ export interface ModelParameters {
   readonly autoscale: AutoscaleParameters;
   readonly instances: InstanceParameters;
   readonly consumer: ConsumerParameters;
+  readonly api: ApiParameters;
   readonly before: BeforeParameters;
   readonly report: ReportParameters;
 }
@@ -102,12 +131,17 @@ export const DEFAULT_MODEL: ModelParameters = {
     // 2 min allocation (middle of the reference's 1-3 min) + 30 s host start (middle of 5-60 s).
     allocationS: 120,
     hostStartS: 30,
+    packageLoadMs: 200,
   },
   consumer: {
     cpuSharePerInvocation: 0.05,
     idleCpuPercent: 5,
     poisonDeliveryS: 0.005,
     lockedMessagesAreActive: true,
+    cpuMsPerOrder: 1.9,
+  },
+  api: {
+    cpuMsPerRequest: 1.2,
   },
   before: {
     workersPerInstance: undefined,

@@ -3,11 +3,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AccessToken, TokenCredential } from '@azure/identity';
-import { generate } from 'selfsigned';
-import { freePort } from './loopback';
+import { entraStyleToken } from './identity-endpoint';
+import { freePort, loopbackCertificate } from './loopback';
 
 /**
- * Azurite's Table service (the npm package), started and stopped by a test on a free loopback port,
+ * Azurite's Table service (the npm package), started and stopped by a test (or the bench) on a free loopback port,
  * in memory, in a temporary working directory. The production path: HTTPS with a certificate made
  * here, and `--oauth basic`, so the client authenticates with a bearer token as it does with the
  * managed identity in Azure (no shared key).
@@ -23,16 +23,12 @@ export interface AzuriteTable {
   stop(): Promise<void>;
 }
 
-export async function startAzuriteTable(): Promise<AzuriteTable> {
+/** `tls`: the certificate to serve (default: a new one), e.g. one shared with other loopback TLS servers. */
+export async function startAzuriteTable(tls?: { cert: string; key: string }): Promise<AzuriteTable> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orders-azurite-'));
-  const tls = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
-    keyType: 'ec',
-    curve: 'P-256',
-    algorithm: 'sha256',
-    extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
-  });
-  fs.writeFileSync(path.join(workDir, 'cert.pem'), tls.cert);
-  fs.writeFileSync(path.join(workDir, 'key.pem'), tls.private);
+  const { cert, key } = tls ?? (await loopbackCertificate());
+  fs.writeFileSync(path.join(workDir, 'cert.pem'), cert);
+  fs.writeFileSync(path.join(workDir, 'key.pem'), key);
 
   const port = await freePort();
   const main = require.resolve('azurite/dist/src/table/main.js');
@@ -85,7 +81,7 @@ export async function startAzuriteTable(): Promise<AzuriteTable> {
     await stop();
     throw error;
   }
-  return { serviceUri: `https://127.0.0.1:${port}/${AZURITE_ACCOUNT}`, certificate: tls.cert, stop };
+  return { serviceUri: `https://127.0.0.1:${port}/${AZURITE_ACCOUNT}`, certificate: cert, stop };
 }
 
 /**
@@ -100,9 +96,6 @@ export class StorageTokenCredential implements TokenCredential {
 
   async getToken(scopes: string | string[]): Promise<AccessToken> {
     this.requestedScopes.push(...([] as string[]).concat(scopes));
-    const now = Math.floor(Date.now() / 1000);
-    const claims = { aud: this.audience, iss: 'https://sts.windows.net/00000000-0000-0000-0000-00000000000a/', iat: now - 60, nbf: now - 60, exp: now + 3600, oid: 'test-identity' };
-    const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-    return { token: `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode(claims)}.c2lnbmF0dXJl`, expiresOnTimestamp: (now + 3600) * 1000 };
+    return { token: entraStyleToken(this.audience, 3600), expiresOnTimestamp: Date.now() + 3_600_000 };
   }
 }

@@ -1,4 +1,5 @@
 import * as net from 'node:net';
+import { generate } from 'selfsigned';
 
 /** A loopback port that was free a moment ago (nothing listens on it now). */
 export function freePort(): Promise<number> {
@@ -36,4 +37,15 @@ export async function silentServer(): Promise<{ port: number; accepted: () => nu
 
 export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/** A self-signed certificate for 127.0.0.1 (subject alternative name IP), for a TLS server on loopback. */
+export async function loopbackCertificate(): Promise<{ cert: string; key: string }> {
+  const tls = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
+    keyType: 'ec',
+    curve: 'P-256',
+    algorithm: 'sha256',
+    extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+  });
+  return { cert: tls.cert, key: tls.private };
 }

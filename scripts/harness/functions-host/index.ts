@@ -5,9 +5,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { transformSync } from 'esbuild';
 import { unzipSync } from 'fflate';
-import type { HostReply, HostRequest, InvocationReply, Observations, Registration, RpcInvocationRequest, StartupReport } from './protocol';
+import type { HostReply, HostRequest, InvocationReply, Observations, Registration, ResourceUsage, RpcInvocationRequest, StartupReport } from './protocol';
 
-export type { Connection, InvocationReply, Registration, StartupReport } from './protocol';
+export type { Connection, InvocationReply, Registration, ResourceUsage, StartupReport } from './protocol';
 
 /**
  * Loads a built function-app zip the way the Azure Functions Node.js worker does, in a child process
@@ -84,6 +84,13 @@ export class FunctionsHost {
   /** Invokes a Service Bus-triggered function with a message body as the host sends it. */
   invokeServiceBus(functionName: string, body: string, metadata: { messageId: string; deliveryCount: number }): Promise<InvocationReply> {
     return this.invoke(functionName, serviceBusInvocation(this.registration(functionName), body, metadata));
+  }
+
+  /** The worker process's CPU time and peak memory so far (measured inside it, so the caller's own work is not counted). */
+  async usage(): Promise<ResourceUsage> {
+    const reply = await this.request({ type: 'usage', id: this.nextId++ });
+    if (reply.type !== 'usage') throw new Error(`unexpected ${reply.type}`);
+    return { userMicros: reply.userMicros, systemMicros: reply.systemMicros, maxRssKb: reply.maxRssKb };
   }
 
   /** Runs the appTerminate hooks and waits for the process to exit. */

@@ -11,7 +11,7 @@
  * - Every outgoing TCP connection is recorded, and one to a non-loopback address is refused, so a
  *   test can prove that nothing leaves the machine.
  *
- * It talks to the test over the IPC channel: messages in, replies out (see protocol.ts).
+ * It talks to the test (or the benchmark) over the IPC channel: messages in, replies out (see protocol.ts).
  */
 import * as fs from 'node:fs';
 import Module from 'node:module';
@@ -135,6 +135,9 @@ async function handle(message: HostRequest): Promise<void> {
     } catch (error) {
       send({ type: 'invoked', id: message.id, error: describe(error), logs, durationMs: Date.now() - started, ...observations() });
     }
+  } else if (message.type === 'usage') {
+    const { user, system } = process.cpuUsage();
+    send({ type: 'usage', id: message.id, userMicros: user, systemMicros: system, maxRssKb: process.resourceUsage().maxRSS });
   } else if (message.type === 'terminate') {
     const errors: string[] = [];
     for (const hook of hooks.get('appTerminate') ?? []) {

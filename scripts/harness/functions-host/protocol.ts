@@ -47,7 +47,18 @@ export interface Observations {
 
 export type HostRequest =
   | { readonly type: 'invoke'; readonly id: number; readonly functionName: string; readonly request: RpcInvocationRequest }
-  | { readonly type: 'terminate'; readonly id: number };
+  | { readonly type: 'terminate'; readonly id: number }
+  | { readonly type: 'usage'; readonly id: number };
+
+/** The worker process's own resource use so far (process.cpuUsage and resourceUsage), for benchmarks. */
+export interface ResourceUsage {
+  /** CPU time in user mode, microseconds. */
+  readonly userMicros: number;
+  /** CPU time in kernel mode, microseconds. */
+  readonly systemMicros: number;
+  /** Peak resident set size, kilobytes. */
+  readonly maxRssKb: number;
+}
 
 export interface InvocationReply extends Observations {
   readonly type: 'invoked';
@@ -63,4 +74,5 @@ export interface InvocationReply extends Observations {
 export type HostReply =
   | { readonly type: 'started'; readonly report: StartupReport }
   | InvocationReply
+  | ({ readonly type: 'usage'; readonly id: number } & ResourceUsage)
   | ({ readonly type: 'terminated'; readonly id: number; readonly appTerminateErrors: string[] } & Observations);
