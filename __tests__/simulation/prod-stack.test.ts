@@ -3,8 +3,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { prod } from '../../lib/config/environments';
+import { validateEnvironment } from '../../lib/config/validate';
 import { runSimulateCli } from '../../scripts/simulation/cli';
 import { readStackModel } from '../../scripts/simulation/stack-model';
+import { HOSTING_VARIANTS, withHosting } from '../../scripts/simulation/variants';
 import { PROJECT_ROOT, synthEnvironment } from '../helpers/synth';
 
 /**
@@ -23,16 +25,18 @@ function capture() {
   return { stream, text: () => text };
 }
 
-describe('reading the synthesized stack', () => {
-  const { tf } = synthEnvironment(prod);
+describe('reading the synthesized stack: both apps Dedicated', () => {
+  const { tf } = synthEnvironment(withHosting(prod, HOSTING_VARIANTS['p1v3+p1v3']));
 
-  it('reads the plan, every autoscale profile with its window as an instant, and the queue', () => {
+  it("reads each app's plan, every autoscale profile with its window as an instant, and the queue", () => {
     const model = readStackModel('prod', tf, { extensions: { serviceBus: { maxConcurrentCalls: 16 } } });
-    expect(model.plan).toMatchObject({ sku: 'P1v3', facts: { vcpu: 2 } });
+    const processor = model.apps.orderProcessor;
+    if (processor.kind !== 'dedicated') throw new Error('expected a Dedicated processor');
+    expect(processor.plan).toMatchObject({ sku: 'P1v3', facts: { vcpu: 2 } });
     expect(model.queue).toEqual({ name: 'orders', lockDurationS: 60, maxDeliveryCount: 10 });
     expect(model.serviceBus).toEqual({ sku: 'Premium', messagingUnits: 1 });
     expect(model.maxConcurrentCalls).toBe(16);
-    const [byDefault, blackFriday] = model.autoscale.profiles;
+    const [byDefault, blackFriday] = processor.autoscale.profiles;
     expect(byDefault).toMatchObject({ name: 'default', minimum: 3, default: 3, maximum: 20 });
     // 04:00 Berlin time on 2026-11-27 is 03:00Z (UTC+1 in November).
     expect(new Date(blackFriday.fixedDate!.startMs).toISOString()).toBe('2026-11-27T03:00:00.000Z');
@@ -43,6 +47,12 @@ describe('reading the synthesized stack', () => {
       ['ActiveMessages', 'Maximum', 50, 900, 1, 600],
       ['CpuPercentage', 'Average', 30, 900, 1, 600],
     ]);
+    // The API's own plan and setting: CPU rules only, its own sale minimum.
+    const api = model.apps.orderApi;
+    if (api.kind !== 'dedicated') throw new Error('expected a Dedicated API');
+    expect(api.plan).toMatchObject({ sku: 'P1v3', zoneBalancing: true });
+    expect(api.autoscale.profiles.map((p) => p.minimum)).toEqual([3, 3, 3]);
+    expect(new Set(api.autoscale.profiles[0].rules.map((r) => r.trigger.metric))).toEqual(new Set(['CpuPercentage']));
   });
 
   it('falls back to 16 x vCPUs when host.json does not set maxConcurrentCalls', () => {
@@ -57,6 +67,36 @@ describe('reading the synthesized stack', () => {
     setting.profile[0].rule[1].metric_trigger.metric_name = 'HttpQueueLength';
     expect(() => readStackModel('prod', changed, {})).toThrow(/profile\[0\]\.rule\[1\]: metric HttpQueueLength .* is not simulated/);
   });
+});
+
+describe('reading the synthesized stack: Elastic Premium', () => {
+  const { tf } = synthEnvironment(withHosting(prod, HOSTING_VARIANTS['ep1+ep1-ar2']));
+  const model = readStackModel('prod', tf, { extensions: { serviceBus: { maxConcurrentCalls: 16 } } });
+
+  it("reads always-ready, burst, app limit and prewarmed from the app's site config and its plan", () => {
+    for (const app of Object.values(model.apps)) {
+      expect(app).toMatchObject({ kind: 'elasticPremium', plan: { sku: 'EP1', zoneBalancing: true, initialWorkers: 2 }, alwaysReady: 2, maximumBurst: 20, appScaleLimit: 20, prewarmed: 1 });
+    }
+  });
+
+  it("reads each sale window of the always-ready schedule's workflow as instants", () => {
+    const processor = model.apps.orderProcessor;
+    if (processor.kind !== 'elasticPremium') throw new Error('expected Elastic Premium');
+    // 04:00 Berlin time on 2026-11-27 (UTC+1) is 03:00Z; the window ends 02:00 the next day, 01:00Z.
+    expect(processor.schedule).toEqual({
+      everyday: 2,
+      windows: prod.saleWindows.map((w) => expect.objectContaining({ name: w.name, alwaysReady: 2 })),
+    });
+    expect(processor.schedule!.windows[0]).toMatchObject({ start: '2026-11-27T03:00:00Z', end: '2026-11-28T01:00:00Z' });
+  });
+});
+
+it('every hosting variant is a valid, zone-redundant configuration of prod', () => {
+  for (const [name, variant] of Object.entries(HOSTING_VARIANTS)) {
+    const env = withHosting(prod, variant);
+    expect(() => validateEnvironment(env)).not.toThrow();
+    for (const hosting of Object.values(env.apps)) expect([name, hosting.zoneBalancing]).toEqual([name, true]);
+  }
 });
 
 it('runs the default scenario on prod: the queue side meets p99 <= 2 min, the synchronous side fails a share of orders', async () => {

@@ -8,7 +8,7 @@ import type { AutoscaleRules, EnvironmentConfig } from './types';
 const oncall = [{ name: 'orders-oncall', email: 'orders-oncall@example.com' }];
 
 /** CPU rules of a Dedicated plan: out by one above 70% over 5 minutes, in by one only below 30% over 15. */
-const cpuRules: AutoscaleRules = {
+export const cpuRules: AutoscaleRules = {
   scaleOutCpuPercent: 70,
   scaleInCpuPercent: 30,
   scaleOutWindow: 'PT5M',
