@@ -29,7 +29,7 @@ export function timelineSpec(report: SimulationReport): TopLevelSpec {
     rows.map((m) => ({ t: x(m.atMs + 60_000), panel, series: name, value: finite(value(m)) }));
 
   const xEncoding = { field: 't', type: 'temporal' as const, scale: { type: 'utc' as const }, title: `time (${clock.iana})`, axis: { format: '%H:%M' } };
-  const color = { field: 'series', type: 'nominal' as const, title: null, legend: { orient: 'right' as const } };
+  const color = { field: 'series', type: 'nominal' as const, title: null, legend: { orient: 'right' as const, labelLimit: 400 } };
   const panel = (title: string, values: object[], yTitle: string, options: { mark?: 'line' | 'bar' | 'area'; log?: boolean; step?: boolean } = {}) => ({
     title: { text: title, anchor: 'start' as const, fontSize: 12 },
     width: WIDTH,
@@ -60,7 +60,7 @@ export function timelineSpec(report: SimulationReport): TopLevelSpec {
       panel(
         'Instances',
         [
-          ...stateSeries('instances', `after: set by ${report.after.kind === 'elasticPremium' ? 'the scale controller' : 'autoscale'}`, (m) => m.after.instances),
+          ...stateSeries('instances', `after: set by ${report.after.kind === 'elasticPremium' ? 'scale controller' : 'autoscale'}`, (m) => m.after.instances),
           ...stateSeries('instances', 'after: serving', (m) => m.after.readyInstances),
           ...stateSeries('instances', 'order API: serving', (m) => m.api.readyInstances),
           ...stateSeries('instances', 'before: fixed', () => report.before.instances),
@@ -77,7 +77,7 @@ export function timelineSpec(report: SimulationReport): TopLevelSpec {
       panel('Before: failed requests per minute (timeouts and 5xx)', series('failed', 'before: failed', (m) => m.before.failed), 'requests', { mark: 'bar' }),
       panel(
         "Order API: latency p99 by arrival minute, on its own plan and on the processor's instances (as before the split)",
-        [...series('api', 'API: own plan', (m) => m.api.latencyP99S), ...series('api', "API: on the processor's instances", (m) => m.api.sharedLatencyP99S)],
+        [...series('api', 'API: own plan', (m) => m.api.latencyP99S), ...series('api', "API: processor's instances", (m) => m.api.sharedLatencyP99S)],
         'seconds (log)',
         { log: true },
       ),

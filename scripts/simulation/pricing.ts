@@ -2,9 +2,11 @@
  * Unit prices (USD), each with its date and source, from §6 of the team's reference notes
  * (shared/reference/autoscale-model.md, kept beside the repository).
  * None comes from an official pricing page: allow about ±15% [I], and check them against
- * https://azure.microsoft.com/pricing/details/app-service/linux/ and
+ * https://azure.microsoft.com/pricing/details/app-service/linux/,
+ * https://azure.microsoft.com/pricing/details/functions/ and
  * https://azure.microsoft.com/pricing/details/service-bus/ before quoting a figure. They are East US
- * pay-as-you-go prices; West Europe (where the stack deploys) differs.
+ * pay-as-you-go prices (P0v3: East US 2, no East US figure found); West Europe (where the stack
+ * deploys) differs.
  */
 
 export interface UnitPrice {
