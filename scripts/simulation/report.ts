@@ -201,7 +201,7 @@ export function formatReport(report: SimulationReport): string {
   const target = (t: { p99S: number; met: boolean }) => (t.met ? 'met' : 'MISSED');
 
   const rows: Array<[string, string, string]> = [
-    ['', 'before: synchronous API', 'after: queue + autoscale'],
+    ['', 'before: synchronous API', `after: queue + ${after.kind === 'elasticPremium' ? 'Elastic Premium scale controller' : 'autoscale'}`],
     ['shape', beforeShape, afterShape],
     ['orders offered', int(before.orders), int(after.orders)],
     ['succeeded / processed', int(before.succeeded), int(after.processed)],
