@@ -3,6 +3,7 @@ import { dev, environments, prod } from '../../lib/config/environments';
 import type { ElasticPremiumHosting, EnvironmentConfig } from '../../lib/config/types';
 import { ConfigError, validateEnvironment } from '../../lib/config/validate';
 import { OrdersStack } from '../../lib/orders-stack';
+import { prodOnDedicated } from '../helpers/environments';
 import { fakeBundler, PROJECT_ROOT, withChanges, type DeepPartial } from '../helpers/synth';
 
 /** The one error validation throws for a changed environment (fails the test if it does not throw). */
@@ -103,25 +104,25 @@ describe('synth fails on a bad value, naming environment, field, value and what 
 
   describe('instance limits: minimum <= default <= maximum in every profile', () => {
     test('minimum above default', () => {
-      expectProblem(problemsOf(prod, processor({ instances: { minimum: 5, default: 4 } })), 'apps.orderProcessor.instances.minimum', 5, /at most instances.default \(4\)/);
+      expectProblem(problemsOf(prodOnDedicated, processor({ instances: { minimum: 5, default: 4 } })), 'apps.orderProcessor.instances.minimum', 5, /at most instances.default \(4\)/);
     });
     test('default above maximum', () => {
       expectProblem(problemsOf(dev, api({ instances: { default: 4, maximum: 3 } })), 'apps.orderApi.instances.default', 4, /at most instances.maximum \(3\)/);
     });
     test('Premium v3 stops at 30 instances, and 30 is allowed', () => {
-      expectProblem(problemsOf(prod, processor({ instances: { maximum: 31 } })), 'apps.orderProcessor.instances.maximum', 31, /from 1 to 30/);
-      expect(() => validateEnvironment(withChanges(prod, processor({ instances: { maximum: 30 } })))).not.toThrow();
+      expectProblem(problemsOf(prodOnDedicated, processor({ instances: { maximum: 31 } })), 'apps.orderProcessor.instances.maximum', 31, /from 1 to 30/);
+      expect(() => validateEnvironment(withChanges(prodOnDedicated, processor({ instances: { maximum: 30 } })))).not.toThrow();
     });
     test('zone balancing keeps every minimum at the zone count', () => {
-      expectProblem(problemsOf(prod, processor({ instances: { minimum: 2, default: 3 } })), 'apps.orderProcessor.instances.minimum', 2, /at least initialWorkers \(3\)/);
+      expectProblem(problemsOf(prodOnDedicated, processor({ instances: { minimum: 2, default: 3 } })), 'apps.orderProcessor.instances.minimum', 2, /at least initialWorkers \(3\)/);
     });
     test('zone balancing needs at least 2 workers from creation', () => {
       expectProblem(problemsOf(dev, api({ zoneBalancing: true })), 'apps.orderApi.initialWorkers', 1, /at least 2 with zoneBalancing/);
     });
     test("a sale window cannot hold fewer than the app's minimum, nor more than its maximum", () => {
-      const below = problemsOf(prod, { saleWindows: [{ ...prod.saleWindows[0], minimumInstances: { orderApi: 3, orderProcessor: 2 } }] });
+      const below = problemsOf(prodOnDedicated, { saleWindows: [{ ...prodOnDedicated.saleWindows[0], minimumInstances: { orderApi: 3, orderProcessor: 2 } }] });
       expectProblem(below, 'saleWindows[0].minimumInstances.orderProcessor', 2, /from 3 to 20/);
-      const above = problemsOf(prod, { saleWindows: [{ ...prod.saleWindows[0], minimumInstances: { orderApi: 21, orderProcessor: 6 } }] });
+      const above = problemsOf(prodOnDedicated, { saleWindows: [{ ...prodOnDedicated.saleWindows[0], minimumInstances: { orderApi: 21, orderProcessor: 6 } }] });
       expectProblem(above, 'saleWindows[0].minimumInstances.orderApi', 21, /from 3 to 20/);
     });
     test('a sale window names a minimum for each app', () => {
@@ -132,7 +133,7 @@ describe('synth fails on a bad value, naming environment, field, value and what 
 
   describe('autoscale rules of a Dedicated app', () => {
     test('the processor scales on its backlog: the backlog rules are required', () => {
-      const error = problemsOf(prod, withAutoscale({ backlog: undefined }));
+      const error = problemsOf(prodOnDedicated, withAutoscale({ backlog: undefined }));
       expectProblem(error, 'apps.orderProcessor.autoscale.backlog', undefined, /required for the order processor/);
     });
     test('the API has no queue to drain: backlog rules are refused there', () => {
@@ -140,8 +141,8 @@ describe('synth fails on a bad value, naming environment, field, value and what 
       expect(error.problems.find((p) => p.field === 'apps.orderApi.autoscale.backlog')?.allowed).toMatch(/only the order processor/);
     });
     test('scale-out step 1..10, and 10 is allowed', () => {
-      expectProblem(problemsOf(prod, withAutoscale({ backlog: { scaleOutStep: 11 } })), 'apps.orderProcessor.autoscale.backlog.scaleOutStep', 11, /from 1 to 10/);
-      expect(() => validateEnvironment(withChanges(prod, withAutoscale({ backlog: { scaleOutStep: 10 } })))).not.toThrow();
+      expectProblem(problemsOf(prodOnDedicated, withAutoscale({ backlog: { scaleOutStep: 11 } })), 'apps.orderProcessor.autoscale.backlog.scaleOutStep', 11, /from 1 to 10/);
+      expect(() => validateEnvironment(withChanges(prodOnDedicated, withAutoscale({ backlog: { scaleOutStep: 10 } })))).not.toThrow();
     });
   });
 

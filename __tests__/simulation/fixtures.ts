@@ -1,7 +1,7 @@
 import { withModel, type DeepPartial, type ModelParameters } from '../../scripts/simulation/assumptions';
 import { ruleName, type AutoscaleProfile, type MetricTrigger, type ScaleAction, type ScaleRule } from '../../scripts/simulation/autoscale-setting';
 import { planSku } from '../../lib/config/plan-skus';
-import type { StackModel } from '../../scripts/simulation/stack-model';
+import type { AppModel, DedicatedAppModel, ElasticAppModel, PlanModel, StackModel } from '../../scripts/simulation/stack-model';
 import type { Orders, WorkloadProfile } from '../../scripts/simulation/workload';
 
 /** Small hand-made settings and stacks, so each test's arithmetic fits in a comment. */
@@ -29,12 +29,32 @@ export function profile(p: Partial<AutoscaleProfile> & { rules: ScaleRule[] }): 
   return { name: 'default', minimum: 1, default: 1, maximum: 10, ...p };
 }
 
-export function syntheticStack(overrides: Partial<StackModel> & { profiles: AutoscaleProfile[] }): StackModel {
-  const { profiles, ...rest } = overrides;
+export function plan(sku: string, initialWorkers = 1): PlanModel {
+  return { sku, facts: planSku(sku), initialWorkers, zoneBalancing: false };
+}
+
+/** A Dedicated app on P1v3 with these autoscale profiles. */
+export function dedicatedApp(profiles: AutoscaleProfile[], sku = 'P1v3'): DedicatedAppModel {
+  return { kind: 'dedicated', plan: plan(sku), autoscale: { profiles } };
+}
+
+/** An Elastic Premium app on EP1: always-ready 1, limit 10, no prewarmed buffer, no schedule, unless overridden. */
+export function elasticApp(overrides: Partial<ElasticAppModel> = {}): ElasticAppModel {
+  return { kind: 'elasticPremium', plan: plan('EP1'), alwaysReady: 1, maximumBurst: 10, appScaleLimit: 10, prewarmed: 0, schedule: undefined, ...overrides };
+}
+
+/**
+ * A small stack: the processor on P1v3 with `profiles` (or `processor`), the API on one fixed P1v3
+ * instance (or `api`).
+ */
+export function syntheticStack(overrides: Partial<Omit<StackModel, 'apps'>> & { profiles?: AutoscaleProfile[]; processor?: AppModel; api?: AppModel }): StackModel {
+  const { profiles, processor, api, ...rest } = overrides;
   return {
     environment: 'test',
-    plan: { sku: 'P1v3', facts: planSku('P1v3'), initialWorkers: 1 },
-    autoscale: { profiles },
+    apps: {
+      orderProcessor: processor ?? dedicatedApp(profiles ?? []),
+      orderApi: api ?? dedicatedApp([profile({ minimum: 1, default: 1, maximum: 1, rules: [] })]),
+    },
     queue: { name: 'orders', lockDurationS: 60, maxDeliveryCount: 10 },
     serviceBus: { sku: 'Premium', messagingUnits: 1 },
     maxConcurrentCalls: 1,

@@ -1,7 +1,7 @@
 import { DEFAULT_MODEL } from '../../scripts/simulation/assumptions';
 import { cpuSharePerRunningInvocation, simulateQueueSide, slotsPerInstance } from '../../scripts/simulation/queue-consumer';
 import { generateOrders, ORDER_NORMAL, ORDER_POISON, ORDER_TRANSIENT } from '../../scripts/simulation/workload';
-import { handMadeOrders, ORIGIN_MS, profile, rule, stepWorkload, syntheticStack, testModel } from './fixtures';
+import { elasticApp, handMadeOrders, ORIGIN_MS, profile, rule, stepWorkload, syntheticStack, testModel } from './fixtures';
 
 /**
  * The queue side end to end (orders -> queue -> consumer -> metrics -> autoscale -> instances) on
@@ -119,4 +119,71 @@ it('returns the messages in flight on a removed instance when their lock expires
   expect(result.deliveries.redeliveredAfterLockLoss).toBe(1);
   expect(result.operations.receives).toBe(3);
   expect(Array.from(result.latencyS)).toEqual([219, 30]);
+});
+
+describe('on Elastic Premium (target-based scaling)', () => {
+  /** The controller looks every 10 s; a new instance serves 10 s allocation + 30 s host start = 40 s after the decision. */
+  const elasticTimings = testModel({ elasticPremium: { controllerIntervalS: 10, allocationS: 10, queueScaleOutIntervalS: 30, queueMaxStep: 4, scaleInAfterS: 300, scaleInIntervalS: 30 }, instances: { hostStartS: 30, packageLoadMs: 0 } });
+  const iso = (s: number) => new Date(ORIGIN_MS + s * 1000).toISOString();
+
+  it('adds 4 instances per 30 s from a step of backlog up to the app scale limit, and drains on the way down', () => {
+    // EP1, maxConcurrentCalls 4, 1 s per order: 4 orders/s per instance. Always-ready 1, limit 8.
+    // 0.5 orders/s (at most 1 in flight: it wants ceil(1 / 4) = 1), then 20/s from 600 to 1200.
+    // At the look at 610 about 160 messages are active: it wants ~40, capped at 8; +4 at once (1 -> 5).
+    // At 640 (30 s later) +3 to the limit (5 -> 8); at 620 and 630 it waits for the 30 s interval.
+    // The backlog (~800 at 650) keeps it above 8 x 4 = 32 until well after 640, so no scale-in starts
+    // before 640 + 300 = 940. Scale-in drains: no delivery loses its lock.
+    const stack = syntheticStack({ maxConcurrentCalls: 4, processor: elasticApp({ alwaysReady: 1, appScaleLimit: 8, maximumBurst: 20 }) });
+    const workload = stepWorkload({ baseline: 0.5, multiplier: 40, stepAtS: 600, holdS: 600, processingMs: 1000 });
+    const spanS = 2400;
+    const orders = generateOrders(workload, { seed: 1, originMs: ORIGIN_MS, spanS });
+    const result = simulateQueueSide({ stack, model: elasticTimings, orders, originMs: ORIGIN_MS, spanS });
+
+    const outs = result.decisions.filter((d) => d.reason === 'scale-out');
+    expect(outs.map((d) => [d.timeS, d.from, d.to])).toEqual([
+      [610, 1, 5],
+      [640, 5, 8],
+    ]);
+    // The four instances decided at 610 serve from 650, the three from 640 from 680.
+    expect([result.ready[649], result.ready[650], result.ready[679], result.ready[680]]).toEqual([1, 5, 5, 8]);
+    const ins = result.decisions.filter((d) => d.reason === 'scale-in');
+    expect(ins[0].timeS).toBeGreaterThanOrEqual(940);
+    for (const [i, d] of ins.entries()) {
+      expect(d.to).toBe(d.from - 1);
+      if (i > 0) expect(d.timeS - ins[i - 1].timeS).toBeGreaterThanOrEqual(30);
+    }
+    expect(result.minutes[result.minutes.length - 1].instances).toBe(1);
+    expect(Math.min(...result.minutes.map((m) => m.instances))).toBe(1);
+    expect(result.deliveries.redeliveredAfterLockLoss).toBe(0);
+    expect(result.processed + result.unfinished).toBe(orders.count);
+  });
+
+  it("raises always-ready at the schedule's first run inside a sale window, and scales back in after it", () => {
+    // Everyday 1; a window from 620 s to 1200 s after the origin holds 4. The schedule runs every 5
+    // minutes (on the origin's 5-minute marks): its first run inside the window is at 900, so
+    // 1 -> 4 at 900; its run at 1200 sets 1 again. With no load the controller wants 0 from then:
+    // removals at 1200 + 300 = 1500, 1530, 1560.
+    const schedule = { everyday: 1, windows: [{ name: 'sale', start: iso(620), end: iso(1200), alwaysReady: 4 }] };
+    const stack = syntheticStack({ maxConcurrentCalls: 16, processor: elasticApp({ alwaysReady: 1, schedule }) });
+    const spanS = 1800;
+    const orders = generateOrders(stepWorkload({ baseline: 0, multiplier: 1, stepAtS: 0, holdS: 0, processingMs: 100 }), { seed: 1, originMs: ORIGIN_MS, spanS });
+    const result = simulateQueueSide({ stack, model: elasticTimings, orders, originMs: ORIGIN_MS, spanS });
+    expect(result.decisions.map((d) => [d.timeS, d.from, d.to, d.reason, d.profile])).toEqual([
+      [900, 1, 4, 'always-ready', 'sale'],
+      [1500, 4, 3, 'scale-in', 'everyday'],
+      [1530, 3, 2, 'scale-in', 'everyday'],
+      [1560, 2, 1, 'scale-in', 'everyday'],
+    ]);
+    expect([result.ready[939], result.ready[940]]).toEqual([1, 4]);
+  });
+
+  it('bills the always-ready instances all the time, and the prewarmed buffer while the app is busy', () => {
+    // Always-ready 2, prewarmed 1, no load: 3 instances billed every second, or 2 without the buffer.
+    const stack = syntheticStack({ maxConcurrentCalls: 16, processor: elasticApp({ alwaysReady: 2, prewarmed: 1 }) });
+    const spanS = 600;
+    const orders = generateOrders(stepWorkload({ baseline: 0, multiplier: 1, stepAtS: 0, holdS: 0, processingMs: 100 }), { seed: 1, originMs: ORIGIN_MS, spanS });
+    const billed = (prewarmedBilled: boolean) =>
+      simulateQueueSide({ stack, model: testModel({ elasticPremium: { prewarmedBilled } }), orders, originMs: ORIGIN_MS, spanS }).instanceSeconds;
+    expect([billed(true), billed(false)]).toEqual([3 * 600, 2 * 600]);
+  });
 });

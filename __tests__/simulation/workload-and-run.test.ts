@@ -102,6 +102,15 @@ describe('command line', () => {
     expect(args.chart).toBe(path.join(dir, 'simulation-out', 'prod-timeline.svg'));
   });
 
+  it('takes a hosting variant by name and the scale-controller flags', () => {
+    const args = parseSimulateArgs(['--variant', 'p1v3+p1v3', '--locked-not-active', '--ep-allocation', '2m', '--ep-interval', '30s'], os.tmpdir());
+    expect(args.variant).toBe('p1v3+p1v3');
+    expect(args.model.consumer.lockedMessagesAreActive).toBe(false);
+    expect(args.model.elasticPremium).toMatchObject({ allocationS: 120, controllerIntervalS: 30 });
+    expect(args.chart).toBe(path.join(os.tmpdir(), 'simulation-out', 'prod-p1v3+p1v3-timeline.svg'));
+    expect(() => parseSimulateArgs(['--variant', 'p9v9'], os.tmpdir())).toThrow(/--variant: unknown variant 'p9v9'; expected one of .*p1v3\+p1v3/);
+  });
+
   it('names the field of a bad profile file or flag', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simulate-args-'));
     fs.writeFileSync(path.join(dir, 'typo.json'), JSON.stringify({ baselinePerSec: 30 }));

@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { AppSetting, TABLE_NAME_PATTERN } from '../../functions/app-settings';
 import { dev, environments, prod } from '../../lib/config/environments';
+import type { EnvironmentConfig } from '../../lib/config/types';
 import { DEDICATED_SKUS, ELASTIC_PREMIUM_SKUS, MESSAGING_UNITS, RETENTION_DAYS } from '../../lib/config/validate';
 import { isCanonicalDuration } from '../../lib/config/durations';
 import { isAutoscaleTimeZone } from '../../lib/config/time-zones';
 import { remoteStateFromEnv, STATE_ENV } from '../../lib/state-backend';
+import { prodOnDedicated } from '../helpers/environments';
 import { fakeBundler, onlyResource, refTo, resourceAt, resourcesOf, synthEnvironment, type Synthesized, type TerraformJson } from '../helpers/synth';
 
 /**
@@ -15,17 +17,21 @@ import { fakeBundler, onlyResource, refTo, resourceAt, resourcesOf, synthEnviron
  * empty. Item numbers refer to that checklist.
  */
 
-const stacks: Array<[string, Synthesized]> = [];
+/** Each environment's stack, and prod's Dedicated alternative: its plans, autoscale settings and sale profiles must deploy too. */
+const stacks: Array<{ label: string; env: EnvironmentConfig; synthesized: Synthesized }> = [];
 beforeAll(() => {
-  for (const env of environments) stacks.push([env.name, synthEnvironment(env)]);
+  for (const env of [...environments, prodOnDedicated]) stacks.push({ label: env === prodOnDedicated ? 'prod-dedicated' : env.name, env, synthesized: synthEnvironment(env) });
 });
 const eachStack = (fn: (tf: TerraformJson, name: string) => void) => {
-  for (const [name, s] of stacks) fn(s.tf, name);
+  for (const { env, synthesized } of stacks) fn(synthesized.tf, env.name);
 };
-const byName = (name: string) => stacks.find(([n]) => n === name)![1].tf;
+const byName = (label: string) => stacks.find((s) => s.label === label)!.synthesized.tf;
 /** Construct ids of the two apps (lib/orders-stack.ts APP_CONSTRUCT_IDS). */
 const APP_IDS = ['order-api', 'order-processor'];
 const apps = (tf: TerraformJson) => Object.values(resourcesOf(tf, 'azurerm_linux_function_app'));
+/** The apps whose plan is a Dedicated (Premium v3) one, read through each app's plan reference. */
+const dedicatedApps = (tf: TerraformJson) =>
+  APP_IDS.filter((id) => !resourceAt(tf, 'azurerm_service_plan', `${id}/plan`).sku_name.startsWith('EP')).map((id) => resourceAt(tf, 'azurerm_linux_function_app', `${id}/app`));
 
 /** Every value anywhere in a resource, with its path. */
 function leaves(value: unknown, path = ''): Array<[string, unknown]> {
@@ -186,9 +192,14 @@ describe('4. function app', () => {
   });
 
   test('always_on is explicit on a Dedicated plan (unset sends false and the queue trigger idles)', () => {
+    let checked = 0;
     eachStack((tf) => {
-      for (const app of apps(tf)) expect(app.site_config.always_on).toBe(true);
+      for (const app of dedicatedApps(tf)) {
+        expect(app.site_config.always_on).toBe(true);
+        checked++;
+      }
     });
+    expect(checked).toBeGreaterThanOrEqual(4);
   });
 
   test('health check path and eviction time come together, eviction within 2..10', () => {
@@ -211,7 +222,7 @@ describe('4. function app', () => {
 
   test('no Elastic Premium knobs on a Dedicated plan', () => {
     eachStack((tf) => {
-      for (const { site_config: site, content_share_force_disabled } of apps(tf)) {
+      for (const { site_config: site, content_share_force_disabled } of dedicatedApps(tf)) {
         expect(site.app_scale_limit).toBeUndefined();
         expect(site.elastic_instance_minimum).toBeUndefined();
         expect(site.worker_count).toBeUndefined();
@@ -266,15 +277,24 @@ describe('5. plan', () => {
     });
   });
 
-  test('production: every Dedicated plan zone balanced from creation with 3 workers, and every autoscale profile keeps at least 3', () => {
-    const tf = byName('prod');
-    for (const id of APP_IDS) {
-      const plan = resourceAt(tf, 'azurerm_service_plan', `${id}/plan`);
-      expect(plan.zone_balancing_enabled).toBe(true);
-      if (plan.sku_name.startsWith('EP')) continue;
-      expect(plan.worker_count).toBe(3);
-      const setting = resourceAt(tf, 'azurerm_monitor_autoscale_setting', `${id}-autoscale/setting`);
-      for (const profile of setting.profile) expect(profile.capacity.minimum).toBeGreaterThanOrEqual(3);
+  test('production: every plan zone balanced from creation with at least 2 instances, and never fewer afterwards', () => {
+    for (const name of ['prod', 'prod-dedicated']) {
+      const tf = byName(name);
+      for (const id of APP_IDS) {
+        const plan = resourceAt(tf, 'azurerm_service_plan', `${id}/plan`);
+        expect(plan.zone_balancing_enabled).toBe(true);
+        expect(plan.worker_count).toBeGreaterThanOrEqual(2);
+        if (plan.sku_name.startsWith('EP')) {
+          // Elastic Premium: the app's always-ready count, everyday and in every sale window.
+          const app = resourceAt(tf, 'azurerm_linux_function_app', `${id}/app`);
+          expect(app.site_config.elastic_instance_minimum).toBeGreaterThanOrEqual(2);
+          const windows = JSON.parse(resourceAt(tf, 'azurerm_logic_app_workflow', `${id}-always-ready/workflow`).parameters.windows);
+          for (const w of windows) expect(w.alwaysReady).toBeGreaterThanOrEqual(2);
+        } else {
+          const setting = resourceAt(tf, 'azurerm_monitor_autoscale_setting', `${id}-autoscale/setting`);
+          for (const profile of setting.profile) expect(profile.capacity.minimum).toBeGreaterThanOrEqual(plan.worker_count);
+        }
+      }
     }
   });
 
@@ -319,7 +339,7 @@ describe('6. autoscale', () => {
   });
 
   test('fixed dates as YYYY-MM-DDTHH:mm:ssZ (no milliseconds) in a Windows time zone', () => {
-    const setting = resourceAt(byName('prod'), 'azurerm_monitor_autoscale_setting', 'order-processor-autoscale/setting');
+    const setting = resourceAt(byName('prod-dedicated'), 'azurerm_monitor_autoscale_setting', 'order-processor-autoscale/setting');
     const fixed = setting.profile.filter((p: any) => p.fixed_date).map((p: any) => p.fixed_date);
     expect(fixed).toHaveLength(prod.saleWindows.length);
     for (const f of fixed) {
@@ -361,7 +381,7 @@ describe('6. autoscale', () => {
   });
 
   test('autoscale dimensions use Equals (metric alerts use Include)', () => {
-    const setting = resourceAt(byName('prod'), 'azurerm_monitor_autoscale_setting', 'order-processor-autoscale/setting');
+    const setting = resourceAt(byName('prod-dedicated'), 'azurerm_monitor_autoscale_setting', 'order-processor-autoscale/setting');
     const dims = setting.profile.flatMap((p: any) => p.rule).flatMap((r: any) => r.metric_trigger.dimensions ?? []);
     expect(dims.length).toBeGreaterThan(0);
     for (const d of dims) expect(['Equals', 'NotEquals']).toContain(d.operator);
@@ -389,7 +409,7 @@ describe('7. metric alerts and the action group', () => {
     eachStack((tf) => {
       for (const alert of Object.values(resourcesOf(tf, 'azurerm_monitor_metric_alert'))) {
         const [c] = alert.criteria;
-        expect(c.aggregation).toBe({ ActiveMessages: 'Minimum', DeadletteredMessages: 'Maximum', Http5xx: 'Total' }[c.metric_name as string]);
+        expect(c.aggregation).toBe({ ActiveMessages: 'Minimum', DeadletteredMessages: 'Maximum', Http5xx: 'Total', RunsFailed: 'Total' }[c.metric_name as string]);
       }
     });
   });
@@ -455,7 +475,11 @@ describe('8. role assignments', () => {
 
   test('principal_type ServicePrincipal for the managed identity only; never for the deployer, who may be a user', () => {
     eachStack((tf) => {
-      const principals = APP_IDS.map((id) => refTo(tf, 'azurerm_user_assigned_identity', `${id}-identity/identity`, 'principal_id'));
+      const principals = [
+        ...APP_IDS.map((id) => refTo(tf, 'azurerm_user_assigned_identity', `${id}-identity/identity`, 'principal_id')),
+        // The always-ready schedules' system-assigned identities.
+        ...Object.keys(resourcesOf(tf, 'azurerm_logic_app_workflow')).map((key) => `\${azurerm_logic_app_workflow.${key}.identity[0].principal_id}`),
+      ];
       for (const r of Object.values(resourcesOf(tf, 'azurerm_role_assignment'))) {
         if (principals.includes(r.principal_id)) expect(r.principal_type).toBe('ServicePrincipal');
         else expect(r.principal_type).toBeUndefined();
@@ -569,9 +593,10 @@ describe('state', () => {
 
 describe('4b. Elastic Premium (both apps on EP1, as an environment may choose)', () => {
   const elastic = { kind: 'elasticPremium', sku: 'EP1', zoneBalancing: true, alwaysReady: 3, maximumBurst: 30, appScaleLimit: 20, prewarmed: 1 } as const;
+  const saleWindows = prod.saleWindows.map((w) => ({ ...w, minimumInstances: { orderApi: 3, orderProcessor: 4 } }));
   let tf: TerraformJson;
   beforeAll(() => {
-    tf = synthEnvironment({ ...prod, apps: { orderApi: elastic, orderProcessor: elastic } }).tf;
+    tf = synthEnvironment({ ...prod, apps: { orderApi: elastic, orderProcessor: elastic }, saleWindows }).tf;
   });
   const app = (id: string) => resourceAt(tf, 'azurerm_linux_function_app', `${id}/app`);
   const plan = (id: string) => resourceAt(tf, 'azurerm_service_plan', `${id}/plan`);
@@ -632,7 +657,7 @@ describe('4b. Elastic Premium (both apps on EP1, as an environment may choose)',
 
   test("each window's wall-clock start in its time zone becomes the instant the schedule compares", () => {
     const windows = JSON.parse(resourceAt(tf, 'azurerm_logic_app_workflow', 'order-processor-always-ready/workflow').parameters.windows);
-    expect(windows[0]).toEqual({ name: 'black-friday-2026', start: '2026-11-27T03:00:00Z', end: '2026-11-28T01:00:00Z', alwaysReady: prod.saleWindows[0].minimumInstances.orderProcessor });
+    expect(windows[0]).toEqual({ name: 'black-friday-2026', start: '2026-11-27T03:00:00Z', end: '2026-11-28T01:00:00Z', alwaysReady: 4 });
   });
 
   test('a failed schedule run pages on-call (a sale minimum may not hold)', () => {

@@ -5,13 +5,18 @@ import { AppSetting, REQUIRED_SETTINGS, SERVICE_BUS_CONNECTION } from '../../fun
 import { dev, prod } from '../../lib/config/environments';
 import { wallClockToInstant } from '../../lib/config/time-zones';
 import { resourceNames } from '../../lib/naming';
+import type { EnvironmentConfig } from '../../lib/config/types';
+import { prodOnDedicated } from '../helpers/environments';
 import { fakeBundler, onlyResource, refTo, resourceAt, resourcesOf, synthEnvironment, type Synthesized } from '../helpers/synth';
 
 let devStack: Synthesized;
 let prodStack: Synthesized;
+/** prod with both apps on Dedicated plans, as it shipped before Elastic Premium. */
+let prodDedicatedStack: Synthesized;
 beforeAll(() => {
   devStack = synthEnvironment(dev);
   prodStack = synthEnvironment(prod);
+  prodDedicatedStack = synthEnvironment(prodOnDedicated);
 });
 
 describe('messaging', () => {
@@ -168,10 +173,23 @@ describe.each(ROLES)('the %s function app', (role, id) => {
     expect(onlyResource(prodStack.tf, 'azurerm_application_insights')).toMatchObject({ local_authentication_disabled: true, workspace_id: refTo(prodStack.tf, 'azurerm_log_analytics_workspace', 'monitoring/workspace', 'id') });
   });
 
-  test('its plan is Linux Premium v3, zone balanced with 3 workers in production, and autoscale owns its size', () => {
-    const plan = resourceAt(prodStack.tf, 'azurerm_service_plan', `${id}/plan`);
-    expect(plan).toMatchObject({ os_type: 'Linux', sku_name: 'P1v3', zone_balancing_enabled: true, worker_count: 3, lifecycle: { ignore_changes: ['worker_count'] } });
-    expect(plan.premium_plan_auto_scale_enabled).toBeUndefined();
+  test.each([
+    ['prod', () => prodStack, prod],
+    ['prod on Dedicated', () => prodDedicatedStack, prodOnDedicated],
+  ] as Array<[string, () => Synthesized, EnvironmentConfig]>)(
+    'in %s its plan is the configured Linux SKU, zone balanced with its starting size, which the scaler owns afterwards',
+    (_, stack, env) => {
+      const hosting = env.apps[role];
+      const plan = resourceAt(stack().tf, 'azurerm_service_plan', `${id}/plan`);
+      // Dedicated: the first workers, then Azure Monitor autoscale. Elastic Premium: the always-ready count, then Azure.
+      const workers = hosting.kind === 'dedicated' ? hosting.initialWorkers : hosting.alwaysReady;
+      expect(plan).toMatchObject({ os_type: 'Linux', sku_name: hosting.sku, zone_balancing_enabled: true, worker_count: workers, lifecycle: { ignore_changes: ['worker_count'] } });
+      expect(workers).toBeGreaterThanOrEqual(2);
+      expect(plan.premium_plan_auto_scale_enabled).toBeUndefined();
+    },
+  );
+
+  test('in dev its plan is one P0v3 worker, not zone balanced', () => {
     expect(resourceAt(devStack.tf, 'azurerm_service_plan', `${id}/plan`)).toMatchObject({ sku_name: 'P0v3', zone_balancing_enabled: false, worker_count: 1 });
   });
 
@@ -232,14 +250,16 @@ describe('identity and access: least privilege at the narrowest scope', () => {
     ['Monitoring Metrics Publisher', refTo(tf, 'azurerm_application_insights', 'monitoring/app-insights', 'id')],
   ];
   const expected = {
-    'order-api': (tf: Synthesized['tf']) => [
+    'order-api': (tf: Synthesized['tf'], _env: EnvironmentConfig) => [
       ['Azure Service Bus Data Sender', queue(tf)],
       ['Storage Table Data Reader', ordersTable(tf)],
       ['Storage Table Data Contributor', acceptedTable(tf)],
       ...common(tf, 'order-api'),
     ],
-    'order-processor': (tf: Synthesized['tf']) => [
-      ['Azure Service Bus Data Receiver', queue(tf)],
+    'order-processor': (tf: Synthesized['tf'], env: EnvironmentConfig) => [
+      // On Elastic Premium the scale controller reads the queue's length with the app's identity:
+      // that needs the Manage right, which only Data Owner has; a Dedicated processor only receives.
+      [env.apps.orderProcessor.kind === 'elasticPremium' ? 'Azure Service Bus Data Owner' : 'Azure Service Bus Data Receiver', queue(tf)],
       ['Storage Table Data Contributor', ordersTable(tf)],
       ['Storage Table Data Reader', acceptedTable(tf)],
       ...common(tf, 'order-processor'),
@@ -253,7 +273,8 @@ describe('identity and access: least privilege at the narrowest scope', () => {
   };
 
   test.each(ROLES)('the %s identity holds exactly its roles: the API sends and never receives, the processor receives and never sends', (_, id) => {
-    expect(grantsOf(prodStack.tf, id).sort()).toEqual(expected[id](prodStack.tf).sort());
+    expect(grantsOf(prodStack.tf, id).sort()).toEqual(expected[id](prodStack.tf, prod).sort());
+    expect(grantsOf(prodDedicatedStack.tf, id).sort()).toEqual(expected[id](prodDedicatedStack.tf, prodOnDedicated).sort());
   });
 
   test('nothing at namespace, account-wide package or subscription scope', () => {
@@ -276,17 +297,18 @@ describe('identity and access: least privilege at the narrowest scope', () => {
   });
 });
 
-describe('autoscale of the processor plan', () => {
+describe('autoscale of a Dedicated processor plan (prod on Dedicated)', () => {
   let setting: Record<string, any>;
-  const rules = prod.apps.orderProcessor.kind === 'dedicated' ? prod.apps.orderProcessor.autoscale : undefined;
+  const env = prodOnDedicated;
+  const rules = env.apps.orderProcessor.kind === 'dedicated' ? env.apps.orderProcessor.autoscale : undefined;
   const backlog = rules?.backlog;
   beforeAll(() => {
-    setting = resourceAt(prodStack.tf, 'azurerm_monitor_autoscale_setting', 'order-processor-autoscale/setting');
+    setting = resourceAt(prodDedicatedStack.tf, 'azurerm_monitor_autoscale_setting', 'order-processor-autoscale/setting');
   });
 
   test('one setting targets the plan, and tells the receivers', () => {
-    expect(setting.target_resource_id).toBe(refTo(prodStack.tf, 'azurerm_service_plan', 'order-processor/plan', 'id'));
-    expect(setting.notification).toEqual({ email: { custom_emails: prod.alerts.receivers.map((r) => r.email) } });
+    expect(setting.target_resource_id).toBe(refTo(prodDedicatedStack.tf, 'azurerm_service_plan', 'order-processor/plan', 'id'));
+    expect(setting.notification).toEqual({ email: { custom_emails: env.alerts.receivers.map((r) => r.email) } });
     expect(setting.predictive).toBeUndefined();
   });
 
@@ -295,8 +317,8 @@ describe('autoscale of the processor plan', () => {
     expect(out.metric_trigger).toEqual({
       metric_name: 'ActiveMessages',
       metric_namespace: 'microsoft.servicebus/namespaces',
-      metric_resource_id: refTo(prodStack.tf, 'azurerm_servicebus_namespace', 'messaging/namespace', 'id'),
-      dimensions: [{ name: 'EntityName', operator: 'Equals', values: [refTo(prodStack.tf, 'azurerm_servicebus_queue', 'messaging/queue', 'name')] }],
+      metric_resource_id: refTo(prodDedicatedStack.tf, 'azurerm_servicebus_namespace', 'messaging/namespace', 'id'),
+      dimensions: [{ name: 'EntityName', operator: 'Equals', values: [refTo(prodDedicatedStack.tf, 'azurerm_servicebus_queue', 'messaging/queue', 'name')] }],
       divide_by_instance_count: true,
       time_grain: 'PT1M',
       statistic: 'Average',
@@ -332,8 +354,8 @@ describe('autoscale of the processor plan', () => {
 
   test("each sale window is a fixed-date profile that holds the processor's minimum and repeats every rule", () => {
     const profiles = setting.profile.slice(1);
-    expect(profiles.map((p: any) => p.name)).toEqual(prod.saleWindows.map((w) => w.name));
-    prod.saleWindows.forEach((window, i) => {
+    expect(profiles.map((p: any) => p.name)).toEqual(env.saleWindows.map((w) => w.name));
+    env.saleWindows.forEach((window, i) => {
       const minimum = window.minimumInstances.orderProcessor;
       expect(profiles[i].capacity).toEqual({ minimum, default: minimum, maximum: 20 });
       expect(profiles[i].fixed_date).toEqual({ start: `${window.start}Z`, end: `${window.end}Z`, timezone: window.timeZone });
@@ -342,7 +364,7 @@ describe('autoscale of the processor plan', () => {
   });
 
   test('Black Friday holds 6 processor instances from before the shops open (04:00 in Berlin) until the night after', () => {
-    const bf = prod.saleWindows.find((w) => w.name === 'black-friday-2026')!;
+    const bf = env.saleWindows.find((w) => w.name === 'black-friday-2026')!;
     expect(wallClockToInstant(bf.start, bf.timeZone).toISOString()).toBe('2026-11-27T03:00:00.000Z');
     expect(wallClockToInstant(bf.end, bf.timeZone).toISOString()).toBe('2026-11-28T01:00:00.000Z');
     expect(bf.minimumInstances.orderProcessor).toBe(6);
@@ -352,6 +374,18 @@ describe('autoscale of the processor plan', () => {
     const devSetting = resourceAt(devStack.tf, 'azurerm_monitor_autoscale_setting', 'order-processor-autoscale/setting');
     expect(devSetting.profile.map((p: any) => p.name)).toEqual(['default']);
     expect(devSetting.profile[0].capacity).toEqual({ minimum: 1, default: 1, maximum: 3 });
+  });
+});
+
+describe('the Elastic Premium processor in prod', () => {
+  test('no autoscale setting targets its plan; its always-ready schedule holds each sale window from before the shops open (04:00 in Berlin)', () => {
+    const targets = Object.values(resourcesOf(prodStack.tf, 'azurerm_monitor_autoscale_setting')).map((s) => s.target_resource_id);
+    expect(targets).not.toContain(refTo(prodStack.tf, 'azurerm_service_plan', 'order-processor/plan', 'id'));
+    const workflow = resourceAt(prodStack.tf, 'azurerm_logic_app_workflow', 'order-processor-always-ready/workflow');
+    const windows = JSON.parse(workflow.parameters.windows);
+    expect(windows.map((w: any) => w.name)).toEqual(prod.saleWindows.map((w) => w.name));
+    expect(windows[0]).toMatchObject({ name: 'black-friday-2026', start: '2026-11-27T03:00:00Z', end: '2026-11-28T01:00:00Z' });
+    expect(windows.map((w: any) => w.alwaysReady)).toEqual(prod.saleWindows.map((w) => w.minimumInstances.orderProcessor));
   });
 });
 
@@ -395,7 +429,8 @@ describe('monitoring and alerts', () => {
   test('alerts: any dead letter, a backlog that stays up, and API server errors, all to the action group', () => {
     const alerts = Object.values(resourcesOf(prodStack.tf, 'azurerm_monitor_metric_alert'));
     const byMetric = Object.fromEntries(alerts.map((a) => [a.criteria[0].metric_name, a]));
-    expect(Object.keys(byMetric).sort()).toEqual(['ActiveMessages', 'DeadletteredMessages', 'Http5xx']);
+    // RunsFailed: the processor's always-ready schedule (Elastic Premium with sale windows).
+    expect(Object.keys(byMetric).sort()).toEqual(['ActiveMessages', 'DeadletteredMessages', 'Http5xx', 'RunsFailed']);
     expect(byMetric.DeadletteredMessages.criteria[0]).toMatchObject({ aggregation: 'Maximum', operator: 'GreaterThan', threshold: 0 });
     expect(byMetric.ActiveMessages.criteria[0]).toMatchObject({ aggregation: 'Minimum', threshold: prod.alerts.backlogThreshold });
     expect(byMetric.ActiveMessages.window_size).toBe(prod.alerts.backlogWindow);

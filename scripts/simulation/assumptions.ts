@@ -47,11 +47,17 @@ export interface ConsumerParameters {
    * CPU metric (idle + running invocations x share / vCPUs) and caps useful concurrency at vCPUs / share.
    */
   readonly cpuSharePerInvocation: number;
-  /** CPU percentage of an idle instance (host, health checks, telemetry). [I] */
+  /** CPU percentage of an idle instance (host, health checks, telemetry), of either app. [I] */
   readonly idleCpuPercent: number;
   /** Seconds a poison delivery holds a slot: the consumer rejects an invalid payload before any I/O. [I] */
   readonly poisonDeliveryS: number;
-  /** Whether locked (in-flight) messages count in ActiveMessages. [I] Service Bus counts a message as active until it is settled. */
+  /**
+   * Whether locked (in-flight) messages count as active: in the ActiveMessages metric that autoscale
+   * reads, and in the queue length (`ActiveMessageCount`) that target-based scaling divides by
+   * maxConcurrentCalls. [I] Service Bus counts a message as active until it is settled
+   * (message-counters.md: "active state"); one report (azure-sdk-for-js#38988 [C]) saw locked,
+   * prefetched messages missing from activeMessageCount. `--locked-not-active` for that reading.
+   */
   readonly lockedMessagesAreActive: boolean;
   /**
    * CPU milliseconds the worker process spends on one order (claim, downstream steps, mark processed,
@@ -67,12 +73,78 @@ export interface ConsumerParameters {
 export interface ApiParameters {
   /**
    * CPU milliseconds the order API's worker spends on one valid POST /api/orders: body, validation,
-   * the Service Bus send (to a loopback AMQP stand-in) and the 202. [M] measured here by npm run bench
-   * on 2026-12-01, 2-core Intel Xeon VM, Node 20.20.2 ("API, CPU per request", median 1.18 ms). Not
-   * included: the host's HTTP front end. Not used by the queue-side model yet (it does not model the
-   * producer); for the API app's own scaling.
+   * the accept record, the Service Bus send (to a loopback AMQP stand-in) and the 202. [M] measured
+   * here by npm run bench on 2026-12-01, 2-core Intel Xeon VM, Node 20.20.2 ("API, CPU per request",
+   * median 1.18 ms). Not included: the host's HTTP front end (hostCpuMsPerRequest).
    */
   readonly cpuMsPerRequest: number;
+  /**
+   * CPU milliseconds the Functions host (.NET) spends on one request around the worker: the HTTP
+   * front end and the gRPC hop to the Node worker. [I] not measured (the bench runs the worker
+   * alone); of the order of the worker's own figure.
+   */
+  readonly hostCpuMsPerRequest: number;
+  /**
+   * Milliseconds a request waits on I/O besides CPU: the accept record in the orders table and the
+   * Service Bus send, both in-region. Log-normal with this median and 99th percentile. [I] no figure
+   * for our calls; in-region Table and Service Bus round trips are a few to a few tens of ms.
+   */
+  readonly ioMedianMs: number;
+  readonly ioP99Ms: number;
+  /**
+   * Milliseconds the order API's package takes to load on a new instance. [M] npm run bench,
+   * 2026-12-01 (README "Per package and per instance": order API cold load 215 ms).
+   */
+  readonly packageLoadMs: number;
+}
+
+/**
+ * The Functions scale controller of an Elastic Premium plan (target-based scaling for the queue,
+ * HTTP scaling for the API). Its code is not public; each value is documented or marked [I].
+ */
+export interface ElasticPremiumParameters {
+  /**
+   * Seconds between two looks of the scale controller. [I] The central controller's interval is not
+   * documented; the host-side scale monitor samples every 10 s (ScaleOptions.ScaleMetricsSampleInterval
+   * in Azure/azure-webjobs-sdk [D src]). The HTTP controller looks every second (httpScaleOutIntervalS).
+   */
+  readonly controllerIntervalS: number;
+  /** Non-HTTP triggers get new instances at most once per this many seconds. [D] event-driven-scaling.md */
+  readonly queueScaleOutIntervalS: number;
+  /** Instances one target-based step adds at most. [D] functions-target-based-scaling.md ("scale up of four instances at a time") */
+  readonly queueMaxStep: number;
+  /** HTTP triggers get a new instance at most once per this many seconds. [D] event-driven-scaling.md */
+  readonly httpScaleOutIntervalS: number;
+  /**
+   * CPU utilisation the HTTP controller keeps an instance at: it wants ceil(CPU demand / (vCPUs x
+   * this)) instances. [I] Microsoft documents no concurrency target for HTTP on Elastic Premium; 0.7 is
+   * the Dedicated plans' CPU scale-out threshold, so both kinds aim at the same load.
+   */
+  readonly httpTargetUtilisation: number;
+  /**
+   * Seconds the wanted count must stay below the running one before the controller removes an
+   * instance. [I] The docs say only that the platform scales in "after a period"; KEDA's default
+   * cooldown is 300 s [C].
+   */
+  readonly scaleInAfterS: number;
+  /**
+   * Seconds between two removals, one instance each. [D] for incremental scaling ("added or removed
+   * a maximum of one worker at each new instance rate", functions-target-based-scaling.md), [I] for
+   * target-based scale-in (undocumented).
+   */
+  readonly scaleInIntervalS: number;
+  /**
+   * Seconds from the controller's decision until the new instance exists (then host start and the
+   * package load follow). [I] No Microsoft figure; Consumption and Flex cold starts, which include
+   * allocation, are 1-30 s end to end [C]. `--ep-allocation 120s` gives the Dedicated figure.
+   */
+  readonly allocationS: number;
+  /**
+   * Whether the prewarmed buffer is billed while the app is busy. [D] Premium plan docs: once the
+   * always-ready instances process events, a prewarmed instance is added and billed. Our processor
+   * also answers health-check pings (HTTP), so it counts as busy; the buffer speeds up HTTP scale only.
+   */
+  readonly prewarmedBilled: boolean;
 }
 
 export interface BeforeParameters {
@@ -98,6 +170,12 @@ export interface BeforeParameters {
 export interface ReportParameters {
   /** The latency target: p99 of enqueue-to-processed, seconds. Default 2 min. */
   readonly targetP99S: number;
+  /**
+   * The order API's latency target: p99 of POST /api/orders, seconds. [I] A checkout call answered
+   * within a second; far above the API's unloaded latency, so it is missed only when the plan's CPUs
+   * saturate.
+   */
+  readonly apiTargetP99S: number;
   /** The backlog counts as drained when fewer than this many seconds of baseline arrivals wait. [I] */
   readonly drainedBelowBaselineSeconds: number;
   /** Seconds simulated after the surge ends, for the drain and the scale-in. */
@@ -112,6 +190,7 @@ export interface ModelParameters {
   readonly instances: InstanceParameters;
   readonly consumer: ConsumerParameters;
   readonly api: ApiParameters;
+  readonly elasticPremium: ElasticPremiumParameters;
   readonly before: BeforeParameters;
   readonly report: ReportParameters;
 }
@@ -142,6 +221,21 @@ export const DEFAULT_MODEL: ModelParameters = {
   },
   api: {
     cpuMsPerRequest: 1.2,
+    hostCpuMsPerRequest: 1,
+    ioMedianMs: 20,
+    ioP99Ms: 200,
+    packageLoadMs: 215,
+  },
+  elasticPremium: {
+    controllerIntervalS: 10,
+    queueScaleOutIntervalS: 30,
+    queueMaxStep: 4,
+    httpScaleOutIntervalS: 1,
+    httpTargetUtilisation: 0.7,
+    scaleInAfterS: 300,
+    scaleInIntervalS: 30,
+    allocationS: 10,
+    prewarmedBilled: true,
   },
   before: {
     workersPerInstance: undefined,
@@ -151,6 +245,7 @@ export const DEFAULT_MODEL: ModelParameters = {
   },
   report: {
     targetP99S: 120,
+    apiTargetP99S: 1,
     drainedBelowBaselineSeconds: 1,
     tailS: 3600,
     leadInS: 900,

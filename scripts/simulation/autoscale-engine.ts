@@ -43,15 +43,17 @@ export interface RuleEvaluation {
   readonly fires: boolean;
 }
 
-export type DecisionReason = 'scale-out' | 'scale-in' | 'profile-limits' | 'missing-metrics';
+/** `always-ready`: the Elastic Premium scale controller meets the (scheduled) always-ready count. */
+export type DecisionReason = 'scale-out' | 'scale-in' | 'profile-limits' | 'missing-metrics' | 'always-ready';
 
 export interface ScaleDecision {
   readonly timeS: number;
   readonly from: number;
   readonly to: number;
   readonly reason: DecisionReason;
+  /** The autoscale profile in force, or on Elastic Premium the sale window (`everyday` outside them). */
   readonly profile: string;
-  /** The rule whose action was taken. */
+  /** The rule whose action was taken (on Elastic Premium, the count the controller wanted). */
   readonly rule?: string;
   /** Set when the flapping guard scaled in by fewer than the rule asked for. */
   readonly flapping?: string;

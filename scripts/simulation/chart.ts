@@ -8,7 +8,8 @@ import type { SimulationReport } from './report';
 
 /**
  * The timeline as an SVG, drawn by vega-lite from the per-minute rows: offered load, the queue's
- * backlog, instances, latency p99 of both sides, and the synchronous side's failures.
+ * backlog, instances, latency p99 of both sides, the synchronous side's failures, and the order API's
+ * latency on its own plan next to the counterfactual on the processor's instances.
  */
 
 const WIDTH = 900;
@@ -28,7 +29,7 @@ export function timelineSpec(report: SimulationReport): TopLevelSpec {
     rows.map((m) => ({ t: x(m.atMs + 60_000), panel, series: name, value: finite(value(m)) }));
 
   const xEncoding = { field: 't', type: 'temporal' as const, scale: { type: 'utc' as const }, title: `time (${clock.iana})`, axis: { format: '%H:%M' } };
-  const color = { field: 'series', type: 'nominal' as const, title: null, legend: { orient: 'right' as const } };
+  const color = { field: 'series', type: 'nominal' as const, title: null, legend: { orient: 'right' as const, labelLimit: 400 } };
   const panel = (title: string, values: object[], yTitle: string, options: { mark?: 'line' | 'bar' | 'area'; log?: boolean; step?: boolean } = {}) => ({
     title: { text: title, anchor: 'start' as const, fontSize: 12 },
     width: WIDTH,
@@ -47,7 +48,7 @@ export function timelineSpec(report: SimulationReport): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: {
-      text: `orders-${report.environment}: surge simulation, before (synchronous API) and after (queue + autoscale)`,
+      text: `orders-${report.environment}${report.variant ? ` (${report.variant})` : ''}: surge simulation, before (synchronous API) and after (queue + ${report.after.kind === 'elasticPremium' ? 'Elastic Premium' : 'autoscale'})`,
       subtitle: `${report.span.start} to ${report.span.end}; peak ${report.workload.peakPerSecond}/s from ${report.surge.peakFrom.slice(11)} to ${report.surge.peakUntil.slice(11)}${report.saleWindow ? `; sale profile ${report.saleWindow.profile} from ${report.saleWindow.start.slice(11)}` : ''}`,
     },
     config: { font: 'sans-serif', view: { stroke: null } },
@@ -59,8 +60,9 @@ export function timelineSpec(report: SimulationReport): TopLevelSpec {
       panel(
         'Instances',
         [
-          ...stateSeries('instances', 'after: set by autoscale', (m) => m.after.instances),
+          ...stateSeries('instances', `after: set by ${report.after.kind === 'elasticPremium' ? 'scale controller' : 'autoscale'}`, (m) => m.after.instances),
           ...stateSeries('instances', 'after: serving', (m) => m.after.readyInstances),
+          ...stateSeries('instances', 'order API: serving', (m) => m.api.readyInstances),
           ...stateSeries('instances', 'before: fixed', () => report.before.instances),
         ],
         'instances',
@@ -73,6 +75,12 @@ export function timelineSpec(report: SimulationReport): TopLevelSpec {
         { log: true },
       ),
       panel('Before: failed requests per minute (timeouts and 5xx)', series('failed', 'before: failed', (m) => m.before.failed), 'requests', { mark: 'bar' }),
+      panel(
+        "Order API: latency p99 by arrival minute, on its own plan and on the processor's instances (as before the split)",
+        [...series('api', 'API: own plan', (m) => m.api.latencyP99S), ...series('api', "API: processor's instances", (m) => m.api.sharedLatencyP99S)],
+        'seconds (log)',
+        { log: true },
+      ),
     ],
   } as TopLevelSpec;
 }

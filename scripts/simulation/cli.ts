@@ -9,6 +9,7 @@ import { startProgress } from './progress';
 import { buildReport, formatReport } from './report';
 import { runSimulation } from './simulation';
 import { loadStackModel } from './stack-model';
+import { HOSTING_VARIANTS, hostingVariant, withHosting } from './variants';
 import { DEFAULT_WORKLOAD, type WorkloadProfile } from './workload';
 
 /** `npm run simulate -- [flags]`: see USAGE. */
@@ -16,7 +17,12 @@ import { DEFAULT_WORKLOAD, type WorkloadProfile } from './workload';
 export const USAGE = `Usage: npm run simulate -- [--env prod] [--profile file.json] [flags]
 
 Simulates the default Black Friday surge (or --profile) against the synthesized stack of --env,
-queue + autoscale ("after") next to a synchronous API on fixed instances ("before").
+queue + autoscale ("after") next to a synchronous API on fixed instances ("before"), and the order
+API on its own plan next to the counterfactual of sharing the processor's instances.
+
+Hosting:
+  --variant NAME          replace the environment's apps (and sale-window minimums) before synthesis:
+${Object.entries(HOSTING_VARIANTS).map(([name, v]) => `                            ${name}: ${v.description}`).join('\n')}
 
 Workload (override the profile file):
   --baseline N            orders/s outside the surge (20)
@@ -32,6 +38,8 @@ Model (defaults and sources: scripts/simulation/ASSUMPTIONS.md):
   --cooldown-mode last-action|per-rule  --profile-jump-waits-for-cooldown
   --cpu-share R  --idle-cpu PCT  --before-workers N  --before-instances N  --before-timeout D
   --before-drops-abandoned  --lead-in D  --tail D  --target-p99 D  --price-per-instance-hour USD
+  --locked-not-active     locked (in-flight) messages do not count in the queue length
+  --ep-allocation D  --ep-interval D  --ep-scale-in-after D  --api-target-p99 D
 Output:
   --chart FILE            SVG timeline (simulation-out/<env>-timeline.svg)
   --json                  the report as JSON on stdout
@@ -65,6 +73,8 @@ export interface SimulateArgs {
   readonly json: boolean;
   readonly progress: boolean;
   readonly instanceHourUsd?: number;
+  /** A name from HOSTING_VARIANTS, or undefined for the environment as configured. */
+  readonly variant?: string;
   readonly help: boolean;
 }
 
@@ -104,6 +114,12 @@ export function parseSimulateArgs(argv: string[], cwd = process.cwd()): Simulate
       tail: { type: 'string' },
       'target-p99': { type: 'string' },
       'price-per-instance-hour': { type: 'string' },
+      variant: { type: 'string' },
+      'locked-not-active': { type: 'boolean' },
+      'ep-allocation': { type: 'string' },
+      'ep-interval': { type: 'string' },
+      'ep-scale-in-after': { type: 'string' },
+      'api-target-p99': { type: 'string' },
       chart: { type: 'string' },
       json: { type: 'boolean' },
       'no-progress': { type: 'boolean' },
@@ -177,28 +193,42 @@ export function parseSimulateArgs(argv: string[], cwd = process.cwd()): Simulate
       profileLimitsWaitForCooldown: values['profile-jump-waits-for-cooldown'],
     },
     instances: { allocationS: dur('allocation', values.allocation), hostStartS: dur('host-start', values['host-start']) },
-    consumer: { cpuSharePerInvocation: num('cpu-share', values['cpu-share'], (n) => n > 0 && n <= 1), idleCpuPercent: num('idle-cpu', values['idle-cpu']) },
+    consumer: {
+      cpuSharePerInvocation: num('cpu-share', values['cpu-share'], (n) => n > 0 && n <= 1),
+      idleCpuPercent: num('idle-cpu', values['idle-cpu']),
+      lockedMessagesAreActive: values['locked-not-active'] ? false : undefined,
+    },
+    elasticPremium: {
+      allocationS: dur('ep-allocation', values['ep-allocation']),
+      controllerIntervalS: dur('ep-interval', values['ep-interval']),
+      scaleInAfterS: dur('ep-scale-in-after', values['ep-scale-in-after']),
+    },
     before: {
       workersPerInstance: int('before-workers', values['before-workers']),
       instances: int('before-instances', values['before-instances']),
       timeoutS: dur('before-timeout', values['before-timeout']),
       processesAbandonedRequests: values['before-drops-abandoned'] ? false : undefined,
     },
-    report: { targetP99S: dur('target-p99', values['target-p99']), leadInS: dur('lead-in', values['lead-in']), tailS: dur('tail', values.tail) },
+    report: { targetP99S: dur('target-p99', values['target-p99']), apiTargetP99S: dur('api-target-p99', values['api-target-p99']), leadInS: dur('lead-in', values['lead-in']), tailS: dur('tail', values.tail) },
   });
 
   const env = values.env ?? 'prod';
   if (!Number.isInteger(model.autoscale.evaluationIntervalS) || model.autoscale.evaluationIntervalS < 1) {
     throw new Error('--eval-interval: expected whole seconds, at least 1s');
   }
+  if (!Number.isInteger(model.elasticPremium.controllerIntervalS) || model.elasticPremium.controllerIntervalS < 1) {
+    throw new Error('--ep-interval: expected whole seconds, at least 1s');
+  }
+  if (values.variant !== undefined) hostingVariant(values.variant);
   return {
     env,
     workload,
     model,
-    chart: path.resolve(cwd, values.chart ?? path.join('simulation-out', `${env}-timeline.svg`)),
+    chart: path.resolve(cwd, values.chart ?? path.join('simulation-out', `${env}${values.variant ? `-${values.variant}` : ''}-timeline.svg`)),
     json: values.json ?? false,
     progress: !values['no-progress'],
     instanceHourUsd: num('price-per-instance-hour', values['price-per-instance-hour'], (n) => n > 0),
+    variant: values.variant,
     help: values.help ?? false,
   };
 }
@@ -225,15 +255,16 @@ export async function runSimulateCli(argv: string[], io: CliIo): Promise<number>
   }
 
   // Stage weights for one progress bar: the queue side is most of the work.
-  const weights = { synth: 10, orders: 10, after: 50, before: 10, figures: 15, chart: 5 };
+  const weights = { synth: 10, orders: 10, after: 45, api: 5, before: 10, figures: 15, chart: 5 };
   const progress = startProgress({ label: 'simulate', total: 100, stream: io.stderr, silent: !args.progress });
-  const base = { synth: 0, orders: 10, after: 20, before: 70, figures: 80, chart: 95 };
+  const base = { synth: 0, orders: 10, after: 20, api: 65, before: 70, figures: 80, chart: 95 };
   const stage = (name: keyof typeof weights, done: number, total: number, detail: string) =>
     progress.update(base[name] + (weights[name] * done) / Math.max(1, total), detail);
 
   try {
-    stage('synth', 0, 1, `synthesizing orders-${args.env}`);
-    const stack = loadStackModel(args.env, io.projectRoot);
+    stage('synth', 0, 1, `synthesizing orders-${args.env}${args.variant ? ` (variant ${args.variant})` : ''}`);
+    const variant = args.variant ? hostingVariant(args.variant) : undefined;
+    const stack = loadStackModel(args.env, io.projectRoot, variant ? (env) => withHosting(env, variant) : undefined);
     stage('synth', 1, 1, 'stack read');
     const result = runSimulation({
       stack,
@@ -242,7 +273,7 @@ export async function runSimulateCli(argv: string[], io: CliIo): Promise<number>
       instanceHourUsd: args.instanceHourUsd,
       onProgress: (name, done, total) => stage(name, done, total, name === 'after' ? `queue side, ${Math.round(done / 60)}/${Math.round(total / 60)} simulated minutes` : name),
     });
-    const report = buildReport(stack, args.workload, args.model, result);
+    const report = buildReport(stack, args.workload, args.model, result, args.variant);
     stage('chart', 0, 1, 'drawing the timeline');
     const chartPath = await writeTimelineChart(report, args.chart);
     stage('chart', 1, 1, 'done');

@@ -2,9 +2,11 @@
  * Unit prices (USD), each with its date and source, from §6 of the team's reference notes
  * (shared/reference/autoscale-model.md, kept beside the repository).
  * None comes from an official pricing page: allow about ±15% [I], and check them against
- * https://azure.microsoft.com/pricing/details/app-service/linux/ and
+ * https://azure.microsoft.com/pricing/details/app-service/linux/,
+ * https://azure.microsoft.com/pricing/details/functions/ and
  * https://azure.microsoft.com/pricing/details/service-bus/ before quoting a figure. They are East US
- * pay-as-you-go prices; West Europe (where the stack deploys) differs.
+ * pay-as-you-go prices (P0v3: East US 2, no East US figure found); West Europe (where the stack
+ * deploys) differs.
  */
 
 export interface UnitPrice {
@@ -18,8 +20,34 @@ export interface UnitPrice {
 
 export const PRICE_UNCERTAINTY = 0.15;
 
-/** App Service Linux, per instance-hour. */
+/** Elastic Premium meters, East US: "Premium vCPU Duration" and "Premium Memory Duration". */
+const EP_VCPU_HOUR = 0.173;
+const EP_GB_HOUR = 0.0123;
+
+function elastic(vcpu: number, memoryGb: number): UnitPrice {
+  return {
+    usd: Math.round((vcpu * EP_VCPU_HOUR + memoryGb * EP_GB_HOUR) * 10_000) / 10_000,
+    unit: 'instance-hour',
+    date: '2026 (undated test fixtures and docs, read 2026)',
+    source: `Azure Retail Prices API meters quoted by third-party repositories, East US: $${EP_VCPU_HOUR} per vCPU-hour + $${EP_GB_HOUR} per GB-hour (${vcpu} vCPU, ${memoryGb} GB); East US 2 lists EP1 at ~$0.200`,
+    tag: 'C',
+  };
+}
+
+/**
+ * Linux plans, per instance-hour. Elastic Premium bills vCPU and memory per second of every allocated
+ * instance [D] (Premium plan docs: "billed for the total number of cores and memory you provision, per
+ * second for each instance allocated"): always-ready, the plan minimum, burst instances and the prewarmed
+ * buffer while allocated.
+ */
 export const PLAN_INSTANCE_HOUR: Readonly<Record<string, UnitPrice>> = {
+  P0v3: {
+    usd: 0.0775,
+    unit: 'instance-hour',
+    date: '2026-04-03',
+    source: 'Azure Retail Prices API, East US 2 ($56.58/month), as quoted in a third-party README; no East US figure found; half of P1v3, as in the other regions seen',
+    tag: 'C',
+  },
   P1v3: {
     usd: 0.155,
     unit: 'instance-hour',
@@ -34,6 +62,10 @@ export const PLAN_INSTANCE_HOUR: Readonly<Record<string, UnitPrice>> = {
     source: 'Azure Retail Prices API, East US, as quoted in a third-party assumptions log ($226.30/month)',
     tag: 'C',
   },
+  // 1 vCPU x $0.173 + 3.5 GB x $0.0123 = $0.216; EP2 and EP3 double it each time.
+  EP1: elastic(1, 3.5),
+  EP2: elastic(2, 7),
+  EP3: elastic(4, 14),
 };
 
 export const SERVICE_BUS_PREMIUM_MU_HOUR: UnitPrice = {
@@ -61,6 +93,15 @@ export const SERVICE_BUS_STANDARD_OPERATIONS: UnitPrice = {
   tag: 'C',
 };
 
+/** Logic Apps (Consumption) actions, for the always-ready schedule of an Elastic Premium app. */
+export const LOGIC_APP_ACTION: UnitPrice = {
+  usd: 0.000025,
+  unit: 'action',
+  date: 'about 2020 (a gist quoting the pricing page); the 2026 page adds 4,000 free actions a month',
+  source: 'third-party gist quoting https://azure.microsoft.com/pricing/details/logic-apps/; every action and trigger is metered [D] (logic-apps-pricing.md)',
+  tag: 'C',
+};
+
 const STANDARD_INCLUDED_OPERATIONS_PER_MONTH = 13_000_000;
 const HOURS_PER_MONTH = 730;
 
@@ -77,19 +118,36 @@ export interface CostEstimate {
   readonly totalUsd: number | undefined;
 }
 
+export interface PlanUsage {
+  /** What the plan hosts, for the cost line: `order processor`, `order API`. */
+  readonly label: string;
+  readonly sku: string;
+  readonly instanceHours: number;
+}
+
 export interface CostInput {
   readonly planSku: string;
   readonly instanceHours: number;
+  /** The cost line's label for that plan. @default `App Service <sku>` */
+  readonly planLabel?: string;
+  /** More plans in the same estimate (the order API's, next to the processor's). */
+  readonly morePlans?: readonly PlanUsage[];
   /** Omitted for the synchronous side (no queue). */
   readonly serviceBus?: { readonly sku: string; readonly messagingUnits: number | undefined; readonly hours: number; readonly operations: number };
-  /** Overrides the plan's price per instance-hour (e.g. for a SKU without a sourced price). */
+  /** Actions the always-ready schedules ran (Logic Apps), if any. */
+  readonly scheduleActions?: number;
+  /** Overrides the price per instance-hour of a SKU without a sourced price. */
   readonly instanceHourUsd?: number;
 }
 
 export function estimateCost(input: CostInput): CostEstimate {
-  const planPrice = input.instanceHourUsd ?? PLAN_INSTANCE_HOUR[input.planSku]?.usd;
+  const planLine = (label: string, sku: string, hours: number): CostLine => {
+    const price = PLAN_INSTANCE_HOUR[sku]?.usd ?? input.instanceHourUsd;
+    return { item: label, quantity: hours, unit: 'instance-hours', usd: price === undefined ? undefined : hours * price };
+  };
   const lines: CostLine[] = [
-    { item: `App Service ${input.planSku}`, quantity: input.instanceHours, unit: 'instance-hours', usd: planPrice === undefined ? undefined : input.instanceHours * planPrice },
+    planLine(input.planLabel ?? `App Service ${input.planSku}`, input.planSku, input.instanceHours),
+    ...(input.morePlans ?? []).map((p) => planLine(p.label, p.sku, p.instanceHours)),
   ];
   const sb = input.serviceBus;
   if (sb?.sku === 'Premium') {
@@ -102,19 +160,25 @@ export function estimateCost(input: CostInput): CostEstimate {
     lines.push({ item: 'Service Bus Standard base', quantity: sb.hours, unit: 'hours', usd: sb.hours * SERVICE_BUS_STANDARD_BASE_HOUR.usd });
     lines.push({ item: 'Service Bus Standard operations', quantity: billable, unit: 'billable operations', usd: (billable / 1e6) * SERVICE_BUS_STANDARD_OPERATIONS.usd });
   }
+  if (input.scheduleActions) {
+    lines.push({ item: 'Logic Apps schedule', quantity: input.scheduleActions, unit: 'actions', usd: input.scheduleActions * LOGIC_APP_ACTION.usd });
+  }
   const totalUsd = lines.every((l) => l.usd !== undefined) ? lines.reduce((sum, l) => sum + (l.usd ?? 0), 0) : undefined;
   return { lines, totalUsd };
 }
 
 /** The prices a run used, for printing with their dates and sources. */
-export function pricesFor(planSku: string, serviceBusSku: string | undefined): Array<{ readonly name: string; readonly price: UnitPrice }> {
+export function pricesFor(planSkus: readonly string[], serviceBusSku: string | undefined, withSchedule = false): Array<{ readonly name: string; readonly price: UnitPrice }> {
   const out: Array<{ name: string; price: UnitPrice }> = [];
-  const plan = PLAN_INSTANCE_HOUR[planSku];
-  if (plan) out.push({ name: `App Service Linux ${planSku}`, price: plan });
+  for (const sku of [...new Set(planSkus)]) {
+    const plan = PLAN_INSTANCE_HOUR[sku];
+    if (plan) out.push({ name: sku.startsWith('EP') ? `Functions Elastic Premium ${sku} (Linux)` : `App Service Linux ${sku}`, price: plan });
+  }
   if (serviceBusSku === 'Premium') out.push({ name: 'Service Bus Premium', price: SERVICE_BUS_PREMIUM_MU_HOUR });
   if (serviceBusSku === 'Standard') {
     out.push({ name: 'Service Bus Standard base', price: SERVICE_BUS_STANDARD_BASE_HOUR });
     out.push({ name: 'Service Bus Standard operations', price: SERVICE_BUS_STANDARD_OPERATIONS });
   }
+  if (withSchedule) out.push({ name: 'Logic Apps (Consumption) action', price: LOGIC_APP_ACTION });
   return out;
 }

@@ -1,7 +1,7 @@
 import type { ModelParameters } from './assumptions';
-import { AutoscaleEngine, type ScaleDecision } from './autoscale-engine';
-import { activeProfile } from './autoscale-setting';
+import type { ScaleDecision } from './autoscale-engine';
 import { SecondSamples } from './metrics';
+import { planScaler } from './plan-scaler';
 import type { StackModel } from './stack-model';
 import { EventHeap, IntDeque } from './structures';
 import { ORDER_POISON, ORDER_TRANSIENT, type Orders } from './workload';
@@ -19,9 +19,15 @@ import { ORDER_POISON, ORDER_TRANSIENT, type Orders } from './workload';
  *    The host renews locks while an invocation runs (maxAutoLockRenewalDuration), so lock_duration only
  *    matters for messages in flight on an instance that scale-in removes: they return when the lock
  *    expires, deliveryCount + 1 [I, reference §5].
- *  - New instances serve after allocation + host start [I] + package load [M]; they count for autoscale (and billing)
- *    from the decision on. Scale-in removes instances still starting first, then the newest [I].
- *  - Every simulated second records ActiveMessages and the plan's CPU; autoscale runs on them.
+ *  - New instances serve after allocation + host start [I] + package load [M]; they count for scaling
+ *    (and billing) from the decision on. Scale-in removes instances still starting first, then the
+ *    newest [I].
+ *  - Dedicated plan: every simulated second records ActiveMessages and the plan's CPU; Azure Monitor
+ *    autoscale runs on them (lib/autoscale.ts's rules, read from the stack). Scale-in takes the
+ *    instance away with its running deliveries (their locks expire).
+ *  - Elastic Premium: the scale controller reads the queue length (elastic-scaler.ts); scale-in drains
+ *    the instance (no new deliveries, the running ones finish) [D]. Billed: every allocated instance,
+ *    draining ones until they finish, and the prewarmed buffer [D].
  */
 
 export interface MinuteRow {
@@ -54,7 +60,12 @@ export interface QueueSideResult {
   /** Messages waiting (not locked) per second. */
   readonly waiting: Float64Array;
   readonly minutes: readonly MinuteRow[];
+  /** Instance-seconds billed: instances set (starting ones included), plus draining ones and the prewarmed buffer on Elastic Premium. */
   readonly instanceSeconds: number;
+  /** vCPUs busy with processing, per second (for the counterfactual of the API sharing these instances). */
+  readonly busyVcpu: Float32Array;
+  /** Instances serving, per second. */
+  readonly ready: Uint16Array;
   readonly decisions: readonly ScaleDecision[];
   readonly holds: ReadonlyArray<{ readonly timeS: number; readonly reason: string }>;
   readonly slotsPerInstance: number;
@@ -97,7 +108,7 @@ export function cpuSharePerRunningInvocation(model: ModelParameters, meanProcess
 
 /** Slots per instance: maxConcurrentCalls, capped at what the vCPUs serve at that CPU share. */
 export function slotsPerInstance(stack: StackModel, model: ModelParameters, meanProcessingS = 0): number {
-  const cpuBound = Math.floor(stack.plan.facts.vcpu / cpuSharePerRunningInvocation(model, meanProcessingS));
+  const cpuBound = Math.floor(stack.apps.orderProcessor.plan.facts.vcpu / cpuSharePerRunningInvocation(model, meanProcessingS));
   return Math.max(1, Math.min(stack.maxConcurrentCalls, cpuBound));
 }
 
@@ -114,13 +125,13 @@ export function simulateQueueSide(input: QueueSideInput): QueueSideResult {
   const slots = slotsPerInstance(stack, model, meanProcessingS);
   const maxDeliveries = stack.queue.maxDeliveryCount;
   const lockS = stack.queue.lockDurationS;
-  const startupS = model.instances.allocationS + model.instances.hostStartS + model.instances.packageLoadMs / 1000;
-  const vcpu = stack.plan.facts.vcpu;
+  const app = stack.apps.orderProcessor;
+  const vcpu = app.plan.facts.vcpu;
   const cpuSharePerInvocation = cpuSharePerRunningInvocation(model, meanProcessingS);
   const { idleCpuPercent, poisonDeliveryS, lockedMessagesAreActive } = model.consumer;
 
-  const startProfile = activeProfile(stack.autoscale, originMs);
-  const engine = new AutoscaleEngine(stack.autoscale, model.autoscale, { originMs, initialCapacity: startProfile.default });
+  const scaler = planScaler(app, { model, originMs, trigger: 'queue', packageLoadMs: model.instances.packageLoadMs });
+  const startupS = scaler.startupS;
   const samples = new SecondSamples(spanS);
 
   const state = new Uint8Array(n);
@@ -167,7 +178,9 @@ export function simulateQueueSide(input: QueueSideInput): QueueSideResult {
       starting.push(id);
     }
   };
-  for (let i = 0; i < startProfile.default; i++) allocate(0, 0);
+  for (let i = 0; i < scaler.initialInstances; i++) allocate(0, 0);
+  /** Drained instances still finishing their deliveries (billed until then). */
+  let draining = 0;
 
   let busyTotal = 0;
   let lockLost = 0;
@@ -232,7 +245,12 @@ export function simulateQueueSide(input: QueueSideInput): QueueSideResult {
     const id = instanceOf[o];
     busy[id]--;
     busyTotal--;
-    pushSlot(id);
+    if (removed[id]) {
+      // A draining instance takes no new delivery; it leaves when its last one ends.
+      if (busy[id] === 0) draining--;
+    } else {
+      pushSlot(id);
+    }
     settlements++;
     opsThisSecond++;
     const k = orders.kind[o];
@@ -258,6 +276,10 @@ export function simulateQueueSide(input: QueueSideInput): QueueSideResult {
       if (startingIndex >= 0) continue;
       readyCount--;
       if (busy[id] === 0) continue;
+      if (scaler.drains) {
+        draining++;
+        continue;
+      }
       for (const code of events.pendingCodes()) {
         const o = code >>> 4;
         if ((code & 1) === COMPLETION && state[o] === IN_FLIGHT && instanceOf[o] === id) {
@@ -273,6 +295,8 @@ export function simulateQueueSide(input: QueueSideInput): QueueSideResult {
 
   const activeMessages = new Float64Array(spanS);
   const waiting = new Float64Array(spanS);
+  const busyVcpu = new Float32Array(spanS);
+  const ready = new Uint16Array(spanS);
   const minutes: MinuteRow[] = [];
   let instanceSeconds = 0;
   let next = 0;
@@ -312,7 +336,9 @@ export function simulateQueueSide(input: QueueSideInput): QueueSideResult {
     samples.record(s, { ActiveMessages: active, CpuPercentage: cpu });
     activeMessages[s] = active;
     waiting[s] = queue.size;
-    instanceSeconds += live.length;
+    busyVcpu[s] = busyTotal * cpuSharePerInvocation;
+    ready[s] = readyCount;
+    instanceSeconds += live.length + draining + scaler.extraBilled(live.length);
     if (opsThisSecond > peakOps) peakOps = opsThisSecond;
     opsThisSecond = 0;
     if (active > minuteBacklogMax) minuteBacklogMax = active;
@@ -321,10 +347,9 @@ export function simulateQueueSide(input: QueueSideInput): QueueSideResult {
       minuteCpuSamples++;
     }
 
-    if (engine.isRunAt(end)) {
-      const evaluation = engine.evaluate(end, samples);
-      if (evaluation.decision) scaleTo(evaluation.decision.to, end);
-    }
+    // Target-based scaling divides the queue length (locked messages included or not, as ActiveMessages) by maxConcurrentCalls.
+    const target = scaler.after(end, live.length, { samples, desired: active / stack.maxConcurrentCalls });
+    if (target !== undefined && target !== live.length) scaleTo(target, end);
 
     if (end % 60 === 0 || end === spanS) {
       minutes.push({
@@ -361,8 +386,10 @@ export function simulateQueueSide(input: QueueSideInput): QueueSideResult {
     waiting,
     minutes,
     instanceSeconds,
-    decisions: engine.decisions,
-    holds: engine.holds,
+    busyVcpu,
+    ready,
+    decisions: scaler.decisions,
+    holds: scaler.holds,
     slotsPerInstance: slots,
     operations: { sends, receives, settlements, peakPerSecond: peakOps },
     deliveries: { total: receives, redeliveredAfterLockLoss },

@@ -8,6 +8,7 @@ import { environments } from '../../lib/config/environments';
 import { wallClockToInstant } from '../../lib/config/time-zones';
 import { OrdersStack } from '../../lib/orders-stack';
 import {
+  defaultProfile,
   ruleName,
   type AutoscaleProfile,
   type AutoscaleSetting,
@@ -19,8 +20,10 @@ import {
   type TimeAggregation,
 } from './autoscale-setting';
 import { isoSeconds } from './durations';
-import { APPS } from '../../functions/apps';
+import { APP_ROLES, APPS, type AppRole } from '../../functions/apps';
+import type { ScheduledMinimum } from '../../lib/always-ready-schedule';
 import { planSku, type PlanSkuFacts } from '../../lib/config/plan-skus';
+import type { EnvironmentConfig } from '../../lib/config/types';
 import { APP_CONSTRUCT_IDS } from '../../lib/orders-stack';
 
 /**
@@ -30,14 +33,84 @@ import { APP_CONSTRUCT_IDS } from '../../lib/orders-stack';
  */
 export interface StackModel {
   readonly environment: string;
-  readonly plan: { readonly sku: string; readonly facts: PlanSkuFacts; readonly initialWorkers: number };
-  /** The plan's autoscale setting, every profile. */
-  readonly autoscale: AutoscaleSetting;
+  /** Each app on its own plan, found by construct path (`order-api/...`, `order-processor/...`). */
+  readonly apps: Readonly<Record<AppRole, AppModel>>;
   readonly queue: { readonly name: string; readonly lockDurationS: number; readonly maxDeliveryCount: number };
   readonly serviceBus: { readonly sku: string; readonly messagingUnits: number | undefined };
   /** `extensions.serviceBus.maxConcurrentCalls` of the bundled host.json (or the extension's default, 16 x vCPUs). */
   readonly maxConcurrentCalls: number;
   readonly maxConcurrentCallsSource: string;
+}
+
+export interface PlanModel {
+  readonly sku: string;
+  readonly facts: PlanSkuFacts;
+  /** `worker_count` at creation: a Dedicated plan's starting size, an Elastic Premium plan's minimum. */
+  readonly initialWorkers: number;
+  readonly zoneBalancing: boolean;
+}
+
+/** A Premium v3 plan scaled by its Azure Monitor autoscale setting (`<app>-autoscale/setting`). */
+export interface DedicatedAppModel {
+  readonly kind: 'dedicated';
+  readonly plan: PlanModel;
+  /** Every profile of the plan's autoscale setting. */
+  readonly autoscale: AutoscaleSetting;
+}
+
+/** An Elastic Premium plan: the Functions scale controller within always-ready .. min(app scale limit, maximum burst). */
+export interface ElasticAppModel {
+  readonly kind: 'elasticPremium';
+  readonly plan: PlanModel;
+  /** `site_config.elastic_instance_minimum`: the everyday always-ready count. */
+  readonly alwaysReady: number;
+  /** The plan's `maximum_elastic_worker_count`. */
+  readonly maximumBurst: number;
+  /** `site_config.app_scale_limit`. */
+  readonly appScaleLimit: number;
+  /** `site_config.pre_warmed_instance_count`. */
+  readonly prewarmed: number;
+  /** The sale-window calendar of `<app>-always-ready/workflow`, as the Logic App applies it; absent without sale windows. */
+  readonly schedule: AlwaysReadyCalendar | undefined;
+}
+
+export type AppModel = DedicatedAppModel | ElasticAppModel;
+
+/** The always-ready schedule's workflow parameters: what `alwaysReadyAt` computes from. */
+export interface AlwaysReadyCalendar {
+  readonly everyday: number;
+  readonly windows: readonly ScheduledMinimum[];
+}
+
+/** A planned surge as one app's hosting applies it: a fixed-date autoscale profile or an always-ready window. */
+export interface SaleWindowModel {
+  readonly name: string;
+  readonly startMs: number;
+  readonly endMs: number;
+  /** The profile's minimum, or the always-ready count held in the window. */
+  readonly minimum: number;
+}
+
+/** The sale window of an app that covers `atMs`, if any. */
+export function saleWindowAt(app: AppModel, atMs: number): SaleWindowModel | undefined {
+  if (app.kind === 'dedicated') {
+    const profile = app.autoscale.profiles.find((p) => p.fixedDate && atMs >= p.fixedDate.startMs && atMs < p.fixedDate.endMs);
+    return profile?.fixedDate ? { name: profile.name, startMs: profile.fixedDate.startMs, endMs: profile.fixedDate.endMs, minimum: profile.minimum } : undefined;
+  }
+  const window = app.schedule?.windows.find((w) => atMs >= Date.parse(w.start) && atMs < Date.parse(w.end));
+  return window ? { name: window.name, startMs: Date.parse(window.start), endMs: Date.parse(window.end), minimum: Math.max(app.schedule!.everyday, window.alwaysReady) } : undefined;
+}
+
+/** The instances an app runs on a quiet day: the default profile's `default`, or the always-ready count. */
+export function everydayInstances(app: AppModel): number {
+  return app.kind === 'dedicated' ? defaultProfile(app.autoscale).default : app.alwaysReady;
+}
+
+/** `EP1, always-ready 2, burst 20, limit 20` / `P1v3, autoscale 3-20`: the shape, for reports. */
+export function describeHosting(app: AppModel): string {
+  if (app.kind === 'elasticPremium') return `${app.plan.sku}, always-ready ${app.alwaysReady}, burst ${app.maximumBurst}, app limit ${app.appScaleLimit}, prewarmed ${app.prewarmed}`;
+  const d = defaultProfile(app.autoscale);
+  return `${app.plan.sku}, autoscale ${d.minimum}-${d.maximum}`;
 }
 
 type Json = Record<string, any>;
@@ -52,11 +125,14 @@ export interface SynthesizedEnvironment {
 }
 
 /** Synthesizes one environment in-process with the project's own stack code and real bundler. */
-export function synthesizeEnvironment(environmentName: string, projectRoot: string): SynthesizedEnvironment {
-  const environment = environments.find((e) => e.name === environmentName);
-  if (!environment) {
+export function synthesizeEnvironment(environmentName: string, projectRoot: string, override: (env: EnvironmentConfig) => EnvironmentConfig = (env) => env): SynthesizedEnvironment {
+  const configured = environments.find((e) => e.name === environmentName);
+  if (!configured) {
     throw new Error(`--env: unknown environment '${environmentName}'; expected one of ${environments.map((e) => e.name).join(', ')}`);
   }
+  // A hosting variant replaces parts of the configuration BEFORE synthesis: it goes through the same
+  // validation and constructs as the real environment.
+  const environment = override(configured);
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'orders-simulate-'));
   try {
     let bundle: FunctionBundle | undefined;
@@ -87,43 +163,32 @@ export function readHostJson(zipPath: string): Json {
   return JSON.parse(strFromU8(hostJson)) as Json;
 }
 
-export function loadStackModel(environmentName: string, projectRoot: string): StackModel {
-  const synthesized = synthesizeEnvironment(environmentName, projectRoot);
+export function loadStackModel(environmentName: string, projectRoot: string, override?: (env: EnvironmentConfig) => EnvironmentConfig): StackModel {
+  const synthesized = synthesizeEnvironment(environmentName, projectRoot, override);
   return readStackModel(environmentName, synthesized.terraform, synthesized.hostJson, `host.json in ${path.basename(synthesized.bundle.zipPath)} (${synthesized.bundle.sha256.slice(0, 12)})`);
 }
 
-/** Reads the model's inputs from a stack's Terraform JSON and the package's host.json. */
+/** Reads the model's inputs from a stack's Terraform JSON and the processor package's host.json. */
 export function readStackModel(environmentName: string, terraform: Json, hostJson: Json, hostJsonSource = 'host.json'): StackModel {
   const resources = (terraform.resource ?? {}) as Record<string, Record<string, Json>>;
-  // The queue side is the order processor's plan; the API's plan answers HTTP and is not modelled here.
-  const [planKey, plan] = at(resources, 'azurerm_service_plan', `${APP_CONSTRUCT_IDS.orderProcessor}/plan`);
   const [queueKey, queue] = only(resources, 'azurerm_servicebus_queue');
   const [namespaceKey, namespace] = only(resources, 'azurerm_servicebus_namespace');
-
-  const planRef = `\${azurerm_service_plan.${planKey}.id}`;
-  const settings = Object.entries(resources.azurerm_monitor_autoscale_setting ?? {}).filter(([, s]) => s.target_resource_id === planRef);
-  if (settings.length !== 1) throw new Error(`expected one autoscale setting targeting ${planRef}, found ${settings.length}`);
-  const [settingKey, setting] = settings[0];
-
   const refs = {
-    plan: planRef,
     namespace: `\${azurerm_servicebus_namespace.${namespaceKey}.id}`,
     queueName: `\${azurerm_servicebus_queue.${queueKey}.name}`,
     queueLiteral: String(queue.name),
   };
-  const profiles = asArray(setting.profile).map((p, i) => readProfile(p, `azurerm_monitor_autoscale_setting.${settingKey}.profile[${i}]`, refs));
+  const apps = Object.fromEntries(APP_ROLES.map((role) => [role, readApp(resources, APP_CONSTRUCT_IDS[role], refs)])) as Record<AppRole, AppModel>;
 
-  const sku = String(plan.sku_name);
-  const facts = planSku(sku);
+  const processorVcpu = apps.orderProcessor.plan.facts.vcpu;
   const mcc = hostJson?.extensions?.serviceBus?.maxConcurrentCalls;
   // [D] Service Bus extension 5.x: MaxConcurrentCalls defaults to 16 x processor count (ServiceBusOptions.cs).
-  const maxConcurrentCalls = typeof mcc === 'number' && mcc > 0 ? mcc : 16 * facts.vcpu;
+  const maxConcurrentCalls = typeof mcc === 'number' && mcc > 0 ? mcc : 16 * processorVcpu;
 
   const premium = namespace.sku === 'Premium';
   return {
     environment: environmentName,
-    plan: { sku, facts, initialWorkers: Number(plan.worker_count ?? 1) },
-    autoscale: { profiles },
+    apps,
     queue: {
       name: String(queue.name),
       lockDurationS: isoSeconds(queue.lock_duration ?? 'PT1M', `azurerm_servicebus_queue.${queueKey}.lock_duration`),
@@ -132,8 +197,72 @@ export function readStackModel(environmentName: string, terraform: Json, hostJso
     },
     serviceBus: { sku: String(namespace.sku), messagingUnits: premium ? Number(namespace.capacity ?? 1) : undefined },
     maxConcurrentCalls,
-    maxConcurrentCallsSource: typeof mcc === 'number' ? `extensions.serviceBus.maxConcurrentCalls of ${hostJsonSource}` : `default 16 x ${facts.vcpu} vCPU (not set in ${hostJsonSource})`,
+    maxConcurrentCallsSource: typeof mcc === 'number' ? `extensions.serviceBus.maxConcurrentCalls of ${hostJsonSource}` : `default 16 x ${processorVcpu} vCPU (not set in ${hostJsonSource})`,
   };
+}
+
+/** One app's plan and scaling, by construct path; the plan's SKU says which kind of scaling applies. */
+function readApp(resources: Record<string, Record<string, Json>>, id: string, shared: Omit<References, 'plan'>): AppModel {
+  const [planKey, plan] = at(resources, 'azurerm_service_plan', `${id}/plan`);
+  const sku = String(plan.sku_name);
+  const facts = planSku(sku);
+  const planModel: PlanModel = { sku, facts, initialWorkers: Number(plan.worker_count ?? 1), zoneBalancing: plan.zone_balancing_enabled === true };
+  const planRef = `\${azurerm_service_plan.${planKey}.id}`;
+
+  if (facts.kind === 'dedicated') {
+    const [settingKey, setting] = at(resources, 'azurerm_monitor_autoscale_setting', `${id}-autoscale/setting`);
+    if (setting.target_resource_id !== planRef) throw new Error(`azurerm_monitor_autoscale_setting.${settingKey}: targets ${String(setting.target_resource_id)}, not ${planRef}`);
+    const refs = { ...shared, plan: planRef };
+    const profiles = asArray(setting.profile).map((p, i) => readProfile(p, `azurerm_monitor_autoscale_setting.${settingKey}.profile[${i}]`, refs));
+    return { kind: 'dedicated', plan: planModel, autoscale: { profiles } };
+  }
+
+  const [appKey, app] = at(resources, 'azurerm_linux_function_app', `${id}/app`);
+  const site = (asArray(app.site_config)[0] ?? {}) as Json;
+  const where = `azurerm_linux_function_app.${appKey}.site_config`;
+  const alwaysReady = positive(site.elastic_instance_minimum, `${where}.elastic_instance_minimum`);
+  const maximumBurst = positive(plan.maximum_elastic_worker_count, `azurerm_service_plan.${planKey}.maximum_elastic_worker_count`);
+  // [D] 0 or unset: unrestricted, i.e. the plan's maximum burst (event-driven-scaling.md, "Limit scale-out").
+  const limit = Number(site.app_scale_limit ?? 0);
+  const workflows = Object.entries(resources.azurerm_logic_app_workflow ?? {}).filter(([, w]) => String(w['//']?.metadata?.path ?? '').endsWith(`${id}-always-ready/workflow`));
+  if (workflows.length > 1) throw new Error(`expected at most one azurerm_logic_app_workflow at ${id}-always-ready/workflow, found ${workflows.length}`);
+  return {
+    kind: 'elasticPremium',
+    plan: planModel,
+    alwaysReady,
+    maximumBurst,
+    appScaleLimit: limit > 0 ? Math.min(limit, maximumBurst) : maximumBurst,
+    prewarmed: Number(site.pre_warmed_instance_count ?? 1),
+    schedule: workflows.length === 1 ? readCalendar(workflows[0][1], `azurerm_logic_app_workflow.${workflows[0][0]}.parameters`) : undefined,
+  };
+}
+
+/** The schedule's calendar from its workflow parameters (JSON strings, as the Logic App receives them). */
+function readCalendar(workflow: Json, where: string): AlwaysReadyCalendar {
+  const parameters = (workflow.parameters ?? {}) as Record<string, unknown>;
+  const everyday = positive(Number(parameters.everyday), `${where}.everyday`);
+  let windows: unknown;
+  try {
+    windows = JSON.parse(String(parameters.windows));
+  } catch {
+    throw new Error(`${where}.windows: not JSON`);
+  }
+  if (!Array.isArray(windows)) throw new Error(`${where}.windows: expected an array of windows`);
+  return {
+    everyday,
+    windows: windows.map((w: Json, i) => {
+      for (const field of ['start', 'end']) {
+        if (!Number.isFinite(Date.parse(String(w[field])))) throw new Error(`${where}.windows[${i}].${field}: '${String(w[field])}' is not an instant`);
+      }
+      return { name: String(w.name), start: String(w.start), end: String(w.end), alwaysReady: positive(w.alwaysReady, `${where}.windows[${i}].alwaysReady`) };
+    }),
+  };
+}
+
+function positive(value: unknown, field: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${field}: '${String(value)}' is not a whole number >= 1`);
+  return n;
 }
 
 interface References {
