@@ -167,8 +167,7 @@ describe.each(APP_ROLES)('the %s zip loaded the way the Node.js worker loads it,
     expect(host.startup.programmingModel?.name).toBe('@azure/functions');
     expect(host.output).not.toMatch(/test mode/i);
     expect(host.startup.hooks.sort()).toEqual(['appStart', 'appTerminate']);
-    // The worker warns above 1 s: start-up work belongs in first use, not in module load (trap 1.10).
-    expect(host.startup.loadMs).toBeLessThan(1_000);
+    // How long the load takes is measured by `npm run bench` (the worker warns above 1 s), never timed in a test.
   });
 
   it("registers exactly its own functions (functions/apps.ts)", () => {
