@@ -3,6 +3,7 @@ import { REQUIRED_SETTINGS } from './app-settings';
 import { createAppClients, SERVICE_BUS_SCOPE, STORAGE_SCOPE } from './azure/app-clients';
 import { createGetOrderStatusHandler } from './http/get-order-status';
 import { createHealthHandler } from './http/health';
+import { createOpenApiDocumentHandler } from './http/openapi-document';
 import { createSubmitOrderHandler } from './http/submit-order';
 import { FUNCTION_NAMES, ORDER_API_AUTH_LEVEL, ROUTES } from './registrations';
 import { sendTimeoutMs } from './settings';
@@ -28,7 +29,14 @@ app.http(FUNCTION_NAMES.getOrderStatus, {
   route: ROUTES.orderStatus,
   methods: ['GET'],
   authLevel: ORDER_API_AUTH_LEVEL,
-  handler: createGetOrderStatusHandler({ ordersTable: clients.ordersTable }),
+  handler: createGetOrderStatusHandler({ ordersTable: clients.ordersTable, acceptedOrders: clients.acceptedOrdersTable, sendTimeoutMs: () => sendTimeoutMs(env) }),
+});
+
+app.http(FUNCTION_NAMES.openApiDocument, {
+  route: ROUTES.openApi,
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handler: createOpenApiDocumentHandler(),
 });
 
 app.http(FUNCTION_NAMES.health, {

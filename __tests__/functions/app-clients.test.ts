@@ -54,7 +54,7 @@ describe('app clients', () => {
     const clients = createAppClients({ ...settings, [AppSetting.tableServiceUri]: 'http://stordersprod.table.core.windows.net/', [AppSetting.serviceBusNamespace]: 'sb://x/' }, { warmUpScopes: [STORAGE_SCOPE] });
     expect(() => clients.ordersTable()).toThrow(SettingsError);
 
-    const status = await createGetOrderStatusHandler({ ordersTable: clients.ordersTable })(getRequest('3f1c2b7e-9a4d-4e0b-8c1a-2b3c4d5e6f70'), testContext().context);
+    const status = await createGetOrderStatusHandler({ ordersTable: clients.ordersTable, acceptedOrders: clients.acceptedOrdersTable, sendTimeoutMs: () => sendTimeoutMs({}) })(getRequest('3f1c2b7e-9a4d-4e0b-8c1a-2b3c4d5e6f70'), testContext().context);
     expect(status.status).toBe(503);
 
     const { context, logs } = testContext();
