@@ -82,7 +82,8 @@ export function whereIsOrder(): string {
     "let wanted = tolower(trim(@'\\s+', '{OrderId}'));",
     'let operations = union AppRequests, AppTraces, AppExceptions',
     '    | where TimeGenerated {TimeRange}',
-    '    | where Message has wanted or OuterMessage has wanted or Url has wanted or tostring(Properties.prop__MessageId) == wanted',
+    // contains, not has: an order id is several terms to the index (the hyphens split it).
+    '    | where Message contains wanted or OuterMessage contains wanted or Url contains wanted or tostring(Properties.prop__MessageId) == wanted',
     '    | where isnotempty(OperationId)',
     '    | distinct OperationId;',
     'union AppRequests, AppDependencies, AppTraces, AppExceptions',

@@ -1,4 +1,4 @@
-import { AppSetting } from '../../functions/app-settings';
+import { AppSetting, REQUIRED_SETTINGS } from '../../functions/app-settings';
 import { createAppClients, STORAGE_SCOPE } from '../../functions/azure/app-clients';
 import { createGetOrderStatusHandler } from '../../functions/http/get-order-status';
 import { createSubmitOrderHandler } from '../../functions/http/submit-order';
@@ -39,6 +39,13 @@ describe('app clients', () => {
 
     Object.assign(env, settings);
     expect(clients.orderSender()).toBeDefined();
+  });
+
+  it("builds every client the processor's functions use (the dead-letter scan's among them) from its required settings alone", () => {
+    const env = Object.fromEntries(REQUIRED_SETTINGS.orderProcessor.map((name) => [name, { ...settings, [AppSetting.serviceBusCredential]: 'managedidentity', [AppSetting.serviceBusClientId]: settings[AppSetting.identityClientId] }[name]]));
+    const clients = createAppClients(env, { warmUpScopes: [STORAGE_SCOPE] });
+    for (const client of [clients.deadLetters, clients.ordersTable, clients.acceptedOrdersTable, clients.watermarkTable]) expect(client()).toBeDefined();
+    expect(clients.watermarkTable().client.tableName).toBe('orders');
   });
 
   it('reuses one sender and one table client across invocations, and closes Service Bus on terminate', async () => {

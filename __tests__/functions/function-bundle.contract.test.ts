@@ -239,6 +239,9 @@ describe('the order processor zip, loaded', () => {
         queueName: `%${AppSetting.queueName}%`,
         connection: SERVICE_BUS_CONNECTION,
       });
+      // Single dispatch: only then does the trigger make the message's trace context the invocation's
+      // parent (with batches it becomes a link), so the processing joins the POST's operation.
+      expect(triggerOf(host.registration(FUNCTION_NAMES.processOrder)).cardinality ?? 'one').toBe('one');
       // The host ignores retry policies on Service Bus triggers (trap 2.4); retries live in the handler.
       expect(host.registration(FUNCTION_NAMES.processOrder).retryOptions).toBeUndefined();
       expect(SERVICE_BUS_CONNECTION).toBe('ServiceBusConnection');

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { HttpRequest } from '@azure/functions';
 import { AppSetting, MAX_ORDER_BODY_BYTES, REQUIRED_SETTINGS } from '../../functions/app-settings';
 import { createGetOrderStatusHandler } from '../../functions/http/get-order-status';
@@ -12,7 +13,7 @@ import { acceptRecordOf, ACCEPT_RECORD_ROW_KEY } from '../../functions/store/acc
 import { claimOrder, markProcessed, MAX_FAILURE_REASON_LENGTH, recordFailure } from '../../functions/store/order-records';
 import { FakeAcceptedOrdersTable, FakeOrdersTable, tableError } from '../helpers/fake-orders-table';
 import { getRequest, jsonRequest, sampleOrder, sampleOrderText, testContext } from '../helpers/invocation';
-import { documentedStatuses, OPENAPI_DOCUMENT, undocumented, undocumentedRequest, type AnyResponse, type DocumentedPath, type Method } from '../helpers/openapi';
+import { documentedStatuses, OPENAPI_DOCUMENT, OPENAPI_FILE, undocumented, undocumentedRequest, type AnyResponse, type DocumentedPath, type Method } from '../helpers/openapi';
 import { acceptedSample } from '../helpers/orders';
 
 /**
@@ -55,7 +56,32 @@ function status(orders: FakeOrdersTable, accepts: FakeAcceptedOrdersTable, now =
   return createGetOrderStatusHandler({ ordersTable: () => orders, acceptedOrders: () => accepts, sendTimeoutMs: () => 5_000, now: () => now });
 }
 
+/**
+ * @seriousme/openapi-schema-validator's verdict on a document: the OpenAPI Initiative's schema of the
+ * version, with its references resolved. The package is ESM only and jest runs CommonJS here, so it
+ * runs in a Node process of its own.
+ */
+function openApiVerdicts(documents: unknown[]): Array<{ valid: boolean; version?: string; errors?: unknown }> {
+  const script = `import { Validator } from '@seriousme/openapi-schema-validator';
+    const input = JSON.parse(await new Promise((resolve) => { let t = ''; process.stdin.on('data', (c) => (t += c)); process.stdin.on('end', () => resolve(t)); }));
+    const verdicts = [];
+    for (const document of input) {
+      const validator = new Validator();
+      verdicts.push({ ...(await validator.validate(document)), version: validator.version });
+    }
+    process.stdout.write(JSON.stringify(verdicts));`;
+  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { input: JSON.stringify(documents), cwd: __dirname, encoding: 'utf8' }));
+}
+
 describe('the document', () => {
+  it('is a valid OpenAPI 3.1 document (the OpenAPI Initiative schema, references resolved), and the check refuses a broken one', () => {
+    expect(OPENAPI_FILE).toMatch(/functions\/openapi\.json$/);
+    const { info: _, ...withoutInfo } = OPENAPI_DOCUMENT;
+    const [document, broken] = openApiVerdicts([OPENAPI_DOCUMENT, withoutInfo]);
+    expect(document).toEqual({ valid: true, version: '3.1' });
+    expect(broken.valid).toBe(false);
+  });
+
   it('is OpenAPI 3.1 with the function-key security scheme (x-functions-key header or code query) on the order routes', () => {
     expect(OPENAPI_DOCUMENT.openapi).toMatch(/^3\.1\.\d+$/);
     expect(OPENAPI_DOCUMENT.components.securitySchemes).toEqual({

@@ -8,7 +8,7 @@
 /** KQL operators, functions and words the workbook's queries use (https://learn.microsoft.com/kusto/query/). */
 export const KQL_WORDS = new Set([
   'let', 'union', 'where', 'project', 'extend', 'summarize', 'by', 'bin', 'count', 'dcount', 'percentiles', 'render', 'timechart', 'table',
-  'join', 'kind', 'inner', 'on', 'distinct', 'order', 'asc', 'desc', 'in', 'and', 'or', 'not', 'has', 'tolower', 'trim', 'tostring', 'toint',
+  'join', 'kind', 'inner', 'on', 'distinct', 'order', 'asc', 'desc', 'in', 'and', 'or', 'not', 'has', 'contains', 'tolower', 'trim', 'tostring', 'toint',
   'datetime_add', 'datetime_diff', 'isnotempty', 'isempty', 'coalesce', 'iff', 'true', 'false', 'ago', 'between', 'take', 'top', 'sort',
 ]);
 
