@@ -1,4 +1,4 @@
-import { API_ROUTE_PREFIX, FUNCTION_NAMES, ROUTES } from '../functions/registrations';
+import { FUNCTION_NAMES } from '../functions/registrations';
 
 /**
  * The KQL of the operations workbook (operations-workbook.ts), over the Application Insights tables
@@ -9,9 +9,6 @@ import { API_ROUTE_PREFIX, FUNCTION_NAMES, ROUTES } from '../functions/registrat
  * exception, while traces can be sampled out at surge rates. An invocation's request row is named
  * after the function (`Name`), HTTP requests carry the status in `ResultCode`.
  */
-
-/** `/api/orders`: the path of the order routes. */
-export const HTTP_ORDER_ROUTE_PREFIX = `/${API_ROUTE_PREFIX}/${ROUTES.orders}`;
 
 const SUBMIT = FUNCTION_NAMES.submitOrder;
 const PROCESS = FUNCTION_NAMES.processOrder;
@@ -61,11 +58,12 @@ export function endToEndLatency(): string {
   ].join('\n');
 }
 
+/** The order routes' requests, by the functions' names (exact, unlike a match on the URL). */
 export function httpStatusMix(): string {
   return [
     'AppRequests',
     '| where TimeGenerated {TimeRange}',
-    `| where Url has '${HTTP_ORDER_ROUTE_PREFIX}'`,
+    `| where Name in ('${SUBMIT}', '${FUNCTION_NAMES.getOrderStatus}')`,
     '| summarize Requests = count() by bin(TimeGenerated, 1m), ResultCode',
     '| render timechart',
   ].join('\n');
