@@ -367,6 +367,19 @@ describe('both zips, each with every setting, the tables on Azurite and Service 
     expectLoopbackOnly(processed.connections);
   });
 
+  it("the processor records a poison message that is the order's own as the order's failure, and the API serves it", async () => {
+    const { response } = await call(FUNCTION_NAMES.submitOrder, '/orders', orderWithKey('checkout-poison'));
+    const orderId = (response.body as { orderId: string }).orderId;
+    const message = broker.received.at(-1)!;
+    const poison = JSON.stringify({ ...(message.body as object), totalMinorUnits: 1 });
+    const reply = await processor.invokeServiceBus(FUNCTION_NAMES.processOrder, poison, { messageId: orderId, deliveryCount: 1 });
+    expect(reply.error).toMatchObject({ name: 'PoisonMessageError' });
+    expect((await statusOf(orderId)).response).toMatchObject({
+      status: 200,
+      body: { orderId, status: 'failed', failedBy: 'processor', reason: expect.stringMatching(/^rejected by the processor: total mismatch/) },
+    });
+  });
+
   it('the dead-letter scan records a dead-lettered order as failed by peeking from its watermark, and a replayed copy that is processed reads processed', async () => {
     const { response } = await call(FUNCTION_NAMES.submitOrder, '/orders', orderWithKey('checkout-dead-letter'));
     const orderId = (response.body as { orderId: string }).orderId;
