@@ -25,7 +25,7 @@ export const APPS: Readonly<Record<AppRole, AppDefinition>> = {
     entry: 'order-api.ts',
     slug: 'api',
     title: 'order API',
-    functions: [FUNCTION_NAMES.submitOrder, FUNCTION_NAMES.getOrderStatus, FUNCTION_NAMES.health],
+    functions: [FUNCTION_NAMES.submitOrder, FUNCTION_NAMES.getOrderStatus, FUNCTION_NAMES.openApiDocument, FUNCTION_NAMES.health],
   },
   orderProcessor: {
     entry: 'order-processor.ts',
@@ -33,6 +33,8 @@ export const APPS: Readonly<Record<AppRole, AppDefinition>> = {
     title: 'order processor',
     // Its own health endpoint: App Service health-checks every app, and a processor with broken
     // settings must leave the load balancer's rotation (and be replaced) like the API would.
-    functions: [FUNCTION_NAMES.processOrder, FUNCTION_NAMES.health],
+    // The dead-letter scan runs here: it needs the processor's rights (Receiver on the queue, which
+    // covers its dead-letter queue; Contributor on the orders table) and nothing the API holds.
+    functions: [FUNCTION_NAMES.processOrder, FUNCTION_NAMES.scanDeadLetters, FUNCTION_NAMES.health],
   },
 };

@@ -1,9 +1,9 @@
 import { app } from '@azure/functions';
 import { REQUIRED_SETTINGS } from './app-settings';
 import { createAppClients, SERVICE_BUS_SCOPE, STORAGE_SCOPE } from './azure/app-clients';
-import { createOrderQueue } from './azure/service-bus-client';
 import { createGetOrderStatusHandler } from './http/get-order-status';
 import { createHealthHandler } from './http/health';
+import { createOpenApiDocumentHandler } from './http/openapi-document';
 import { createSubmitOrderHandler } from './http/submit-order';
 import { FUNCTION_NAMES, ORDER_API_AUTH_LEVEL, ROUTES } from './registrations';
 import { sendTimeoutMs } from './settings';
@@ -16,7 +16,7 @@ import { sendTimeoutMs } from './settings';
  */
 
 const env = process.env;
-const clients = createAppClients(env, { warmUpScopes: [SERVICE_BUS_SCOPE, STORAGE_SCOPE], orderQueue: createOrderQueue });
+const clients = createAppClients(env, { warmUpScopes: [SERVICE_BUS_SCOPE, STORAGE_SCOPE] });
 
 app.http(FUNCTION_NAMES.submitOrder, {
   route: ROUTES.orders,
@@ -29,7 +29,14 @@ app.http(FUNCTION_NAMES.getOrderStatus, {
   route: ROUTES.orderStatus,
   methods: ['GET'],
   authLevel: ORDER_API_AUTH_LEVEL,
-  handler: createGetOrderStatusHandler({ ordersTable: clients.ordersTable }),
+  handler: createGetOrderStatusHandler({ ordersTable: clients.ordersTable, acceptedOrders: clients.acceptedOrdersTable, sendTimeoutMs: () => sendTimeoutMs(env) }),
+});
+
+app.http(FUNCTION_NAMES.openApiDocument, {
+  route: ROUTES.openApi,
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handler: createOpenApiDocumentHandler(),
 });
 
 app.http(FUNCTION_NAMES.health, {

@@ -18,7 +18,11 @@ export const API_ROUTE_PREFIX = 'api';
 export const FUNCTION_NAMES = {
   submitOrder: 'submitOrder',
   getOrderStatus: 'getOrderStatus',
+  /** GET /api/openapi.json: the order API's OpenAPI 3.1 document (functions/openapi.json), anonymous. */
+  openApiDocument: 'openApiDocument',
   processOrder: 'processOrder',
+  /** The processor's timer: records dead-lettered orders as failed (queue/dead-letter-scan.ts). */
+  scanDeadLetters: 'scanDeadLetters',
   health: 'health',
 } as const;
 
@@ -29,6 +33,8 @@ export const ROUTES = {
   orderStatus: 'orders/{id}',
   /** App Service's health check calls `/api/health` without a key, so it must stay anonymous. */
   health: 'health',
+  /** Anonymous: a shop's developers point a client generator at it. */
+  openApi: 'openapi.json',
 } as const;
 
 /** The public path of an order's status resource, used for `Location` and `statusUrl`. */

@@ -1,5 +1,9 @@
 import { MonitorActionGroup } from '@cdktf/provider-azurerm/lib/monitor-action-group';
-import { MonitorMetricAlert, type MonitorMetricAlertCriteria } from '@cdktf/provider-azurerm/lib/monitor-metric-alert';
+import {
+  MonitorMetricAlert,
+  type MonitorMetricAlertApplicationInsightsWebTestLocationAvailabilityCriteria,
+  type MonitorMetricAlertCriteria,
+} from '@cdktf/provider-azurerm/lib/monitor-metric-alert';
 import { Construct } from 'constructs';
 import type { AlertsConfig } from './config/types';
 
@@ -13,14 +17,17 @@ export interface AlertsProps {
   readonly functionAppId: string;
   /** Sale-window schedules (lib/always-ready-schedule.ts): a failed run means a sale minimum may not hold. */
   readonly schedules?: ReadonlyArray<{ readonly name: string; readonly workflowId: string }>;
+  /** The availability test of the API's health endpoint (lib/availability-test.ts): pages when it fails in enough regions. */
+  readonly availability?: { readonly webTestId: string; readonly appInsightsId: string; readonly failedLocationThreshold: number };
   readonly alerts: AlertsConfig;
   /** Lower-case keys only: metric alerts read tag keys back lower-cased (azurerm #13360). */
   readonly tags: Record<string, string>;
 }
 
 /**
- * What pages a human: any dead-lettered order, a backlog that does not drain, and server errors of
- * the API. One action group e-mails the environment's receivers.
+ * What pages a human: any dead-lettered order, a backlog that does not drain, server errors of the
+ * API, and its health endpoint failing from several regions. One action group e-mails the
+ * environment's receivers.
  */
 export class Alerts extends Construct {
   readonly actionGroup: MonitorActionGroup;
@@ -28,6 +35,7 @@ export class Alerts extends Construct {
   readonly backlog: MonitorMetricAlert;
   readonly serverErrors: MonitorMetricAlert;
   readonly scheduleFailures: MonitorMetricAlert[];
+  readonly availability?: MonitorMetricAlert;
 
   constructor(scope: Construct, id: string, props: AlertsProps) {
     super(scope, id);
@@ -75,6 +83,20 @@ export class Alerts extends Construct {
       criteria: { metricNamespace: 'Microsoft.Web/sites', metricName: 'Http5xx', aggregation: 'Total', operator: 'GreaterThan', threshold: props.alerts.http5xxThreshold },
     });
 
+    if (props.availability) {
+      const { webTestId, appInsightsId, failedLocationThreshold } = props.availability;
+      // The web-test criteria need the component and the test in scope (the provider's own acceptance
+      // test does the same); a static availabilityPercentage criterion refuses mixed scopes.
+      this.availability = this.alert('api-availability', props, {
+        description: `The order API's /api/health failed from ${failedLocationThreshold} or more test locations at once: the public endpoint is down. Check the app, its plan and /api/health.`,
+        scopes: [appInsightsId, webTestId],
+        severity: 0,
+        frequency: 'PT1M',
+        windowSize: 'PT5M',
+        webTestCriteria: { webTestId, componentId: appInsightsId, failedLocationCount: failedLocationThreshold },
+      });
+    }
+
     this.scheduleFailures = (props.schedules ?? []).map((schedule, i) =>
       this.alert(`always-ready-schedule-${i}`, props, {
         description: `The sale-window schedule of the ${schedule.name} failed: the always-ready count of a sale window may not hold. See the Logic App's run history.`,
@@ -90,19 +112,22 @@ export class Alerts extends Construct {
   private alert(
     id: string,
     props: AlertsProps,
-    spec: { description: string; scope: string; severity: number; frequency: string; windowSize: string; criteria: MonitorMetricAlertCriteria },
+    spec: { description: string; severity: number; frequency: string; windowSize: string } & (
+      | { scope: string; criteria: MonitorMetricAlertCriteria }
+      | { scopes: string[]; webTestCriteria: MonitorMetricAlertApplicationInsightsWebTestLocationAvailabilityCriteria }
+    ),
   ): MonitorMetricAlert {
     return new MonitorMetricAlert(this, id, {
       name: `${props.namePrefix}-${id}`,
       resourceGroupName: props.resourceGroupName,
       description: spec.description,
-      scopes: [spec.scope],
+      scopes: 'scope' in spec ? [spec.scope] : spec.scopes,
       severity: spec.severity,
       frequency: spec.frequency,
       windowSize: spec.windowSize,
       autoMitigate: true,
       enabled: true,
-      criteria: [spec.criteria],
+      ...('criteria' in spec ? { criteria: [spec.criteria] } : { applicationInsightsWebTestLocationAvailabilityCriteria: spec.webTestCriteria }),
       action: [{ actionGroupId: this.actionGroup.id }],
       tags: props.tags,
       lifecycle: {

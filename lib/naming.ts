@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { APP_ROLES, APPS, type AppRole } from '../functions/apps';
+import { uuidV5 } from '../functions/orders/order-id';
 import type { EnvironmentConfig } from './config/types';
 
 /**
@@ -40,7 +41,14 @@ export interface ResourceNames {
   readonly actionGroup: string;
   /** Shown in SMS and e-mail; at most 12 characters. */
   readonly actionGroupShortName: string;
+  /** The operations workbook: a lower-case GUID (azurerm requires one), derived, so every synth names it the same. */
+  readonly operationsWorkbook: string;
+  /** The standard web test of the API's /api/health. */
+  readonly apiAvailabilityTest: string;
 }
+
+/** Namespace of derived workbook names. Changing it renames (replaces) every workbook: never do that. */
+export const WORKBOOK_NAME_NAMESPACE = '6a4e5394-dbad-4c77-aad8-6c19e1b56d54';
 
 export function uniqueSuffix(env: Pick<EnvironmentConfig, 'namePrefix' | 'name'>): string {
   return createHash('sha256').update(`${env.namePrefix}/${env.name}`).digest('hex').slice(0, 6);
@@ -78,5 +86,7 @@ export function resourceNames(env: Pick<EnvironmentConfig, 'namePrefix' | 'name'
     ) as Record<AppRole, AppNames>,
     actionGroup: `ag-${base}`,
     actionGroupShortName: base.slice(0, 12),
+    operationsWorkbook: uuidV5(WORKBOOK_NAME_NAMESPACE, `${base}/operations`),
+    apiAvailabilityTest: `webt-${base}-api-health`,
   };
 }

@@ -3,9 +3,11 @@ import { Aspects, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { buildAppSettings } from '../functions/app-settings';
 import { APP_ROLES, APPS, type AppRole } from '../functions/apps';
+import { ROUTES } from '../functions/registrations';
 import { Alerts } from './alerts';
 import { AlwaysReadySchedule } from './always-ready-schedule';
 import { AppIdentity, type AppGrant } from './app-identity';
+import { AvailabilityTest } from './availability-test';
 import { MessagingUnitAutoscale, PlanAutoscale } from './autoscale';
 import { buildFunctionBundle, type FunctionBundle, type FunctionBundleOptions } from './bundle/function-bundle';
 import { stackName } from './config/environments';
@@ -16,6 +18,7 @@ import { FunctionPackage, PackageStore } from './function-package';
 import { FunctionAppHosting } from './hosting';
 import { Messaging } from './messaging';
 import { Monitoring } from './monitoring';
+import { OperationsWorkbook } from './operations-workbook';
 import { resourceNames } from './naming';
 import { PolicyAspect } from './policy/policy-aspect';
 import { configureProviders } from './providers';
@@ -180,11 +183,12 @@ export class OrdersStack extends TerraformStack {
     ) as Record<AppRole, { pkg: FunctionPackage; access: AppIdentity; hosting: FunctionAppHosting; schedule?: AlwaysReadySchedule }>;
 
     const notifyEmails = env.alerts.receivers.map((r) => r.email);
+    const autoscaleSettingIds: Partial<Record<AppRole, string>> = {};
     for (const role of APP_ROLES) {
       const hosting = env.apps[role];
       if (hosting.kind !== 'dedicated') continue;
       const plan = apps[role].hosting.plan;
-      new PlanAutoscale(this, `${APP_CONSTRUCT_IDS[role]}-autoscale`, {
+      autoscaleSettingIds[role] = new PlanAutoscale(this, `${APP_CONSTRUCT_IDS[role]}-autoscale`, {
         ...common,
         name: `autoscale-${names.apps[role].plan}`,
         planId: plan.id,
@@ -195,7 +199,7 @@ export class OrdersStack extends TerraformStack {
         saleWindows: env.saleWindows.map((window) => ({ window, minimumInstances: window.minimumInstances[role] })),
         notifyEmails,
         metricSources: [plan, messaging.namespace],
-      });
+      }).setting.id;
     }
 
     const units = env.serviceBus.messagingUnits;
@@ -213,6 +217,30 @@ export class OrdersStack extends TerraformStack {
       });
     }
 
+    // Outages of the public endpoint page on-call even when no order arrives.
+    const availability = new AvailabilityTest(this, 'api-availability', {
+      name: names.apiAvailabilityTest,
+      resourceGroupName,
+      location,
+      appInsightsId: monitoring.appInsights.id,
+      url: `${apps.orderApi.hosting.apiBaseUrl}/${ROUTES.health}`,
+      tags,
+    });
+
+    new OperationsWorkbook(this, 'operations-workbook', {
+      name: names.operationsWorkbook,
+      displayName: `Orders ${env.name}: Black Friday operations`,
+      resourceGroupName,
+      location,
+      appInsightsId: monitoring.appInsights.id,
+      workspaceId: monitoring.workspace.id,
+      namespaceId: messaging.namespace.id,
+      queueName: messaging.queue.name,
+      api: { title: APPS.orderApi.title, appId: apps.orderApi.hosting.app.id, autoscaleSettingId: autoscaleSettingIds.orderApi },
+      processor: { title: APPS.orderProcessor.title, appId: apps.orderProcessor.hosting.app.id, autoscaleSettingId: autoscaleSettingIds.orderProcessor },
+      tags,
+    });
+
     new Alerts(this, 'alerts', {
       resourceGroupName,
       namePrefix: `${env.namePrefix}-${env.name}`,
@@ -222,6 +250,7 @@ export class OrdersStack extends TerraformStack {
       queueName: messaging.queue.name,
       functionAppId: apps.orderApi.hosting.app.id,
       schedules: APP_ROLES.flatMap((role) => (apps[role].schedule ? [{ name: APPS[role].title, workflowId: apps[role].schedule!.workflow.id }] : [])),
+      availability: { webTestId: availability.webTest.id, appInsightsId: monitoring.appInsights.id, failedLocationThreshold: availability.failedLocationThreshold },
       alerts: env.alerts,
       tags,
     });

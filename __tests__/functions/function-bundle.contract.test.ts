@@ -8,23 +8,27 @@ import { APP_ROLES, APPS, type AppRole } from '../../functions/apps';
 import { API_ROUTE_PREFIX, FUNCTION_NAMES, ORDER_API_AUTH_LEVEL, ROUTES } from '../../functions/registrations';
 import { BUNDLE_MAIN, buildFunctionBundle, esbuildOptions, type FunctionBundle } from '../../lib/bundle/function-bundle';
 import { createAcceptedOrdersTable, createOrdersTable } from '../../functions/azure/sdk-clients';
-import { buildAcceptedOrder } from '../../functions/orders/order-message';
-import { parseOrderRequest } from '../../functions/orders/order-request';
 import { PROBLEM_TYPES } from '../../functions/http/problem';
 import { orderIdFor } from '../../functions/orders/order-id';
+import { DEAD_LETTER_SCAN_SCHEDULE } from '../../functions/queue/dead-letter-scan';
 import { findAcceptRecord } from '../../functions/store/accepted-orders';
 import { StorageTokenCredential, startAzuriteTable, type AzuriteTable } from '../../scripts/harness/azurite';
 import { startIdentityEndpoint } from '../../scripts/harness/identity-endpoint';
-import { FunctionsHost, httpResponseOf, triggerOf, unpackZip } from '../../scripts/harness/functions-host';
+import { FunctionsHost, httpResponseOf, triggerOf, unpackZip, type HttpRequestInit } from '../../scripts/harness/functions-host';
 import { sampleOrderText } from '../helpers/invocation';
-import { freePort, isLoopbackHost, silentServer } from '../../scripts/harness/loopback';
+import { freePort, isLoopbackHost } from '../../scripts/harness/loopback';
+import { expectDocumented, OPENAPI_DOCUMENT, type DocumentedPath } from '../helpers/openapi';
 import { acceptedSample } from '../helpers/orders';
+import { startServiceBusBroker, type ServiceBusBroker } from '../helpers/service-bus-broker';
 
 /**
  * Each app's deployment zip as the Functions host gets it: built by lib/bundle/function-bundle.ts,
  * unpacked, and loaded by a stand-in of the Node.js worker (scripts/harness/functions-host) that provides
  * `@azure/functions-core` the way the real worker does. Unit tests cannot catch these failures: they
- * run the library in "test mode", where registrations are no-ops (trap 1.1).
+ * run the library in "test mode", where registrations are no-ops (trap 1.1). With every setting, the
+ * packages talk to Azurite's Table service and to a Service Bus stand-in (helpers/service-bus-broker.ts)
+ * over AMQP, so what a built package puts on the wire is what these tests read. Every HTTP answer is
+ * checked against the OpenAPI document.
  */
 
 const projectRoot = path.join(__dirname, '..', '..');
@@ -48,7 +52,7 @@ afterAll(() => APP_ROLES.forEach((role) => unpacked[role]?.remove()));
 
 /**
  * Settings of a fully configured app on loopback: Service Bus at `serviceBusPort`, the tables at
- * `tableServiceUri` (a closed port unless given), tokens from `identity` (a closed port, so
+ * `tableServiceUri` (a closed port unless given), tokens from `identityEndpoint` (a closed port, so
  * token requests fail fast, unless given). Nothing ever reaches the real instance-metadata address.
  */
 async function loopbackSettings(serviceBusPort: number, dependencies: { tableServiceUri?: string; identity?: Readonly<Record<'IDENTITY_ENDPOINT' | 'IDENTITY_HEADER', string>> } = {}): Promise<Record<string, string>> {
@@ -109,7 +113,8 @@ describe.each(APP_ROLES)('the %s deployment zip', (role) => {
     // library's own map); everything else must be ours.
     const own = (map.sources as string[]).filter((source) => !source.includes('node_modules/') && !source.startsWith('webpack://'));
     expect(own).toContain(`../functions/${APPS[role].entry}`);
-    expect(own.every((source) => /^\.\.\/functions\/.+\.ts$/.test(source))).toBe(true);
+    // The API's bundle holds its OpenAPI document (functions/openapi.json) too.
+    expect(own.every((source) => /^\.\.\/functions\/.+\.(ts|json)$/.test(source))).toBe(true);
   });
 
   it('bundles each @azure package once (no ESM and CommonJS copies side by side: trap 1.8)', () => {
@@ -143,13 +148,6 @@ describe('the two packages', () => {
   it('differ: each app ships only its own code', () => {
     expect(bundles.orderApi.sha256).not.toBe(bundles.orderProcessor.sha256);
   });
-
-  it('only the API bundles the Service Bus SDK: the processor never sends (the trigger link is the host\'s)', () => {
-    const sdks = (role: AppRole) => bundles[role].contributors.map((c) => c.name).filter((n) => ['@azure/service-bus', 'rhea', '@azure/core-amqp'].includes(n));
-    expect(sdks('orderApi').sort()).toEqual(['@azure/core-amqp', '@azure/service-bus', 'rhea']);
-    expect(sdks('orderProcessor')).toEqual([]);
-    expect(bundles.orderProcessor.sizeBytes).toBeLessThan(bundles.orderApi.sizeBytes);
-  });
 });
 
 describe.each(APP_ROLES)('the %s zip loaded the way the Node.js worker loads it, without settings', (role) => {
@@ -170,7 +168,7 @@ describe.each(APP_ROLES)('the %s zip loaded the way the Node.js worker loads it,
     // How long the load takes is measured by `npm run bench` (the worker warns above 1 s), never timed in a test.
   });
 
-  it("registers exactly its own functions (functions/apps.ts)", () => {
+  it('registers exactly its own functions (functions/apps.ts)', () => {
     expect(host.startup.registrations.map((r) => r.name).sort()).toEqual([...APPS[role].functions].sort());
   });
 
@@ -194,6 +192,7 @@ describe('the order API zip, loaded', () => {
       const triggers = Object.fromEntries(host.startup.registrations.map((r) => [r.name, triggerOf(r)]));
       expect(triggers[FUNCTION_NAMES.submitOrder]).toMatchObject({ type: 'httpTrigger', route: ROUTES.orders, methods: ['POST'], authLevel: ORDER_API_AUTH_LEVEL });
       expect(triggers[FUNCTION_NAMES.getOrderStatus]).toMatchObject({ type: 'httpTrigger', route: ROUTES.orderStatus, methods: ['GET'], authLevel: ORDER_API_AUTH_LEVEL });
+      expect(triggers[FUNCTION_NAMES.openApiDocument]).toMatchObject({ type: 'httpTrigger', route: ROUTES.openApi, methods: ['GET'], authLevel: 'anonymous' });
       expect(ORDER_API_AUTH_LEVEL).toBe('function');
       expect(API_ROUTE_PREFIX).toBe('api');
     });
@@ -205,7 +204,7 @@ describe('the order API zip, loaded', () => {
       ['body too large', { 'content-type': 'application/json' }, `{"pad":"${'x'.repeat(70_000)}"}`, 413],
     ])('answers %s with a problem body through the programming model', async (_, headers, body, status) => {
       const reply = await host.invokeHttp(FUNCTION_NAMES.submitOrder, { method: 'POST', path: '/api/orders', headers, body });
-      const response = httpResponseOf(reply);
+      const response = expectDocumented('/orders', 'post', httpResponseOf(reply));
       expect(response.status).toBe(status);
       expect(response.headers['content-type']).toBe('application/problem+json');
       expect((response.body as { errors: unknown[] }).errors.length).toBeGreaterThan(0);
@@ -213,8 +212,14 @@ describe('the order API zip, loaded', () => {
 
     it('answers 503 (not 500) for a valid order while settings are missing', async () => {
       const reply = await host.invokeHttp(FUNCTION_NAMES.submitOrder, POST_SAMPLE_ORDER);
-      expect(httpResponseOf(reply).status).toBe(503);
+      expect(expectDocumented('/orders', 'post', httpResponseOf(reply)).status).toBe(503);
       expect(reply.logs.join('\n')).toContain(AppSetting.serviceBusNamespace);
+    });
+
+    it('serves its OpenAPI document anonymously, the one in the repository', async () => {
+      const response = expectDocumented('/openapi.json', 'get', httpResponseOf(await host.invokeHttp(FUNCTION_NAMES.openApiDocument, { method: 'GET', path: '/api/openapi.json' })));
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual(OPENAPI_DOCUMENT);
     });
   });
 
@@ -234,40 +239,62 @@ describe('the order processor zip, loaded', () => {
         queueName: `%${AppSetting.queueName}%`,
         connection: SERVICE_BUS_CONNECTION,
       });
+      // Single dispatch: only then does the trigger make the message's trace context the invocation's
+      // parent (with batches it becomes a link), so the processing joins the POST's operation.
+      expect(triggerOf(host.registration(FUNCTION_NAMES.processOrder)).cardinality ?? 'one').toBe('one');
       // The host ignores retry policies on Service Bus triggers (trap 2.4); retries live in the handler.
       expect(host.registration(FUNCTION_NAMES.processOrder).retryOptions).toBeUndefined();
       expect(SERVICE_BUS_CONNECTION).toBe('ServiceBusConnection');
     });
 
+    it('registers the dead-letter scan as a timer every minute, not run at start-up', async () => {
+      expect(triggerOf(host.registration(FUNCTION_NAMES.scanDeadLetters))).toMatchObject({ type: 'timerTrigger', schedule: DEAD_LETTER_SCAN_SCHEDULE, runOnStartup: false });
+      expect(DEAD_LETTER_SCAN_SCHEDULE).toBe('0 * * * * *');
+      // Without settings a tick fails naming them; the host logs it and the next tick tries again.
+      const reply = await host.invokeTimer(FUNCTION_NAMES.scanDeadLetters);
+      expect(reply.error).toMatchObject({ name: 'SettingsError', message: expect.stringContaining(AppSetting.serviceBusNamespace) });
+    });
+
     it('fails a poison queue message with PoisonMessageError, so the host abandons it', async () => {
-      const poison = JSON.stringify({ ...acceptedSample(), totalMinorUnits: 1 });
+      // Malformed: found without any setting (a well-formed one is first checked against its accept record).
+      const poison = JSON.stringify({ ...acceptedSample(), items: [] });
       const reply = await host.invokeServiceBus(FUNCTION_NAMES.processOrder, poison, { messageId: 'm-1', deliveryCount: 4 });
       expect(reply.error).toMatchObject({ name: 'PoisonMessageError', code: 'POISON_MESSAGE' });
-      expect(reply.logs.join('\n')).toMatch(/m-1, delivery 4.*total mismatch/);
+      expect(reply.logs.join('\n')).toMatch(/m-1, delivery 4.*items must contain at least one item/);
     });
   });
 
 });
 
-describe('both zips, each with every setting, the tables on Azurite and an unreachable Service Bus', () => {
+describe('both zips, each with every setting, the tables on Azurite and Service Bus on a loopback stand-in', () => {
   let api: FunctionsHost;
   let processor: FunctionsHost;
-  let serviceBus: Awaited<ReturnType<typeof silentServer>>;
+  let broker: ServiceBusBroker;
   let azurite: AzuriteTable;
   let identity: Awaited<ReturnType<typeof startIdentityEndpoint>>;
   let certificateDir: string;
+  const TRACE_PARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+  const SAMPLE_ORDER_ID = orderIdFor('cust-1001', 'checkout-2f9c1e7a');
   const acceptedOrders = () =>
     createAcceptedOrdersTable(azurite.serviceUri, 'acceptedorders', new StorageTokenCredential(), { tlsOptions: { ca: azurite.certificate } });
+  /** An API call through the built package; its answer must be one the OpenAPI document describes. */
+  const call = async (functionName: string, p: DocumentedPath, init: HttpRequestInit) => {
+    const reply = await api.invokeHttp(functionName, init);
+    return { reply, response: expectDocumented(p, init.method.toLowerCase() as 'get' | 'post', httpResponseOf(reply)) };
+  };
+  const statusOf = (orderId: string) => call(FUNCTION_NAMES.getOrderStatus, '/orders/{id}', { method: 'GET', path: `/api/orders/${orderId}`, params: { id: orderId } });
+  const orderWithKey = (key: string) => ({ ...POST_SAMPLE_ORDER, body: JSON.stringify({ ...JSON.parse(sampleOrderText), idempotencyKey: key }) });
 
   beforeAll(async () => {
-    [serviceBus, azurite, identity] = await Promise.all([silentServer(), startAzuriteTable(), startIdentityEndpoint()]);
+    [broker, azurite, identity] = await Promise.all([startServiceBusBroker(), startAzuriteTable(), startIdentityEndpoint()]);
     await acceptedOrders().client.createTable();
     await createOrdersTable(azurite.serviceUri, 'orders', new StorageTokenCredential(), { tlsOptions: { ca: azurite.certificate } }).client.createTable();
-    // The worker trusts the emulator's certificate the way Node trusts any extra CA, at start.
+    // The worker trusts the emulators' certificates the way Node trusts any extra CA, at start.
     certificateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orders-contract-ca-'));
-    fs.writeFileSync(path.join(certificateDir, 'ca.pem'), azurite.certificate);
+    fs.writeFileSync(path.join(certificateDir, 'ca.pem'), `${azurite.certificate}\n${broker.certificate}`);
     const settings = {
-      ...(await loopbackSettings(serviceBus.port, { tableServiceUri: azurite.serviceUri, identity: identity.env })),
+      ...(await loopbackSettings(0, { tableServiceUri: azurite.serviceUri, identity: identity.env })),
+      [AppSetting.serviceBusNamespace]: broker.host,
       NODE_EXTRA_CA_CERTS: path.join(certificateDir, 'ca.pem'),
     };
     [api, processor] = await Promise.all([FunctionsHost.start(unpacked.orderApi.dir, settings), FunctionsHost.start(unpacked.orderProcessor.dir, settings)]);
@@ -276,55 +303,114 @@ describe('both zips, each with every setting, the tables on Azurite and an unrea
   afterAll(async () => {
     api?.kill();
     processor?.kill();
-    await Promise.all([serviceBus?.close(), azurite?.stop(), identity?.close()]);
+    await Promise.all([broker?.close(), azurite?.stop(), identity?.close()]);
     if (certificateDir) fs.rmSync(certificateDir, { recursive: true, force: true });
   });
 
   it('each answers /api/health with 200', async () => {
-    for (const host of [api, processor]) {
-      expect(httpResponseOf(await host.invokeHttp(FUNCTION_NAMES.health, HEALTH_CHECK))).toMatchObject({ status: 200, body: { status: 'healthy' } });
-    }
+    expect(expectDocumented('/health', 'get', httpResponseOf(await api.invokeHttp(FUNCTION_NAMES.health, HEALTH_CHECK)))).toMatchObject({ status: 200, body: { status: 'healthy' } });
+    expect(httpResponseOf(await processor.invokeHttp(FUNCTION_NAMES.health, HEALTH_CHECK))).toMatchObject({ status: 200, body: { status: 'healthy' } });
   });
 
-  it('the API writes the accept record with its identity, then answers 503 outcome-unknown within the send bound when Service Bus never replies, talking to loopback only', async () => {
-    const reply = await api.invokeHttp(FUNCTION_NAMES.submitOrder, POST_SAMPLE_ORDER);
-    const response = httpResponseOf(reply);
+  it('the API writes the accept record with its identity, then answers 503 outcome-unknown within the send bound when Service Bus takes the message but never confirms it; the status says pending', async () => {
+    broker.mode = 'hold';
+    const { reply, response } = await call(FUNCTION_NAMES.submitOrder, '/orders', POST_SAMPLE_ORDER);
+    broker.mode = 'accept';
     expect(response.status).toBe(503);
     expect((response.body as { type: string }).type).toBe(PROBLEM_TYPES.outcomeUnknown);
-    expect(response.headers['retry-after']).toMatch(/^\d+$/);
     expect(reply.durationMs).toBeGreaterThanOrEqual(SEND_TIMEOUT_MS - 50);
     expect(reply.durationMs).toBeLessThan(SEND_TIMEOUT_MS + 2_500);
     expect(reply.logs.join('\n')).toMatch(/outcome unknown.*DEADLINE_EXCEEDED/);
-    // The send really reached the (silent) Service Bus stand-in, so the bound is what ended it.
-    expect(serviceBus.accepted()).toBeGreaterThan(0);
-    // The record is there, written with a storage token from the identity endpoint.
-    const orderId = orderIdFor('cust-1001', 'checkout-2f9c1e7a');
-    expect(await findAcceptRecord(acceptedOrders(), orderId, AbortSignal.timeout(5_000))).toMatchObject({ orderId, totalMinorUnits: 3399, itemCount: 2 });
-    expect(identity.requests.map((r) => r.resource)).toContain('https://storage.azure.com');
+    // The message reached the stand-in, so the bound is what ended the send.
+    expect(broker.received.map((m) => m.messageId)).toEqual([SAMPLE_ORDER_ID]);
+    expect(broker.audiences).toEqual(expect.arrayContaining([`sb://${broker.host}/orders`]));
+    // The record is there, written with a storage token from the identity endpoint, not confirmed.
+    expect(await findAcceptRecord(acceptedOrders(), SAMPLE_ORDER_ID, AbortSignal.timeout(5_000))).toMatchObject({ orderId: SAMPLE_ORDER_ID, state: 'received', totalMinorUnits: 3399, itemCount: 2 });
+    expect(identity.requests.map((r) => r.resource)).toEqual(expect.arrayContaining(['https://storage.azure.com', 'https://servicebus.azure.net']));
+    // Seconds after its POST: recorded, its answer not settled yet.
+    const { response: status } = await statusOf(SAMPLE_ORDER_ID);
+    expect(status).toMatchObject({ status: 200, body: { orderId: SAMPLE_ORDER_ID, status: 'pending', stage: 'received' } });
     expectLoopbackOnly(reply.connections);
     expect(reply.fatalErrors).toEqual([]);
   });
 
-  it('the processor processes the accepted order from its message against the real tables, and the API serves its status', async () => {
-    // The message the producer sent (and a retry would send again): the accepted request, stored acceptedAt.
-    const orderId = orderIdFor('cust-1001', 'checkout-2f9c1e7a');
-    const record = await findAcceptRecord(acceptedOrders(), orderId, AbortSignal.timeout(5_000));
-    const parsed = parseOrderRequest(JSON.parse(sampleOrderText));
-    if (!parsed.ok || !record) throw new Error('the sample order was not accepted');
-    const body = JSON.stringify(buildAcceptedOrder(parsed.order, orderId, new Date(record.acceptedAt)));
+  it("a retry with the same key, confirmed this time, answers 202 with the same message, the invocation's trace parent on it, and the record queued", async () => {
+    const { response } = await call(FUNCTION_NAMES.submitOrder, '/orders', { ...POST_SAMPLE_ORDER, traceParent: TRACE_PARENT, headers: { ...POST_SAMPLE_ORDER.headers, traceparent: 'junk-from-the-client' } });
+    expect(response).toMatchObject({ status: 202, body: { orderId: SAMPLE_ORDER_ID, status: 'accepted' } });
+    const [first, retry] = broker.received;
+    expect(retry).toMatchObject({ to: 'orders', messageId: SAMPLE_ORDER_ID, contentType: 'application/json', subject: 'order.accepted' });
+    expect(JSON.stringify(retry.body)).toBe(JSON.stringify(first.body));
+    // What the Functions host's Service Bus trigger reads to make the processing a child of this request.
+    expect(retry.applicationProperties).toEqual({ 'Diagnostic-Id': TRACE_PARENT, traceparent: TRACE_PARENT });
+    expect((await findAcceptRecord(acceptedOrders(), SAMPLE_ORDER_ID, AbortSignal.timeout(5_000)))?.state).toBe('queued');
+    expect((await statusOf(SAMPLE_ORDER_ID)).response).toMatchObject({ status: 200, body: { status: 'pending', stage: 'accepted' } });
+  });
 
-    const processed = await processor.invokeServiceBus(FUNCTION_NAMES.processOrder, body, { messageId: orderId, deliveryCount: 1 });
+  it.each([
+    ['an empty trace parent (no activity) and a valid-looking client header', '', { traceparent: TRACE_PARENT }],
+    ['an upper-case trace parent', TRACE_PARENT.toUpperCase(), {}],
+    ['all-zero ids', '00-00000000000000000000000000000000-0000000000000000-01', {}],
+  ])('puts no trace property on the message for %s', async (what, traceParent, headers) => {
+    const before = broker.received.length;
+    const { response } = await call(FUNCTION_NAMES.submitOrder, '/orders', { ...orderWithKey(`trace-${what.length}`), traceParent, headers: { ...POST_SAMPLE_ORDER.headers, ...headers } });
+    expect(response.status).toBe(202);
+    expect(broker.received.slice(before)).toHaveLength(1);
+    expect(broker.received.at(-1)!.applicationProperties).toEqual({});
+  });
+
+  it('the processor processes the message the API sent, against the real tables, and the API serves its status', async () => {
+    const message = broker.received.find((m) => m.messageId === SAMPLE_ORDER_ID)!;
+    const processed = await processor.invokeServiceBus(FUNCTION_NAMES.processOrder, JSON.stringify(message.body), { messageId: SAMPLE_ORDER_ID, deliveryCount: 1 });
     expect(processed.error).toBeUndefined();
-    expect(processed.logs.join('\n')).toMatch(new RegExp(`Order ${orderId} processed at`));
-    const status = httpResponseOf(await api.invokeHttp(FUNCTION_NAMES.getOrderStatus, { method: 'GET', path: `/api/orders/${orderId}`, params: { id: orderId } }));
-    expect(status).toMatchObject({ status: 200, body: { orderId, status: 'processed', totalMinorUnits: 3399 } });
+    expect(processed.logs.join('\n')).toMatch(new RegExp(`Order ${SAMPLE_ORDER_ID} processed at`));
+    expect((await statusOf(SAMPLE_ORDER_ID)).response).toMatchObject({ status: 200, body: { orderId: SAMPLE_ORDER_ID, status: 'processed', totalMinorUnits: 3399 } });
     expectLoopbackOnly(processed.connections);
+  });
+
+  it("the processor records a poison message that is the order's own as the order's failure, and the API serves it", async () => {
+    const { response } = await call(FUNCTION_NAMES.submitOrder, '/orders', orderWithKey('checkout-poison'));
+    const orderId = (response.body as { orderId: string }).orderId;
+    const message = broker.received.at(-1)!;
+    const poison = JSON.stringify({ ...(message.body as object), totalMinorUnits: 1 });
+    const reply = await processor.invokeServiceBus(FUNCTION_NAMES.processOrder, poison, { messageId: orderId, deliveryCount: 1 });
+    expect(reply.error).toMatchObject({ name: 'PoisonMessageError' });
+    expect((await statusOf(orderId)).response).toMatchObject({
+      status: 200,
+      body: { orderId, status: 'failed', failedBy: 'processor', reason: expect.stringMatching(/^rejected by the processor: total mismatch/) },
+    });
+  });
+
+  it('the dead-letter scan records a dead-lettered order as failed by peeking from its watermark, and a replayed copy that is processed reads processed', async () => {
+    const { response } = await call(FUNCTION_NAMES.submitOrder, '/orders', orderWithKey('checkout-dead-letter'));
+    const orderId = (response.body as { orderId: string }).orderId;
+    const message = broker.received.at(-1)!;
+    broker.deadLetters.push(
+      { sequenceNumber: 1, messageId: orderId, body: message.body, deadLetterReason: 'MaxDeliveryCountExceeded', deadLetterErrorDescription: 'Message could not be consumed after 10 delivery attempts.' },
+      { sequenceNumber: 2, messageId: 'not-an-order', body: 'garbage' },
+    );
+
+    const first = await processor.invokeTimer(FUNCTION_NAMES.scanDeadLetters);
+    expect(first.error).toBeUndefined();
+    expect(first.logs.join('\n')).toMatch(/Dead-letter scan: 2 letters from sequence number 0 \(recorded 1, not-an-order 1\); watermark 2/);
+    expect(broker.peeks[0]).toEqual({ address: 'orders/$DeadLetterQueue/$management', fromSequenceNumber: 0, messageCount: 100 });
+    expect((await statusOf(orderId)).response).toMatchObject({
+      status: 200,
+      body: { orderId, status: 'failed', failedBy: 'dead-letter-queue', reason: expect.stringContaining('MaxDeliveryCountExceeded (Message could not be consumed after 10 delivery attempts.)') },
+    });
+    // Peeking removed nothing: the letters are still there for `npm run dlq`; the next run starts after them.
+    const second = await processor.invokeTimer(FUNCTION_NAMES.scanDeadLetters);
+    expect(second.logs.join('\n')).toMatch(/0 letters from sequence number 3 \(none new\); watermark 2/);
+    expect(broker.deadLetters).toHaveLength(2);
+
+    const replayed = await processor.invokeServiceBus(FUNCTION_NAMES.processOrder, JSON.stringify(message.body), { messageId: `${orderId}/replay/1`, deliveryCount: 1 });
+    expect(replayed.error).toBeUndefined();
+    expect((await statusOf(orderId)).response).toMatchObject({ status: 200, body: { status: 'processed' } });
+    expectLoopbackOnly([...first.connections, ...second.connections]);
   });
 
   it('the API answers 422 to a different order under the same key, through the built package', async () => {
     const otherCart = JSON.stringify({ ...JSON.parse(sampleOrderText), currency: 'USD' });
-    const reply = await api.invokeHttp(FUNCTION_NAMES.submitOrder, { ...POST_SAMPLE_ORDER, body: otherCart });
-    const response = httpResponseOf(reply);
+    const { reply, response } = await call(FUNCTION_NAMES.submitOrder, '/orders', { ...POST_SAMPLE_ORDER, body: otherCart });
     expect([response.status, (response.body as { type: string }).type]).toEqual([422, PROBLEM_TYPES.idempotencyKeyReused]);
     expectLoopbackOnly(reply.connections);
   });
@@ -338,13 +424,13 @@ describe('both zips, each with every setting, the tables on Azurite and an unrea
     expect(api.output).toMatch(/Service Bus client closed/);
   });
 
-  it('the processor warms up the storage token only (the host owns the trigger link), terminates cleanly, never leaves loopback', async () => {
+  it('the processor warms up the tokens its own code uses (storage, and Service Bus for the scan), terminates cleanly, never leaves loopback', async () => {
     const end = await processor.terminate();
     expect(end.appTerminateErrors).toEqual([]);
     expect(end.fatalErrors).toEqual([]);
     expectLoopbackOnly(end.connections);
-    expect(processor.output).toMatch(/token warm-up https:\/\/storage\.azure\.com\/\.default: ok$/m);
-    expect(processor.output).toMatch(/terminate: nothing to close/);
+    expect(processor.output).toMatch(/token warm-up https:\/\/storage\.azure\.com\/\.default: ok; https:\/\/servicebus\.azure\.net\/\.default: ok$/m);
+    expect(processor.output).toMatch(/order processor terminate: Service Bus client closed/);
   });
 });
 

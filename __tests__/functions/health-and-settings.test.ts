@@ -3,6 +3,7 @@ import { createHealthHandler } from '../../functions/http/health';
 import { lazy } from '../../functions/lazy';
 import { SettingsError, requireSettings, sendTimeoutMs } from '../../functions/settings';
 import { bodyOf } from '../helpers/invocation';
+import { expectDocumented } from '../helpers/openapi';
 
 // The processor's list is the longer one: it holds the trigger's identity connection as well.
 const required = REQUIRED_SETTINGS.orderProcessor;
@@ -22,21 +23,21 @@ const complete: Record<string, string | undefined> = {
 describe('GET /api/health', () => {
   it('answers 200 when every required setting is present and valid', async () => {
     expect(Object.keys(complete).sort()).toEqual([...required].sort());
-    const response = await createHealthHandler(complete, required)();
+    const response = expectDocumented('/health', 'get', await createHealthHandler(complete, required)());
     expect(response.status).toBe(200);
     expect(bodyOf(response)).toEqual({ status: 'healthy' });
   });
 
   it('answers 503 naming each missing (or blank) setting', async () => {
     const env = { ...complete, [AppSetting.queueName]: undefined, [AppSetting.tableName]: '  ' };
-    const response = await createHealthHandler(env, required)();
+    const response = expectDocumented('/health', 'get', await createHealthHandler(env, required)());
     expect(response.status).toBe(503);
     expect(bodyOf(response).missingSettings).toEqual([AppSetting.queueName, AppSetting.tableName]);
   });
 
   it("answers 503 when the queue trigger's identity connection is incomplete (the host would not say so)", async () => {
     const env = { ...complete, [AppSetting.serviceBusCredential]: undefined, [AppSetting.serviceBusClientId]: undefined };
-    const response = await createHealthHandler(env, required)();
+    const response = expectDocumented('/health', 'get', await createHealthHandler(env, required)());
     expect(response.status).toBe(503);
     expect(bodyOf(response).missingSettings).toEqual([AppSetting.serviceBusCredential, AppSetting.serviceBusClientId]);
   });
@@ -68,7 +69,7 @@ describe('GET /api/health', () => {
     [AppSetting.sendTimeoutMs, '60001'],
     [AppSetting.sendTimeoutMs, 'soon'],
   ])('answers 503 naming %s when it is %j, without echoing the value', async (setting, value) => {
-    const response = await createHealthHandler({ ...complete, [setting]: value }, required)();
+    const response = expectDocumented('/health', 'get', await createHealthHandler({ ...complete, [setting]: value }, required)());
     expect(response.status).toBe(503);
     expect(bodyOf(response).invalidSettings).toEqual([{ setting, expected: expect.any(String) }]);
     expect(bodyOf(response).missingSettings).toEqual([]);

@@ -24,9 +24,15 @@ describe('the order message', () => {
     expect(validateOrderMessage(body).ok).toBe(false);
   });
 
-  it('detects a total that does not match the items', () => {
+  it('detects a total that does not match the items, and still says whose order the message states', () => {
     const result = validateOrderMessage({ ...acceptedSample(), totalMinorUnits: 1 });
-    expect(result).toEqual({ ok: false, reason: 'total mismatch: message says 1, items add up to 3399 minor units of EUR' });
+    expect(result).toEqual({ ok: false, reason: 'total mismatch: message says 1, items add up to 3399 minor units of EUR', order: { ...acceptedSample(), totalMinorUnits: 1 } });
+  });
+
+  it('states no order for a message whose fields are malformed', () => {
+    const result = validateOrderMessage({ ...acceptedSample(), items: 'none' });
+    expect(result.ok).toBe(false);
+    expect(result.order).toBeUndefined();
   });
 
   it('ignores fields it does not know (a producer may add one first)', () => {

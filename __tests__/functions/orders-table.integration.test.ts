@@ -156,8 +156,10 @@ describe('orders table on Azurite (HTTPS, OAuth bearer tokens)', () => {
     const order = acceptedSample(randomUUID());
     // An earlier delivery claimed the order and died; its claim has expired.
     await claimOrder(table, order, { owner: 'inv-dead', expiresAt: new Date(Date.now() - 1_000), requestFingerprint: requestFingerprint(order) }, signal());
-    const status = createGetOrderStatusHandler({ ordersTable: () => table });
-    expect((await status(getRequest(order.orderId), testContext().context)).status).toBe(404);
+    const status = createGetOrderStatusHandler({ ordersTable: () => table, acceptedOrders: () => acceptedOrdersTable(), sendTimeoutMs: () => 5_000 });
+    // Claimed by a delivery: pending, and says so.
+    const claimed = await status(getRequest(order.orderId), testContext().context);
+    expect([claimed.status, bodyOf(claimed).status, bodyOf(claimed).stage]).toEqual([200, 'pending', 'processing']);
 
     const { calls, steps } = countingSteps();
     const { context, logs } = testContext({ deliveryCount: 2 }, 'inv-2');

@@ -98,7 +98,7 @@ describe('processOrder (queue consumer)', () => {
     await handler({ ...order, orderId: order.orderId.toUpperCase() }, delivery(1).context);
     expect([...table.entities.keys()]).toEqual([recordKey(order.orderId)]);
 
-    const status = createGetOrderStatusHandler({ ordersTable: () => table });
+    const status = createGetOrderStatusHandler({ ordersTable: () => table, acceptedOrders: () => new FakeAcceptedOrdersTable(), sendTimeoutMs: () => 5_000 });
     for (const id of [order.orderId, order.orderId.toUpperCase()]) {
       const response = await status(getRequest(id), testContext().context);
       expect([response.status, bodyOf(response).orderId]).toEqual([200, order.orderId]);
@@ -300,10 +300,8 @@ describe('processOrder (queue consumer)', () => {
 
   it.each([
     ['an invalid payload', { ...acceptedSample(), items: [] }, /items must contain at least one item/],
-    ['a total mismatch', { ...acceptedSample(), totalMinorUnits: 3398 }, /total mismatch/],
     ['a body that is not JSON', 'not json at all', /invalid order message/],
-    ['an acceptedAt more than 5 minutes ahead', { ...acceptedSample(), acceptedAt: new Date(PROCESSED_AT.getTime() + MAX_ACCEPTED_AT_AHEAD_MS + 1_000).toISOString() }, /acceptedAt .* ahead of this consumer's clock/],
-  ])('throws PoisonMessageError for %s, logs why with message id and delivery count, and records nothing', async (_, body, reason) => {
+  ])('throws PoisonMessageError for %s, logs why with message id and delivery count, and records nothing (no order to tie it to)', async (_, body, reason) => {
     const { table, accepted, stepCalls, handler } = setup();
     const { context, logs } = delivery(3);
     const error = await handler(body, context).catch((e: unknown) => e);
@@ -315,6 +313,70 @@ describe('processOrder (queue consumer)', () => {
     expect(table.calls).toEqual([]);
     expect(accepted.calls).toEqual([]);
     expect(stepCalls).toEqual([]);
+  });
+
+  describe("a poison message that is the order's own", () => {
+    const ahead = () => new Date(PROCESSED_AT.getTime() + MAX_ACCEPTED_AT_AHEAD_MS + 1_000).toISOString();
+    it.each([
+      ['a total mismatch', () => ({ ...acceptedSample(), totalMinorUnits: 3398 }), /total mismatch/],
+      ['an acceptedAt more than 5 minutes ahead', () => ({ ...acceptedSample(), acceptedAt: ahead() }), /acceptedAt .* ahead of this consumer's clock/],
+    ])('records %s as the failure of its order (its status tells the client), runs no step, and throws PoisonMessageError', async (_, body, reason) => {
+      const { table, accepted, stepCalls, handler } = setup();
+      const message = body();
+      // The accept record of exactly this message: same request, same acceptedAt.
+      await accepted.createEntity({ partitionKey: message.orderId, rowKey: ACCEPT_RECORD_ROW_KEY, ...withoutId(acceptRecordOf(message, requestFingerprint(message))) });
+      const { context, logs } = delivery(3);
+      await expect(handler(message, context)).rejects.toBeInstanceOf(PoisonMessageError);
+
+      expect(table.entities.get(recordKey(message.orderId))).toMatchObject({
+        status: 'failed',
+        failedBy: 'processor',
+        failedAt: PROCESSED_AT.toISOString(),
+        failureReason: expect.stringMatching(reason),
+        requestFingerprint: requestFingerprint(message),
+      });
+      expect(table.entities.get(recordKey(message.orderId))?.failureReason).not.toContain('SKU-');
+      expect(logText(logs, 'warning')).toMatch(/failure recorded/);
+      expect(stepCalls).toEqual([]);
+    });
+
+    it('records nothing when its acceptedAt is not the accepted one (a copy made by hand is not the order)', async () => {
+      const { table, accepted, handler } = setup();
+      const order = acceptedSample();
+      await accepted.createEntity({ partitionKey: order.orderId, rowKey: ACCEPT_RECORD_ROW_KEY, ...withoutId(acceptRecordOf(order, requestFingerprint(order))) });
+      await expect(handler({ ...order, acceptedAt: ahead() }, delivery().context)).rejects.toBeInstanceOf(PoisonMessageError);
+      expect(table.entities.size).toBe(0);
+    });
+
+    it('never turns a processed order into a failed one, nor one another delivery is processing', async () => {
+      const { table, handler } = setup();
+      const order = acceptedSample();
+      await table.createEntity(processingRecord({ status: 'processed', processedAt: '2026-03-01T10:00:01.000Z' }));
+      await expect(handler({ ...order, totalMinorUnits: 1 }, delivery().context)).rejects.toBeInstanceOf(PoisonMessageError);
+      expect(table.entities.get(recordKey(order.orderId))?.status).toBe('processed');
+
+      const live = setup();
+      await live.table.createEntity(processingRecord());
+      const { context, logs } = delivery();
+      await expect(live.handler({ ...order, totalMinorUnits: 1 }, context)).rejects.toBeInstanceOf(PoisonMessageError);
+      expect(live.table.entities.get(recordKey(order.orderId))).toMatchObject({ status: 'processing', claimOwner: 'inv-other' });
+      expect(logText(logs, 'warning')).toMatch(/failure claimed/);
+    });
+
+    it('throws PoisonMessageError even when the failure cannot be recorded', async () => {
+      const { table, handler } = setup();
+      table.failNext('createEntity', tableError(503));
+      await expect(handler({ ...acceptedSample(), totalMinorUnits: 1 }, delivery().context)).rejects.toBeInstanceOf(PoisonMessageError);
+    });
+  });
+
+  it('processes a failed order when its message comes back valid (a replayed dead letter), taking the record over', async () => {
+    const { table, stepCalls, handler } = setup();
+    const order = acceptedSample();
+    await table.createEntity(processingRecord({ status: 'failed', failedBy: 'dead-letter-queue', failureReason: 'dead-lettered', failedAt: '2026-03-01T10:00:02.000Z', claimOwner: undefined, claimExpiresAt: undefined }));
+    await handler(order, delivery(1, 'inv-replay').context);
+    expect(stepCalls).toHaveLength(2);
+    expect(table.entities.get(recordKey(order.orderId))).toMatchObject({ status: 'processed', claimOwner: 'inv-replay', processedAt: PROCESSED_AT.toISOString() });
   });
 
   it('accepts an acceptedAt a little ahead of its clock (hosts keep time to well within that)', async () => {

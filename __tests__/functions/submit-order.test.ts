@@ -7,6 +7,7 @@ import { SettingsError } from '../../functions/settings';
 import { ACCEPT_RECORD_ROW_KEY } from '../../functions/store/accepted-orders';
 import { FakeAcceptedOrdersTable, tableError } from '../helpers/fake-orders-table';
 import { bodyOf, headerOf, jsonRequest, logText, sampleOrder, sampleOrderText, testContext } from '../helpers/invocation';
+import { expectDocumented } from '../helpers/openapi';
 
 const NOW = new Date('2026-03-01T10:00:00Z');
 const LATER = new Date('2026-03-01T10:07:00Z');
@@ -26,13 +27,15 @@ function recordingSender(behaviour: (message: OrderMessage, signal: AbortSignal)
 
 function handlerWith(sender: OrderSender, options: { sendTimeoutMs?: number; table?: FakeAcceptedOrdersTable; now?: () => Date; recordTimeoutMs?: number } = {}) {
   const table = options.table ?? new FakeAcceptedOrdersTable();
-  const handler = createSubmitOrderHandler({
+  const submit = createSubmitOrderHandler({
     sender: () => sender,
     acceptedOrders: () => table,
     sendTimeoutMs: () => options.sendTimeoutMs ?? 5_000,
     acceptRecordTimeoutMs: options.recordTimeoutMs,
     now: options.now ?? (() => NOW),
   });
+  // Every answer these tests provoke must be one the OpenAPI document describes.
+  const handler: typeof submit = async (request, context) => expectDocumented('/orders', 'post', await submit(request, context));
   return { handler, table };
 }
 
@@ -47,10 +50,10 @@ function fieldsOf(response: { jsonBody?: unknown }): string[] {
 }
 
 describe('POST /api/orders', () => {
-  it('writes the accept record first, then enqueues one message shaped for Service Bus, and answers 202 with the status location', async () => {
+  it('writes the accept record first, then enqueues one message shaped for Service Bus, marks the record queued, and answers 202 with the status location', async () => {
     const { sender, sent } = recordingSender(async () => {
-      // The record is there before the message goes out.
-      expect(table.entities.size).toBe(1);
+      // The record is there before the message goes out, not yet confirmed.
+      expect([...table.entities.values()].map((e) => e.state)).toEqual(['received']);
     });
     const { handler, table } = handlerWith(sender);
     const response = await handler(jsonRequest(sampleOrderText, { 'x-correlation-id': 'web-7f3a' }), testContext().context);
@@ -85,8 +88,63 @@ describe('POST /api/orders', () => {
       itemCount: 2,
       acceptedAt: NOW.toISOString(),
       requestFingerprint: requestFingerprint({ customerId: 'cust-1001', currency: 'EUR', items: sampleOrder().items as never }),
-      schemaVersion: 1,
+      state: 'queued',
+      queuedAt: NOW.toISOString(),
+      schemaVersion: 2,
     });
+  });
+
+  describe('the trace context on the message', () => {
+    const TRACE_PARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+    it("carries the invocation's W3C trace parent as Diagnostic-Id and traceparent, and logs its trace id", async () => {
+      const { sender, sent } = recordingSender();
+      const { context, logs } = testContext(undefined, 'inv-0001', { traceParent: TRACE_PARENT, traceState: 'rojo=00f067aa0ba902b7' });
+      const response = await handlerWith(sender).handler(jsonRequest(sampleOrderText), context);
+      expect(response.status).toBe(202);
+      expect(sent[0].applicationProperties).toEqual({ 'Diagnostic-Id': TRACE_PARENT, traceparent: TRACE_PARENT });
+      expect(logText(logs, 'information')).toContain('trace 4bf92f3577b34da6a3ce929d0e0e4736');
+    });
+
+    it.each([
+      ['no trace context', undefined],
+      ['an empty trace parent (the host sends "" without an activity)', { traceParent: '' }],
+      ['all-zero trace id', { traceParent: '00-00000000000000000000000000000000-00f067aa0ba902b7-01' }],
+      ['all-zero parent id', { traceParent: '00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01' }],
+      ['upper-case hex', { traceParent: TRACE_PARENT.toUpperCase() }],
+      ['another version', { traceParent: `ff${TRACE_PARENT.slice(2)}` }],
+      ['a trailing field', { traceParent: `${TRACE_PARENT}-extra` }],
+      ['a header injection attempt', { traceParent: `${TRACE_PARENT}\r\nx-evil: 1` }],
+    ])('sends no trace property for %s', async (_, traceContext) => {
+      const { sender, sent } = recordingSender();
+      const { context, logs } = testContext(undefined, 'inv-0001', traceContext);
+      expect((await handlerWith(sender).handler(jsonRequest(sampleOrderText), context)).status).toBe(202);
+      expect(sent[0]).not.toHaveProperty('applicationProperties');
+      expect(logText(logs, 'information')).toContain('trace none');
+    });
+
+    it("never copies the client's traceparent header, valid or not", async () => {
+      for (const header of [TRACE_PARENT, 'junk', '00-ffffffffffffffffffffffffffffffff-ffffffffffffffff-01']) {
+        const { sender, sent } = recordingSender();
+        const withHeader = jsonRequest(sampleOrderText, { traceparent: header, 'Diagnostic-Id': header });
+        await handlerWith(sender).handler(withHeader, testContext().context);
+        expect([header, sent[0].applicationProperties]).toEqual([header, undefined]);
+      }
+      // With both, the invocation's wins.
+      const { sender, sent } = recordingSender();
+      await handlerWith(sender).handler(jsonRequest(sampleOrderText, { traceparent: 'junk' }), testContext(undefined, 'inv-0001', { traceParent: TRACE_PARENT }).context);
+      expect(sent[0].applicationProperties).toEqual({ 'Diagnostic-Id': TRACE_PARENT, traceparent: TRACE_PARENT });
+    });
+  });
+
+  it('answers 202 although the record cannot be marked queued (the queue has the order), and says so in the log', async () => {
+    const table = new FakeAcceptedOrdersTable();
+    table.failNext('updateEntity', tableError(503));
+    const { context, logs } = testContext();
+    const response = await handlerWith(recordingSender().sender, { table }).handler(jsonRequest(sampleOrderText), context);
+    expect(response.status).toBe(202);
+    expect([...table.entities.values()][0].state).toBe('received');
+    expect(logText(logs, 'warning')).toMatch(/could not be marked queued/);
   });
 
   it('takes the key from the Idempotency-Key header, bare or as a quoted string, for the same order id', async () => {
@@ -223,10 +281,14 @@ describe('POST /api/orders', () => {
     expect(JSON.stringify(bodyOf(response))).not.toMatch(/Unauthorized|at .*\.ts/);
     expect(logText(logs, 'error')).toMatch(/outcome unknown.*UnauthorizedAccessError/);
 
+    // Not confirmed: the record stays `received`, which its status reports as unconfirmed.
+    expect([...table.entities.values()].map((e) => e.state)).toEqual(['received']);
+
     failing = false;
     const retry = await handlerWith(sender, { table, now: () => LATER }).handler(jsonRequest(sampleOrderText), testContext().context);
     expect([retry.status, bodyOf(retry).orderId]).toEqual([202, SAMPLE_ORDER_ID]);
     expect(JSON.stringify(sent[1].body)).toBe(JSON.stringify(sent[0].body));
+    expect([...table.entities.values()].map((e) => [e.state, e.queuedAt])).toEqual([['queued', LATER.toISOString()]]);
   });
 
   it('answers 503 outcome-unknown within the send bound when Service Bus never answers, and aborts the send', async () => {
@@ -306,7 +368,7 @@ describe('POST /api/orders', () => {
       sendTimeoutMs: () => 5_000,
     });
     const { context, logs } = testContext();
-    const response = await handler(jsonRequest(sampleOrderText), context);
+    const response = expectDocumented('/orders', 'post', await handler(jsonRequest(sampleOrderText), context));
     expect([response.status, bodyOf(response).type]).toEqual([503, PROBLEM_TYPES.serviceUnavailable]);
     expect(headerOf(response, 'retry-after')).toBeDefined();
     expect(logText(logs, 'error')).toContain(AppSetting.serviceBusNamespace);

@@ -45,7 +45,8 @@ export class FakeTable<Entity extends Keyed> {
     const key = this.key(update.partitionKey, update.rowKey);
     const current = this.entities.get(key);
     if (!current) throw tableError(404, 'ResourceNotFound');
-    if (current.etag !== options.etag) throw tableError(412, 'UpdateConditionNotSatisfied');
+    // '*' matches any version, as in Azure (an unconditional merge of an entity that exists).
+    if (options.etag !== '*' && current.etag !== options.etag) throw tableError(412, 'UpdateConditionNotSatisfied');
     const etag = this.nextEtag();
     this.entities.set(key, { ...current, ...update, etag });
     return { etag };

@@ -1,14 +1,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { HttpRequest, InvocationContext, type HttpResponseInit, type LogLevel } from '@azure/functions';
+import { HttpRequest, InvocationContext, type HttpResponseInit, type LogLevel, type TraceContext } from '@azure/functions';
 
-/** A real InvocationContext whose log lines are kept for assertions. */
-export function testContext(triggerMetadata?: Record<string, unknown>, invocationId = 'inv-0001'): { context: InvocationContext; logs: Array<{ level: LogLevel; text: string }> } {
+/** A real InvocationContext whose log lines are kept for assertions; `traceContext` as the host would pass it. */
+export function testContext(
+  triggerMetadata?: Record<string, unknown>,
+  invocationId = 'inv-0001',
+  traceContext?: TraceContext,
+): { context: InvocationContext; logs: Array<{ level: LogLevel; text: string }> } {
   const logs: Array<{ level: LogLevel; text: string }> = [];
   const context = new InvocationContext({
     invocationId,
     functionName: 'under-test',
     triggerMetadata,
+    traceContext,
     logHandler: (level, ...args) => logs.push({ level, text: args.map(String).join(' ') }),
   });
   return { context, logs };

@@ -10,8 +10,10 @@ import { Writable } from 'node:stream';
  * an idempotency key required (the `Idempotency-Key` header or the `idempotencyKey` field: 400 without
  * one or when both differ), a retry with the same key and body answered with the same order, the same
  * key with another body 422;
- * GET /api/orders/<id> -> 404 until processed, then 200 { orderId, status: 'processed', acceptedAt,
- * processedAt }. It can be told to be slow, to fail, to hang, or never to process.
+ * GET /api/orders/<id> -> 404 for an id it never accepted; 200 { status: 'pending', stage } with
+ * Retry-After until processed, then 200 { orderId, status: 'processed', acceptedAt, processedAt }, or
+ * { status: 'failed', failedBy, reason } for an order told to fail. It can be told to be slow, to fail,
+ * to hang, never to process, or to leave an order `unconfirmed` until it is resubmitted.
  */
 
 export type PostAnswer =
@@ -28,6 +30,8 @@ export interface FakeApiOptions {
   readonly post?: (n: number) => PostAnswer;
   /** Milliseconds after acceptance at which an order counts as processed; null: never. Or per POST n (1-based). */
   readonly processAfterMs?: number | null | ((n: number) => number | null);
+  /** For POST n: `failed` ends the order failed instead of processed; `unconfirmed` keeps it so until a resubmission. */
+  readonly fate?: (n: number) => 'failed' | 'unconfirmed' | undefined;
 }
 
 export interface FakeApi {
@@ -39,7 +43,7 @@ export interface FakeApi {
 }
 
 export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
-  const orders = new Map<string, { acceptedAt: number; processedAt: number | null }>();
+  const orders = new Map<string, { acceptedAt: number; processedAt: number | null; after: number | null; fate?: 'failed' | 'unconfirmed' }>();
   const byKey = new Map<string, { orderId: string; body: string }>();
   const stats = { posts: 0, gets: 0, openPosts: 0, peakOpenPosts: 0, keys: [] as string[] };
   const problem = (res: http.ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
@@ -90,6 +94,12 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
             return problem(res, 422, { type: 'urn:problem:orders:idempotency-key-reused', title: 'Idempotency key reused', errors: [{ field: 'Idempotency-Key', message: 'was used before with a different request' }] });
           }
           if (earlier) {
+            const order = orders.get(earlier.orderId)!;
+            if (order.fate === 'unconfirmed') {
+              // The resubmission the status asked for: confirmed now, processed from here.
+              const now = Date.now();
+              Object.assign(order, { fate: undefined, acceptedAt: now, processedAt: order.after === null ? null : now + order.after });
+            }
             const statusUrl = `/api/orders/${earlier.orderId}`;
             res.writeHead(202, { 'content-type': 'application/json', location: statusUrl });
             return void res.end(JSON.stringify({ orderId: earlier.orderId, status: 'accepted', statusUrl }));
@@ -98,7 +108,7 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
           byKey.set(`${body.customerId}:${key}`, { orderId, body: canonical });
           const now = Date.now();
           const after = typeof options.processAfterMs === 'function' ? options.processAfterMs(n) : options.processAfterMs;
-          orders.set(orderId, { acceptedAt: now, processedAt: after === null ? null : now + (after ?? 0) });
+          orders.set(orderId, { acceptedAt: now, processedAt: after === null ? null : now + (after ?? 0), after: after === null ? null : (after ?? 0), fate: options.fate?.(n) });
           const statusUrl = `/api/orders/${orderId}`;
           res.writeHead(202, { 'content-type': 'application/json', location: statusUrl });
           res.end(JSON.stringify({ orderId, status: 'accepted', statusUrl }));
@@ -109,9 +119,19 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
       if (req.method === 'GET' && match) {
         stats.gets++;
         const order = orders.get(match[1]);
-        if (!order || order.processedAt === null || order.processedAt > Date.now()) return problem(res, 404, { title: 'Order not found' });
+        if (!order) return problem(res, 404, { type: 'urn:problem:orders:not-found', title: 'Order not found' });
+        const acceptedAt = new Date(order.acceptedAt).toISOString();
+        const common = { orderId: match[1], acceptedAt, currency: 'EUR', totalMinorUnits: 3399 };
+        const done = order.fate !== 'unconfirmed' && order.processedAt !== null && order.processedAt <= Date.now();
+        if (!done) {
+          res.writeHead(200, { 'content-type': 'application/json', 'retry-after': '1' });
+          return void res.end(JSON.stringify({ ...common, status: 'pending', stage: order.fate === 'unconfirmed' ? 'unconfirmed' : 'accepted', detail: 'pending' }));
+        }
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ orderId: match[1], status: 'processed', acceptedAt: new Date(order.acceptedAt).toISOString(), processedAt: new Date(order.processedAt).toISOString() }));
+        const at = new Date(order.processedAt!).toISOString();
+        res.end(JSON.stringify(order.fate === 'failed'
+          ? { ...common, status: 'failed', failedAt: at, failedBy: 'dead-letter-queue', reason: 'dead-lettered by Service Bus: MaxDeliveryCountExceeded' }
+          : { ...common, status: 'processed', processedAt: at }));
         return;
       }
       problem(res, 404, { title: 'No such route' });

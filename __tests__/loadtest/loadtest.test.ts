@@ -105,6 +105,16 @@ describe('load (open model)', () => {
     });
   });
 
+  it('counts failed orders apart, by who failed them, and stops polling them', async () => {
+    // Orders 1-5 fail (dead-lettered), 6-10 are processed.
+    await withApi({ processAfterMs: 20, fate: (n) => (n <= 5 ? 'failed' : undefined) }, async (baseUrl) => {
+      const { result, code } = await load(baseUrl, ['--rate', '100', '--duration', '0.1s']);
+      expect(code).toBe(0);
+      expect([result.accepted, result.processed, result.notProcessed]).toEqual([10, 5, 0]);
+      expect(result.failedOrders).toMatchObject({ total: 5, byFailedBy: { 'dead-letter-queue': 5 }, firstReason: expect.stringMatching(/MaxDeliveryCountExceeded/) });
+    });
+  });
+
   it('counts requests that do not answer in time as timeouts, and orders never processed', async () => {
     // Every 5th POST hangs: 2 of 10 time out after 1 s (long enough that an answered POST on a busy
     // machine never does). The others are never processed: after the 150 ms poll deadline they are
@@ -154,7 +164,8 @@ describe('smoke', () => {
     ['a 503', { post: () => ({ status: 503, problem: { title: 'Order not accepted' }, headers: { 'retry-after': '5' } }) }, ['--smoke-timeout', '1s'], /answered 503 \(Retry-After 5 s\): order intake is unavailable \(Order not accepted\)/],
     ['a 503 that lasts', { post: () => ({ status: 503, problem: { title: 'Order not accepted' } }) }, ['--smoke-timeout', '1s'], /answered 503: order intake is unavailable \(Order not accepted\).* \([2-9] attempts over [\d.]+ m?s\)$/m],
     ['a rejected sample', { post: () => ({ status: 400, problem: { title: 'Invalid order', errors: [{ field: 'currency', message: 'must be an ISO 4217 code' }] } }) }, [], /rejected the sample order with 400: Invalid order \(currency: must be an ISO 4217 code\)/],
-    ['an order never processed', { processAfterMs: null }, ['--smoke-timeout', '300ms'], /was accepted but not processed within 300 ms \(the status endpoint still answers 404\): check that the consumer/],
+    ['an order never processed', { processAfterMs: null }, ['--smoke-timeout', '300ms'], /was accepted but not processed within 300 ms \(still pending: stage accepted\): check that the consumer/],
+    ['an order that fails', { processAfterMs: 50, fate: () => 'failed' as const }, [], /was accepted and then failed \(dead-letter-queue at .+\): dead-lettered by Service Bus: MaxDeliveryCountExceeded/],
   ] as const)('fails clearly on %s', async (_name, options, flags, message) => {
     await withApi(options as Omit<FakeApiOptions, 'key'> & { key?: string }, async (baseUrl) => {
       const run = await cli(['--base-url', baseUrl, '--smoke', '--poll-interval', '50ms', ...flags]);
@@ -174,6 +185,16 @@ describe('smoke', () => {
       expect(api.stats.keys[0]).toMatch(/^loadtest-.+-smoke$/);
       expect(run.stderr).toMatch(/smoke: POST answered 503; retrying in 50 ms/);
       expect(run.stdout).toMatch(/smoke passed/);
+    });
+  });
+
+  it('resubmits an unconfirmed order with the same key, as its status says to, and then sees it processed', async () => {
+    await withApi({ processAfterMs: 0, fate: () => 'unconfirmed' }, async (baseUrl, api) => {
+      const run = await cli(['--base-url', baseUrl, '--smoke', '--poll-interval', '50ms']);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toMatch(/is unconfirmed; resubmitting it with the same Idempotency-Key/);
+      expect(api.stats.posts).toBe(2);
+      expect(new Set(api.stats.keys).size).toBe(1);
     });
   });
 

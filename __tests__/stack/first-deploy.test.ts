@@ -8,6 +8,7 @@ import { isCanonicalDuration } from '../../lib/config/durations';
 import { isAutoscaleTimeZone } from '../../lib/config/time-zones';
 import { remoteStateFromEnv, STATE_ENV } from '../../lib/state-backend';
 import { prodOnDedicated } from '../helpers/environments';
+import { MINIMUM_WEB_TEST_LOCATIONS, WEB_TEST_LOCATIONS } from '../../lib/availability-test';
 import { fakeBundler, onlyResource, refTo, resourceAt, resourcesOf, synthEnvironment, type Synthesized, type TerraformJson } from '../helpers/synth';
 
 /**
@@ -399,7 +400,13 @@ describe('7. metric alerts and the action group', () => {
         expect(FREQUENCIES).toContain(alert.frequency);
         expect(WINDOWS).toContain(alert.window_size);
         expect(seconds(alert.window_size)).toBeGreaterThanOrEqual(seconds(alert.frequency));
+        if (alert.application_insights_web_test_location_availability_criteria) {
+          // Web-test criteria take the component and the test (section 14); no target type needed.
+          expect(alert.scopes).toHaveLength(2);
+          continue;
+        }
         for (const d of alert.criteria.flatMap((c: any) => c.dimension ?? [])) expect(['Include', 'Exclude', 'StartsWith']).toContain(d.operator);
+        // One resource per static-criteria alert: more scopes would need target_resource_type and location.
         expect(alert.scopes).toHaveLength(1);
       }
     });
@@ -407,7 +414,7 @@ describe('7. metric alerts and the action group', () => {
 
   test('gauges use Maximum/Minimum, counters Total', () => {
     eachStack((tf) => {
-      for (const alert of Object.values(resourcesOf(tf, 'azurerm_monitor_metric_alert'))) {
+      for (const alert of Object.values(resourcesOf(tf, 'azurerm_monitor_metric_alert')).filter((a) => a.criteria)) {
         const [c] = alert.criteria;
         expect(c.aggregation).toBe({ ActiveMessages: 'Minimum', DeadletteredMessages: 'Maximum', Http5xx: 'Total', RunsFailed: 'Total' }[c.metric_name as string]);
       }
@@ -559,6 +566,107 @@ describe('11. the second diff is empty', () => {
   });
 });
 
+describe('13. workbooks (application_insights_workbook_resource.go)', () => {
+  const workbooks = (tf: TerraformJson) => Object.values(resourcesOf(tf, 'azurerm_application_insights_workbook'));
+
+  test('name is a lower-case GUID (IsUUID and StringDoesNotContainUpperCaseLetter), the same on every synth', () => {
+    eachStack((tf) => {
+      for (const w of workbooks(tf)) expect(w.name).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    });
+    expect(onlyResource(synthEnvironment(prod).tf, 'azurerm_application_insights_workbook').name).toBe(onlyResource(byName('prod'), 'azurerm_application_insights_workbook').name);
+  });
+
+  test("source_id is lower-cased (Azure stores it lower-case; an ARM id has capitals, and an unknown one escapes the provider's check)", () => {
+    eachStack((tf) => {
+      for (const w of workbooks(tf)) expect(w.source_id).toBe(`\${lower(${refTo(tf, 'azurerm_application_insights', 'monitoring/app-insights', 'id').slice(2, -1)})}`);
+    });
+  });
+
+  test('no hidden-title tag (the provider refuses it; Azure adds one and the provider drops it on read)', () => {
+    eachStack((tf) => {
+      for (const w of workbooks(tf)) expect(Object.keys(w.tags ?? {})).not.toContain('hidden-title');
+    });
+  });
+
+  test('data_json is JSON (StringIsJSON) of a Notebook/1.0 workbook; category and display name set', () => {
+    eachStack((tf) => {
+      for (const w of workbooks(tf)) {
+        const data = JSON.parse(w.data_json);
+        expect(data.version).toBe('Notebook/1.0');
+        expect(data.items.length).toBeGreaterThan(0);
+        expect(w.category).toBe('workbook');
+        expect(w.display_name).toMatch(/\S/);
+        // No Terraform template directive: %{ inside data_json would be read as one.
+        expect(w.data_json).not.toContain('%{');
+      }
+    });
+  });
+});
+
+describe('14. standard web tests (application_insights_standard_web_test_resource.go)', () => {
+  const webTests = (tf: TerraformJson) => Object.values(resourcesOf(tf, 'azurerm_application_insights_standard_web_test'));
+
+  test('enabled and retry_enabled explicit (no default: unset sends false, the test would be created off)', () => {
+    eachStack((tf) => {
+      for (const t of webTests(tf)) expect([t.enabled, t.retry_enabled]).toEqual([true, true]);
+    });
+  });
+
+  test('no hidden-link tag in config (the provider adds it on create and update and strips every hidden-link tag on read)', () => {
+    eachStack((tf) => {
+      for (const t of webTests(tf)) expect(Object.keys(t.tags ?? {}).filter((k) => k.startsWith('hidden-link'))).toEqual([]);
+    });
+  });
+
+  test('at least five known geo locations, in the lower-case form the provider stores', () => {
+    const known = Object.values(WEB_TEST_LOCATIONS) as string[];
+    eachStack((tf) => {
+      for (const t of webTests(tf)) {
+        expect(t.geo_locations.length).toBeGreaterThanOrEqual(MINIMUM_WEB_TEST_LOCATIONS);
+        for (const l of t.geo_locations) expect([l, known.includes(l), l === l.toLowerCase().replace(/\s/g, '')]).toEqual([l, true, true]);
+        expect(new Set(t.geo_locations).size).toBe(t.geo_locations.length);
+      }
+    });
+  });
+
+  test('frequency from 300/600/900, the location of Application Insights, and the component by id', () => {
+    eachStack((tf) => {
+      const appi = onlyResource(tf, 'azurerm_application_insights');
+      for (const t of webTests(tf)) {
+        expect([300, 600, 900]).toContain(t.frequency);
+        expect(t.location).toBe(appi.location);
+        expect(t.application_insights_id).toBe(refTo(tf, 'azurerm_application_insights', 'monitoring/app-insights', 'id'));
+      }
+    });
+  });
+
+  test('validation rules set in full (Azure returns them), SSL checks only on an https URL (CustomizeDiff), no dependent-request parsing', () => {
+    eachStack((tf) => {
+      for (const t of webTests(tf)) {
+        expect(t.request.url).toMatch(/^https:\/\/\$\{azurerm_linux_function_app\.[^}]+\.default_hostname\}\/api\/health$/);
+        expect(t.request.parse_dependent_requests_enabled).toBe(false);
+        expect(t.validation_rules).toMatchObject({ expected_status_code: 200, ssl_check_enabled: true });
+        expect(t.validation_rules.ssl_cert_remaining_lifetime).toBeGreaterThanOrEqual(1);
+        expect(t.validation_rules.ssl_cert_remaining_lifetime).toBeLessThanOrEqual(365);
+      }
+    });
+  });
+
+  test('its alert uses the web-test criteria with the component and the test in scope, failing locations = locations - 2', () => {
+    eachStack((tf) => {
+      const [testKey, test] = Object.entries(resourcesOf(tf, 'azurerm_application_insights_standard_web_test'))[0];
+      const alert = Object.values(resourcesOf(tf, 'azurerm_monitor_metric_alert')).find((a) => a.application_insights_web_test_location_availability_criteria)!;
+      const component = refTo(tf, 'azurerm_application_insights', 'monitoring/app-insights', 'id');
+      const webTestId = `\${azurerm_application_insights_standard_web_test.${testKey}.id}`;
+      expect(alert.application_insights_web_test_location_availability_criteria).toEqual({ web_test_id: webTestId, component_id: component, failed_location_count: test.geo_locations.length - 2 });
+      expect(alert.scopes).toEqual([component, webTestId]);
+      // Exactly one kind of criteria (ExactlyOneOf).
+      expect(alert.criteria).toBeUndefined();
+      expect(alert.dynamic_criteria).toBeUndefined();
+    });
+  });
+});
+
 describe('12. provider version', () => {
   test('azurerm >= 4.57 (the function app read panic is fixed there), < 5.0', () => {
     eachStack((tf) => expect(tf.terraform.required_providers.azurerm.version).toBe('>= 4.57, < 5.0'));
@@ -661,7 +769,7 @@ describe('4b. Elastic Premium (both apps on EP1, as an environment may choose)',
   });
 
   test('a failed schedule run pages on-call (a sale minimum may not hold)', () => {
-    const alerts = Object.values(resourcesOf(tf, 'azurerm_monitor_metric_alert')).filter((a) => a.criteria[0].metric_name === 'RunsFailed');
+    const alerts = Object.values(resourcesOf(tf, 'azurerm_monitor_metric_alert')).filter((a) => a.criteria?.[0].metric_name === 'RunsFailed');
     expect(alerts.map((a) => a.scopes[0]).sort()).toEqual(APP_IDS.map((id) => refTo(tf, 'azurerm_logic_app_workflow', `${id}-always-ready/workflow`, 'id')).sort());
     for (const a of alerts) expect(a.criteria[0]).toMatchObject({ metric_namespace: 'Microsoft.Logic/workflows', aggregation: 'Total', operator: 'GreaterThan', threshold: 0 });
   });

@@ -426,9 +426,13 @@ describe('monitoring and alerts', () => {
     }
   });
 
-  test('alerts: any dead letter, a backlog that stays up, and API server errors, all to the action group', () => {
+  test('alerts: any dead letter, a backlog that stays up, API server errors and an unavailable health endpoint, all to the action group', () => {
     const alerts = Object.values(resourcesOf(prodStack.tf, 'azurerm_monitor_metric_alert'));
-    const byMetric = Object.fromEntries(alerts.map((a) => [a.criteria[0].metric_name, a]));
+    const byMetric = Object.fromEntries(alerts.filter((a) => a.criteria).map((a) => [a.criteria[0].metric_name, a]));
+    const availability = alerts.filter((a) => a.application_insights_web_test_location_availability_criteria);
+    expect(availability).toHaveLength(1);
+    expect(availability[0]).toMatchObject({ severity: 0, frequency: 'PT1M', window_size: 'PT5M' });
+    expect(alerts).toHaveLength(Object.keys(byMetric).length + 1);
     // RunsFailed: the processor's always-ready schedule (Elastic Premium with sale windows).
     expect(Object.keys(byMetric).sort()).toEqual(['ActiveMessages', 'DeadletteredMessages', 'Http5xx', 'RunsFailed']);
     expect(byMetric.DeadletteredMessages.criteria[0]).toMatchObject({ aggregation: 'Maximum', operator: 'GreaterThan', threshold: 0 });

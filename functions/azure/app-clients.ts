@@ -1,11 +1,9 @@
-import type { TokenCredential } from '@azure/identity';
 import { AppSetting } from '../app-settings';
 import { lazy } from '../lazy';
 import { withDeadline } from '../resilience/deadline';
 import { describeError } from '../resilience/transient-errors';
 import { requireSettings, type Environment } from '../settings';
-import { createAcceptedOrdersTable, createAppCredential, createOrdersTable } from './sdk-clients';
-import type { OrderQueue } from './service-bus-client';
+import { createAcceptedOrdersTable, createAppCredential, createDeadLetterBrowser, createOrderSender, createOrdersTable, createServiceBusClient, createWatermarkTable } from './sdk-clients';
 
 /**
  * The app's SDK clients, each created on first use from the app settings and reused by every later
@@ -20,22 +18,19 @@ export const WARM_UP_TIMEOUT_MS = 5_000;
 export interface AppClientsOptions {
   /** Token audiences fetched at start, so the first order does not wait for a token: those the app's own code uses. */
   readonly warmUpScopes: readonly string[];
-  /**
-   * Builds the orders queue's sender (service-bus-client.ts `createOrderQueue`), for the app that
-   * sends: the entry point passes it, so an app without it never bundles the Service Bus SDK.
-   */
-  readonly orderQueue?: (credential: TokenCredential, fullyQualifiedNamespace: string, queueName: string) => OrderQueue;
 }
 
 export function createAppClients(env: Environment, options: AppClientsOptions) {
   const credential = lazy(() => createAppCredential(requireSettings(env, [AppSetting.identityClientId])[AppSetting.identityClientId]));
 
-  const orderQueue = lazy(() => {
-    if (!options.orderQueue) throw new Error('this app does not send to the orders queue');
-    // Asked for together, so a log names every missing setting at once.
-    const settings = requireSettings(env, [AppSetting.identityClientId, AppSetting.serviceBusNamespace, AppSetting.queueName]);
-    return options.orderQueue(credential.get(), settings[AppSetting.serviceBusNamespace], settings[AppSetting.queueName]);
+  // Asked for together, so a log names every missing setting at once.
+  const queueSettings = () => requireSettings(env, [AppSetting.identityClientId, AppSetting.serviceBusNamespace, AppSetting.queueName]);
+  const serviceBus = lazy(() => {
+    const settings = queueSettings();
+    return createServiceBusClient(credential.get(), settings[AppSetting.serviceBusNamespace]);
   });
+  const orderSender = lazy(() => createOrderSender(serviceBus.get(), queueSettings()[AppSetting.queueName]));
+  const deadLetters = lazy(() => createDeadLetterBrowser(serviceBus.get(), queueSettings()[AppSetting.queueName]));
 
   const ordersTable = lazy(() => {
     const settings = requireSettings(env, [AppSetting.identityClientId, AppSetting.tableServiceUri, AppSetting.tableName]);
@@ -47,10 +42,17 @@ export function createAppClients(env: Environment, options: AppClientsOptions) {
     return createAcceptedOrdersTable(settings[AppSetting.tableServiceUri], settings[AppSetting.acceptedTableName], credential.get());
   });
 
+  const watermarkTable = lazy(() => {
+    const settings = requireSettings(env, [AppSetting.identityClientId, AppSetting.tableServiceUri, AppSetting.tableName]);
+    return createWatermarkTable(settings[AppSetting.tableServiceUri], settings[AppSetting.tableName], credential.get());
+  });
+
   return {
-    orderSender: () => orderQueue.get().sender,
+    orderSender: () => orderSender.get(),
+    deadLetters: () => deadLetters.get(),
     ordersTable: () => ordersTable.get(),
     acceptedOrdersTable: () => acceptedOrdersTable.get(),
+    watermarkTable: () => watermarkTable.get(),
 
     /** Fetches the identity's tokens once. Never throws: a failure here must not stop the app (trap 1.5). */
     async warmUp(): Promise<string> {
@@ -65,10 +67,10 @@ export function createAppClients(env: Environment, options: AppClientsOptions) {
 
     /** Closes the Service Bus connection if one was opened. Never throws (trap 1.5). */
     async close(): Promise<string> {
-      const queue = orderQueue.peek();
-      if (!queue) return 'nothing to close';
+      const client = serviceBus.peek();
+      if (!client) return 'nothing to close';
       try {
-        await queue.client.close();
+        await client.close();
         return 'Service Bus client closed';
       } catch (error) {
         return `closing the Service Bus client failed: ${describeError(error)}`;

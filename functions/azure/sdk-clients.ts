@@ -1,20 +1,25 @@
 import type { TableServiceClientOptions } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
+import type { ServiceBusClient, ServiceBusSender } from '@azure/service-bus';
+import type { OrderSender } from '../http/submit-order';
+import type { DeadLetterBrowser } from '../queue/dead-letter-scan';
+import type { WatermarkTable } from '../store/dead-letter-watermark';
 import type { AcceptedOrdersTable } from '../store/accepted-orders';
 import type { OrdersTable } from '../store/order-records';
 
 // `import = require` on purpose: esbuild then resolves every @azure package through its CommonJS
-// build, the build @azure/service-bus (CommonJS only, service-bus-client.ts) pulls in anyway. Mixing `import` here would add
+// build, the build @azure/service-bus (CommonJS only) pulls in anyway. Mixing `import` here would add
 // the ESM build of core-rest-pipeline, core-auth, core-util... next to the CommonJS one: two copies of
 // each in the bundle, and `instanceof RestError` false for half the errors (trap 1.8). The contract
 // test checks that each @azure package is bundled once.
 import identity = require('@azure/identity');
+import serviceBus = require('@azure/service-bus');
 import dataTables = require('@azure/data-tables');
+// Sequence numbers are 64-bit: the SDK takes them as Long (the `long` package it depends on itself).
+import Long = require('long');
 
 /**
- * The identity and table clients both apps use, built from explicit values (no settings are read
- * here). The Service Bus sender is apart (service-bus-client.ts): only the order API sends, so only
- * its package bundles the Service Bus SDK.
+ * The Azure SDK clients of the app, built from explicit values (no settings are read here).
  */
 
 /**
@@ -24,6 +29,43 @@ import dataTables = require('@azure/data-tables');
  */
 export function createAppCredential(clientId: string): TokenCredential {
   return new identity.ManagedIdentityCredential({ clientId, retryOptions: { maxRetries: 1 } });
+}
+
+/**
+ * The app's Service Bus client. One retry 500 ms later instead of core-amqp's 3 retries 30 s apart
+ * (trap 4.3); callers bound each operation with an abort signal on top.
+ */
+export function createServiceBusClient(credential: TokenCredential, fullyQualifiedNamespace: string): ServiceBusClient {
+  return new serviceBus.ServiceBusClient(fullyQualifiedNamespace, credential, {
+    retryOptions: { maxRetries: 1, retryDelayInMs: 500 },
+  });
+}
+
+/** A sender for the orders queue. */
+export function createOrderSender(client: ServiceBusClient, queueName: string): OrderSender & Pick<ServiceBusSender, 'close'> {
+  return client.createSender(queueName);
+}
+
+/**
+ * The queue's dead-letter queue, browsed with peek only: a peek locks and removes nothing, so
+ * `npm run dlq` still sees and replays every letter. The receiver opens no receive link for a peek
+ * (it uses the entity's management link), and Azure Service Bus Data Receiver on the queue covers
+ * its dead-letter sub-queue.
+ */
+export function createDeadLetterBrowser(client: ServiceBusClient, queueName: string): DeadLetterBrowser {
+  const receiver = client.createReceiver(queueName, { subQueueType: 'deadLetter', receiveMode: 'peekLock' });
+  return {
+    async peek(fromSequenceNumber, maxMessageCount, abortSignal) {
+      const messages = await receiver.peekMessages(maxMessageCount, { fromSequenceNumber: Long.fromString(fromSequenceNumber.toString()), abortSignal });
+      return messages.map((message) => ({
+        sequenceNumber: String(message.sequenceNumber ?? ''),
+        messageId: message.messageId === undefined ? undefined : String(message.messageId),
+        body: message.body,
+        deadLetterReason: message.deadLetterReason,
+        deadLetterErrorDescription: message.deadLetterErrorDescription,
+      }));
+    },
+  };
 }
 
 type TableClient = InstanceType<typeof dataTables.TableClient>;
@@ -64,5 +106,22 @@ export function createAcceptedOrdersTable(
     client,
     createEntity: (entity, options) => client.createEntity(entity, options),
     getEntity: (partitionKey, rowKey, options) => client.getEntity(partitionKey, rowKey, options),
+    updateEntity: (entity, mode, options) => client.updateEntity(entity, mode, options),
+  };
+}
+
+/** The dead-letter scan's watermark, one entity in the orders table (store/dead-letter-watermark.ts). */
+export function createWatermarkTable(
+  serviceUri: string,
+  tableName: string,
+  credential: TokenCredential,
+  pipeline: Pick<TableServiceClientOptions, 'tlsOptions'> = {},
+): WatermarkTable & { readonly client: TableClient } {
+  const client = createTableClient(serviceUri, tableName, credential, pipeline);
+  return {
+    client,
+    createEntity: (entity, options) => client.createEntity(entity, options),
+    getEntity: (partitionKey, rowKey, options) => client.getEntity(partitionKey, rowKey, options),
+    updateEntity: (entity, mode, options) => client.updateEntity(entity, mode, options),
   };
 }

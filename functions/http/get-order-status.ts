@@ -1,61 +1,70 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { canonicalOrderId, isUuid } from '../orders/order-id';
+import { orderStatusOf } from '../orders/order-status';
 import { withDeadline } from '../resilience/deadline';
 import { describeError } from '../resilience/transient-errors';
+import { SettingsError } from '../settings';
+import { findAcceptRecord, type AcceptedOrdersTable } from '../store/accepted-orders';
 import { findOrder, type OrdersTable } from '../store/order-records';
 import { PROBLEM_TYPES, problemResponse, unavailableProblem, validationProblem } from './problem';
+import { acceptWindowMs } from './submit-order';
 
 /**
- * GET /api/orders/{id}: the recorded order once the consumer has processed it.
- * 404 both for an unknown id and for an order that is accepted but not processed yet.
+ * GET /api/orders/{id}: where an order is (orders/order-status.ts has the rules). 200 with `status`
+ * `pending` (and `Retry-After`), `processed` or `failed`; 404 only when neither the accept record nor
+ * the processor's record exists, that is for an id this API never accepted.
  */
 
 export interface GetOrderStatusDependencies {
   /** The orders table, created on first use; throws SettingsError when its settings are missing. */
   readonly ordersTable: () => OrdersTable;
-  /** Bound on the table read: a status call answers 503 quickly rather than hang. */
+  /** The accept-record table, created on first use; throws SettingsError when its settings are missing. */
+  readonly acceptedOrders: () => AcceptedOrdersTable;
+  /** The producer's send bound (`ORDERS_SEND_TIMEOUT_MS`): it sets how long a request may still be sending. */
+  readonly sendTimeoutMs: () => number;
+  /** Bound on the two table reads: a status call answers 503 quickly rather than hang. */
   readonly lookupTimeoutMs?: number;
+  readonly now?: () => Date;
 }
 
 export const DEFAULT_LOOKUP_TIMEOUT_MS = 5_000;
 
 export function createGetOrderStatusHandler(dependencies: GetOrderStatusDependencies) {
   const timeoutMs = dependencies.lookupTimeoutMs ?? DEFAULT_LOOKUP_TIMEOUT_MS;
+  const now = dependencies.now ?? (() => new Date());
 
   return async function getOrderStatus(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
     const orderId = request.params.id ?? '';
     if (!isUuid(orderId)) {
       return validationProblem('Invalid order id', 'an order id is a UUID', [{ field: 'id', message: 'must be a UUID' }]);
     }
+    const id = canonicalOrderId(orderId);
 
-    let record;
+    let view;
     try {
-      const table = dependencies.ordersTable();
-      record = await withDeadline(timeoutMs, (abortSignal) => findOrder(table, canonicalOrderId(orderId), abortSignal));
+      const orders = dependencies.ordersTable();
+      const accepts = dependencies.acceptedOrders();
+      const windowMs = acceptWindowMs(dependencies.sendTimeoutMs());
+      // Both at once: the orders record wins, the accept record answers until the processor has one.
+      const [accepted, order] = await withDeadline(timeoutMs, (abortSignal) => Promise.all([findAcceptRecord(accepts, id, abortSignal), findOrder(orders, id, abortSignal)]));
+      view = orderStatusOf(accepted, order, now(), windowMs);
     } catch (error) {
-      context.error(`Status of order ${orderId} could not be read: ${describeError(error)}`);
+      context.error(`Status of order ${id} could not be read: ${error instanceof SettingsError ? error.problems.join('; ') : describeError(error)}`);
       return unavailableProblem('Order status unavailable', 'the order store did not answer; retry later');
     }
 
-    if (!record || record.status !== 'processed') {
+    if (!view) {
       return problemResponse({
         type: PROBLEM_TYPES.notFound,
         title: 'Order not found',
         status: 404,
-        detail: 'no processed order has this id (an order accepted moments ago may still be in the queue)',
+        detail: 'no order with this id was ever accepted',
       });
     }
-    return {
-      status: 200,
-      headers: { 'cache-control': 'no-store' },
-      jsonBody: {
-        orderId: record.orderId,
-        status: record.status,
-        acceptedAt: record.acceptedAt,
-        processedAt: record.processedAt,
-        currency: record.currency,
-        totalMinorUnits: record.totalMinorUnits,
-      },
-    };
+    if (view.status === 'pending') {
+      const { retryAfterSeconds, ...body } = view;
+      return { status: 200, headers: { 'cache-control': 'no-store', 'retry-after': String(retryAfterSeconds) }, jsonBody: body };
+    }
+    return { status: 200, headers: { 'cache-control': 'no-store' }, jsonBody: view };
   };
 }

@@ -60,7 +60,7 @@ export const PROBLEM_TYPES = {
   serviceUnavailable: 'urn:problem:orders:service-unavailable',
   /** 503: the order was recorded but the queue did not confirm it: retry ONLY with the same key. */
   outcomeUnknown: 'urn:problem:orders:outcome-unknown',
-  /** 404: no processed order has this id. */
+  /** 404: no order with this id was ever accepted (neither record exists). */
   notFound: 'urn:problem:orders:not-found',
 } as const;
 

@@ -10,7 +10,8 @@ import { orderStatusPath } from '../registrations';
 import { withDeadline } from '../resilience/deadline';
 import { describeError } from '../resilience/transient-errors';
 import { SettingsError } from '../settings';
-import { acceptRecordOf, recordAcceptance, type AcceptedOrdersTable } from '../store/accepted-orders';
+import { acceptRecordOf, markQueued, recordAcceptance, type AcceptRecord, type AcceptedOrdersTable } from '../store/accepted-orders';
+import { traceIdOf, traceProperties, type TraceProperties } from '../telemetry/trace-context';
 import { outcomeUnknownProblem, problemResponse, PROBLEM_TYPES, unavailableProblem, validationProblem } from './problem';
 import { readJsonBody } from './read-json-body';
 
@@ -27,6 +28,11 @@ import { readJsonBody } from './read-json-body';
  *    detection drops it if the first landed. Any other insert failure is a 503: nothing was accepted.
  * 3. The send is bounded by ORDERS_SEND_TIMEOUT_MS. If it fails or times out, the broker may still
  *    have the message: 503 `outcome-unknown`, whose detail says only a retry with the same key is safe.
+ * 4. Only a confirmed send gets 202. The accept record is then marked `queued` (best effort, bounded:
+ *    if that fails the order is still accepted, and its status reads `unconfirmed` until a retry).
+ *
+ * The message carries the invocation's W3C trace parent (telemetry/trace-context.ts), so the
+ * processing shows up in Application Insights as part of this request's operation.
  */
 
 /** The message as `ServiceBusSender.sendMessages` takes it (@azure/service-bus ServiceBusMessage). */
@@ -36,6 +42,8 @@ export interface OrderMessage {
   readonly correlationId: string;
   readonly subject: string;
   readonly body: unknown;
+  /** `Diagnostic-Id` and `traceparent`, when the invocation has a valid trace parent. */
+  readonly applicationProperties?: TraceProperties;
 }
 
 /** The part of `ServiceBusSender` the producer uses; tests pass a double of it. */
@@ -55,8 +63,22 @@ export interface SubmitOrderDependencies {
   readonly now?: () => Date;
 }
 
-/** Insert, and the read after a 409, each within 5 s: with the send's 5 s the worst case is 15 s. */
+/** Insert and the read after a 409, within 5 s together. */
 export const DEFAULT_ACCEPT_RECORD_TIMEOUT_MS = 5_000;
+/** Marking the record `queued` after a confirmed send: short, it only delays the 202. */
+export const MARK_QUEUED_TIMEOUT_MS = 2_000;
+/** Allowance for the clocks of two instances (the one that accepted, the one asked for the status). */
+export const CLOCK_SKEW_MS = 5_000;
+
+/**
+ * How long after `acceptedAt` the request that wrote an accept record can still be sending its
+ * message or marking it queued (with the default 5 s send bound: 5 + 5 + 2 + 5 = 17 s). A record
+ * still `received` after that was not confirmed: the client got 503 `outcome-unknown`, or the mark
+ * failed after a 202. The status endpoint uses it to tell "still being answered" from "unconfirmed".
+ */
+export function acceptWindowMs(sendTimeoutMs: number, acceptRecordTimeoutMs = DEFAULT_ACCEPT_RECORD_TIMEOUT_MS): number {
+  return acceptRecordTimeoutMs + sendTimeoutMs + MARK_QUEUED_TIMEOUT_MS + CLOCK_SKEW_MS;
+}
 
 /** Accepted from `x-correlation-id` as is; anything else is replaced by the invocation id. */
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -99,6 +121,7 @@ export function createSubmitOrderHandler(dependencies: SubmitOrderDependencies) 
     const accepting = buildAcceptedOrder(parsed.order, orderId, now());
 
     let accepted: AcceptedOrder;
+    let record: AcceptRecord;
     try {
       const result = await withDeadline(recordTimeoutMs, (abortSignal) => recordAcceptance(acceptedOrders, acceptRecordOf(accepting, fingerprint), abortSignal));
       if (!result.created && result.record.requestFingerprint !== fingerprint) {
@@ -113,6 +136,7 @@ export function createSubmitOrderHandler(dependencies: SubmitOrderDependencies) 
       }
       // A retry of the same request: the message must be the first one, byte for byte.
       accepted = result.created ? accepting : buildAcceptedOrder(parsed.order, orderId, new Date(result.record.acceptedAt));
+      record = result.record;
       if (!result.created) context.log(`Order ${orderId}: a retry of the same request (accepted at ${result.record.acceptedAt}); sending its message again`);
     } catch (error) {
       context.error(`Order ${orderId}: the accept record could not be written: ${describeError(error)}`);
@@ -121,22 +145,33 @@ export function createSubmitOrderHandler(dependencies: SubmitOrderDependencies) 
 
     const headerCorrelationId = request.headers.get('x-correlation-id');
     const correlationId = headerCorrelationId && CORRELATION_ID.test(headerCorrelationId) ? headerCorrelationId : context.invocationId;
+    // From the invocation only (the host's own activity): never from the request's traceparent header.
+    const trace = traceProperties(context.traceContext);
     const message: OrderMessage = {
       messageId: orderId,
       contentType: 'application/json',
       correlationId,
       subject: ORDER_ACCEPTED_SUBJECT,
       body: accepted,
+      ...(Object.keys(trace).length > 0 ? { applicationProperties: trace } : {}),
     };
+    const where = `correlation ${correlationId}, trace ${traceIdOf(trace) ?? 'none'}`;
 
     try {
       await withDeadline(timeoutMs, (abortSignal) => sender.sendMessages(message, { abortSignal }));
     } catch (error) {
-      context.error(`Order ${orderId} was recorded but its message not confirmed; outcome unknown (correlation ${correlationId}): ${describeError(error)}`);
+      context.error(`Order ${orderId} was recorded but its message not confirmed; outcome unknown (${where}): ${describeError(error)}`);
       return outcomeUnknownProblem(key.source);
     }
 
-    context.log(`Order ${orderId} accepted (correlation ${correlationId}, ${accepted.items.length} items, ${accepted.totalMinorUnits} minor units of ${accepted.currency})`);
+    try {
+      await withDeadline(MARK_QUEUED_TIMEOUT_MS, (abortSignal) => markQueued(acceptedOrders, record, now(), abortSignal));
+    } catch (error) {
+      // The queue has the order: the 202 stands. Its status reads `unconfirmed` until a retry marks it.
+      context.warn(`Order ${orderId}: its message is queued, but the accept record could not be marked queued (${where}): ${describeError(error)}`);
+    }
+
+    context.log(`Order ${orderId} accepted (${where}, ${accepted.items.length} items, ${accepted.totalMinorUnits} minor units of ${accepted.currency})`);
     const statusUrl = orderStatusPath(orderId);
     return {
       status: 202,

@@ -17,8 +17,8 @@ export const MAX_QUANTITY = 10_000;
 export const MAX_UNIT_PRICE = 1_000_000;
 
 /** Letters, digits, `_`, `.`, `-`; starts with a letter or digit. No `:` (see ORDER_ID_NAME_SEPARATOR). */
-const CUSTOMER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-const SKU = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+export const CUSTOMER_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+export const SKU = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /**
  * An idempotency key: 1 to 128 printable ASCII characters, neither starting nor ending with a space,
  * so a blank key or a copy with a stray space cannot pass for a key of its own.

@@ -36,7 +36,14 @@ const acceptedOrderSchema = z.object({
   acceptedAt: z.string('must be a string').check(z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' })),
 });
 
-export type OrderMessageValidation = { readonly ok: true; readonly order: AcceptedOrder } | { readonly ok: false; readonly reason: string };
+/**
+ * On failure, `order` is the order as the message states it when its fields are well formed and only
+ * a rule across them failed (prices too precise, a total that does not add up): the processor and
+ * the dead-letter scan can then still tell whose order the message is (queue/own-message.ts).
+ */
+export type OrderMessageValidation =
+  | { readonly ok: true; readonly order: AcceptedOrder }
+  | { readonly ok: false; readonly reason: string; readonly order?: AcceptedOrder };
 
 /** Validates a message body (which arrives as `unknown`: trap 2.1) and recomputes its total. */
 export function validateOrderMessage(body: unknown): OrderMessageValidation {
@@ -49,11 +56,11 @@ export function validateOrderMessage(body: unknown): OrderMessageValidation {
   const order = { ...parsed.data, orderId: canonicalOrderId(parsed.data.orderId) } as AcceptedOrder;
   const scale = crossFieldErrors(order);
   if (scale.length > 0) {
-    return { ok: false, reason: `invalid order message: ${scale.map(({ field, message }) => `${field} ${message}`).join('; ')}` };
+    return { ok: false, reason: `invalid order message: ${scale.map(({ field, message }) => `${field} ${message}`).join('; ')}`, order };
   }
   const recomputed = totalMinorUnits(order.currency, order.items);
   if (recomputed !== order.totalMinorUnits) {
-    return { ok: false, reason: `total mismatch: message says ${order.totalMinorUnits}, items add up to ${recomputed} minor units of ${order.currency}` };
+    return { ok: false, reason: `total mismatch: message says ${order.totalMinorUnits}, items add up to ${recomputed} minor units of ${order.currency}`, order };
   }
   return { ok: true, order };
 }

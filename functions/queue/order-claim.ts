@@ -11,7 +11,8 @@ import { claimOrder, readOrder, takeOverClaim, type Claim, type OrderRecord, typ
  * within its own time budget, until the record is `processed` (a duplicate: nothing to do), or the
  * claim expires (it takes the claim over with a merge guarded by the ETag; a 412 means another
  * delivery took it first, so it reads again), or its budget ends (it throws and Service Bus
- * redelivers the message). A record of an earlier version, without a claim, counts as expired.
+ * redelivers the message). A record of an earlier version, without a claim, counts as expired, and
+ * so does a `failed` record (a replayed dead letter, or a redelivery after the cause was fixed).
  */
 
 /** Margin of a claim over the owner's own budget: clock skew between instances, a slow event loop. */
@@ -87,7 +88,9 @@ export async function acquireClaim(options: AcquireClaimOptions): Promise<ClaimO
     // Our own insert, retried after its answer was lost.
     if (record.claimOwner === owner) return { kind: 'claimed', record, tookOver: false };
 
-    const expiresAt = record.claimExpiresAt === undefined ? -Infinity : Date.parse(record.claimExpiresAt);
+    // A `failed` record (the order's message was dead-lettered or rejected, and this is a replay or
+    // a retry after the cause was fixed) is taken over like an expired claim.
+    const expiresAt = record.claimExpiresAt === undefined || record.status === 'failed' ? -Infinity : Date.parse(record.claimExpiresAt);
     if (!(now() < expiresAt)) {
       const taken = await retrying('take over claim', (signal) => takeOverClaim(table, record, claim(), signal));
       if (taken) return { kind: 'claimed', record: taken, tookOver: true, ...(record.claimOwner ? { previousOwner: record.claimOwner } : {}) };

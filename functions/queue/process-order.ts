@@ -6,9 +6,10 @@ import { CONSUMER_RETRY_BUDGET_MS, CONSUMER_RETRY_POLICY, withRetry, type RetryO
 import { withDeadline } from '../resilience/deadline';
 import { describeError } from '../resilience/transient-errors';
 import { findAcceptRecord, type AcceptedOrdersTable } from '../store/accepted-orders';
-import { markProcessed, releaseClaim, type OrderRecord, type OrdersTable } from '../store/order-records';
+import { markProcessed, recordFailure, releaseClaim, type OrderRecord, type OrdersTable } from '../store/order-records';
 import { DOWNSTREAM_STEP_ORDER, NO_DOWNSTREAM_STEPS, type DownstreamSteps } from './downstream-steps';
 import { acquireClaim } from './order-claim';
+import { attributeMessage, type Attribution } from './own-message';
 import { PoisonMessageError } from './poison-message-error';
 
 /**
@@ -16,8 +17,9 @@ import { PoisonMessageError } from './poison-message-error';
  * in the orders table, runs the downstream steps and marks it processed.
  *
  * - Poison (invalid, total mismatch, acceptedAt too far ahead, a body other than the accepted or the
- *   claimed one): logged and thrown as PoisonMessageError, never recorded, so Service Bus dead-letters
- *   it after the max delivery count (see poison-message-error.ts).
+ *   claimed one): logged and thrown as PoisonMessageError, so Service Bus dead-letters it after the
+ *   max delivery count (see poison-message-error.ts). It is never processed; when it is the order's
+ *   own message (own-message.ts) the order's record says `failed` with the reason first.
  * - Transient failures: retried here with backoff (resilience/retry-policy.ts), all steps of one
  *   message within one time budget well inside the lock, then thrown, so the message is redelivered.
  * - Redelivery of a processed order: logged as a duplicate, no second side effect. An order claimed
@@ -34,6 +36,8 @@ export const MAX_ACCEPTED_AT_AHEAD_MS = 5 * 60_000;
 
 /** Bound on releasing a claim after a failure: best effort, the lease covers a release that fails. */
 const RELEASE_TIMEOUT_MS = 2_000;
+/** Bound on recording a poison message's failure: best effort, the dead-letter scan records it later. */
+const FAILURE_RECORD_TIMEOUT_MS = 2_000;
 
 export interface ProcessOrderDependencies {
   /** The orders table, created on first use; throws SettingsError when its settings are missing. */
@@ -61,20 +65,27 @@ export function createProcessOrderHandler(dependencies: ProcessOrderDependencies
   return async function processOrder(message: unknown, context: InvocationContext): Promise<void> {
     const { messageId, deliveryCount } = deliveryOf(context);
     const where = `message ${messageId ?? '(no id)'}, delivery ${deliveryCount ?? '?'}`;
-    const poison = (reason: string): never => {
+    /**
+     * Logs the reason and throws PoisonMessageError. When the message is the order's own (`own`),
+     * the order's record says `failed` first, so its status tells the client (best effort).
+     */
+    const poison = async (reason: string, own?: Attribution): Promise<never> => {
       context.error(`Poison order (${where}): ${reason}. It will be dead-lettered after the queue's max delivery count.`);
+      if (own?.own && table) {
+        const failure = { failedBy: 'processor' as const, reason: `rejected by the processor: ${reason}`, failedAt: now() };
+        const outcome = await withDeadline(FAILURE_RECORD_TIMEOUT_MS, (signal) => recordFailure(table!, own.order, own.fingerprint, failure, signal)).catch(
+          (error: unknown) => `not recorded (${describeError(error)})`,
+        );
+        context.warn(`Order ${own.order.orderId}: failure ${outcome} (${where})`);
+      }
       throw new PoisonMessageError(reason, messageId, deliveryCount);
     };
+    let table: OrdersTable | undefined;
 
     // The host JSON-parses the body when it can, so it may be an object, a string or a number (trap 2.1).
     const validation = validateOrderMessage(message);
-    if (!validation.ok) return poison(validation.reason);
-    const order = validation.order;
-    const aheadMs = Date.parse(order.acceptedAt) - clock();
-    if (aheadMs > MAX_ACCEPTED_AT_AHEAD_MS) {
-      return poison(`acceptedAt ${order.acceptedAt} is ${Math.round(aheadMs / 1000)} s ahead of this consumer's clock (at most ${MAX_ACCEPTED_AT_AHEAD_MS / 1000} s allowed)`);
-    }
-    const fingerprint = requestFingerprint(order);
+    if (!validation.ok && !validation.order) return poison(validation.reason);
+    const stated: AcceptedOrder = validation.order!;
 
     const budgetEndsAt = clock() + budgetMs;
     const retrying = <T>(step: string, operation: (abortSignal: AbortSignal) => Promise<T>) =>
@@ -84,25 +95,32 @@ export function createProcessOrderHandler(dependencies: ProcessOrderDependencies
         budgetEndsAt,
         now: clock,
         onRetry: ({ attempt, delayMs, error }) =>
-          context.warn(`Order ${order.orderId}: ${step} attempt ${attempt} failed (${describeError(error)}); retrying in ${delayMs} ms (${where})`),
+          context.warn(`Order ${stated.orderId}: ${step} attempt ${attempt} failed (${describeError(error)}); retrying in ${delayMs} ms (${where})`),
       });
 
-    let table: OrdersTable;
     let acceptedOrders: AcceptedOrdersTable;
     try {
       table = dependencies.ordersTable();
       acceptedOrders = dependencies.acceptedOrders();
     } catch (error) {
-      context.error(`Order ${order.orderId} cannot be recorded (${where}): ${describeError(error)}`);
+      context.error(`Order ${stated.orderId} cannot be recorded (${where}): ${describeError(error)}`);
       throw error;
     }
 
     // The body must be the request that was accepted under this order id.
-    const accepted = await retrying('read accept record', (signal) => findAcceptRecord(acceptedOrders, order.orderId, signal));
+    const accepted = await retrying('read accept record', (signal) => findAcceptRecord(acceptedOrders, stated.orderId, signal));
+    const fingerprint = requestFingerprint(stated);
     if (!accepted) {
-      context.warn(`Order ${order.orderId} has no accept record (sent before accept records existed, or by hand): processing it on the message alone (${where})`);
+      context.warn(`Order ${stated.orderId} has no accept record (sent before accept records existed, or by hand): processing it on the message alone (${where})`);
     } else if (accepted.requestFingerprint !== fingerprint) {
       return poison(`the body is not the accepted request: accept record fingerprint ${accepted.requestFingerprint}, message fingerprint ${fingerprint}`);
+    }
+    const own = attributeMessage(stated, accepted);
+    if (!validation.ok) return poison(validation.reason, own);
+    const order = validation.order;
+    const aheadMs = Date.parse(order.acceptedAt) - clock();
+    if (aheadMs > MAX_ACCEPTED_AT_AHEAD_MS) {
+      return poison(`acceptedAt ${order.acceptedAt} is ${Math.round(aheadMs / 1000)} s ahead of this consumer's clock (at most ${MAX_ACCEPTED_AT_AHEAD_MS / 1000} s allowed)`, own);
     }
 
     const owner = context.invocationId;

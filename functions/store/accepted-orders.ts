@@ -9,13 +9,21 @@ import type { AcceptedOrder } from '../orders/order-message';
  *   sent again with the stored acceptedAt, so duplicate detection drops it if the first landed) or a
  *   different one (422).
  * - The consumer reads it to check that the message body is the request that was accepted.
- * - It is the place a later order-status feature reads "accepted" from, before the consumer runs.
+ * - The status endpoint reads it before the consumer has recorded the order: `state` says whether the
+ *   queue confirmed the order's message. It is written `received`, and set to `queued` once a send
+ *   was confirmed (best effort: a 202 stands even when that update fails). A record still `received`
+ *   after the send's bound means the client got 503 `outcome-unknown` (or the update failed): its
+ *   status tells the client to resubmit the same request with the same key.
  *
  * Never upserted: an upsert would let a second request overwrite the first one's record.
  */
 
 export const ACCEPT_RECORD_ROW_KEY = 'accepted';
-export const ACCEPT_RECORD_SCHEMA_VERSION = 1;
+/** 2: `state` and `queuedAt`. Records of version 1 have neither and count as `received`. */
+export const ACCEPT_RECORD_SCHEMA_VERSION = 2;
+
+/** `received`: written, the queue has not confirmed the message (yet); `queued`: a send was confirmed. */
+export type AcceptState = 'received' | 'queued';
 
 /** The stored entity. Times are ISO 8601 strings, so they round-trip exactly. */
 export interface AcceptRecordEntity {
@@ -28,16 +36,24 @@ export interface AcceptRecordEntity {
   readonly acceptedAt: string;
   /** SHA-256 hex of the canonical request (orders/request-fingerprint.ts). */
   readonly requestFingerprint: string;
+  /** Absent on records of version 1 (read as `received`). */
+  readonly state?: AcceptState;
+  /** When a send was first confirmed (ISO 8601). */
+  readonly queuedAt?: string;
   readonly schemaVersion: number;
 }
 
-/** An accept record as the app works with it. */
-export type AcceptRecord = Omit<AcceptRecordEntity, 'partitionKey' | 'rowKey'> & { readonly orderId: string };
+/** An accept record as the app works with it (`state` always set: `received` for version 1). */
+export type AcceptRecord = Omit<AcceptRecordEntity, 'partitionKey' | 'rowKey' | 'state'> & { readonly orderId: string; readonly state: AcceptState };
+
+/** A merge that confirms the send. */
+export type AcceptRecordUpdate = Pick<AcceptRecordEntity, 'partitionKey' | 'rowKey'> & Required<Pick<AcceptRecordEntity, 'state' | 'queuedAt'>>;
 
 /** The part of `TableClient` (@azure/data-tables) the accept records use; tests pass a double of it. */
 export interface AcceptedOrdersTable {
   createEntity(entity: AcceptRecordEntity, options: { abortSignal: AbortSignal }): Promise<{ etag?: string }>;
   getEntity(partitionKey: string, rowKey: string, options: { abortSignal: AbortSignal }): Promise<AcceptRecordEntity & { etag?: string }>;
+  updateEntity(entity: AcceptRecordUpdate, mode: 'Merge', options: { etag: string; abortSignal: AbortSignal }): Promise<{ etag?: string }>;
 }
 
 export type RecordAcceptanceResult = { readonly created: true; readonly record: AcceptRecord } | { readonly created: false; readonly record: AcceptRecord };
@@ -52,6 +68,7 @@ export function acceptRecordOf(order: AcceptedOrder, requestFingerprint: string)
     itemCount: order.items.length,
     acceptedAt: order.acceptedAt,
     requestFingerprint,
+    state: 'received',
     schemaVersion: ACCEPT_RECORD_SCHEMA_VERSION,
   };
 }
@@ -70,6 +87,16 @@ export async function recordAcceptance(table: AcceptedOrdersTable, record: Accep
     if (statusOf(error) !== 409) throw error;
     return { created: false, record: toRecord(await table.getEntity(orderId, ACCEPT_RECORD_ROW_KEY, { abortSignal })) };
   }
+}
+
+/**
+ * Records that the queue confirmed the order's message: `state` becomes `queued`. A merge without an
+ * ETag condition: the producer is the only writer, and `received` -> `queued` is the only change.
+ * A record that is already `queued` is left alone (a retry of a confirmed order).
+ */
+export async function markQueued(table: AcceptedOrdersTable, record: AcceptRecord, queuedAt: Date, abortSignal: AbortSignal): Promise<void> {
+  if (record.state === 'queued') return;
+  await table.updateEntity({ partitionKey: record.orderId, rowKey: ACCEPT_RECORD_ROW_KEY, state: 'queued', queuedAt: queuedAt.toISOString() }, 'Merge', { etag: '*', abortSignal });
 }
 
 /** The accept record of an order, or undefined when there is none (orders accepted before it existed). */
@@ -97,6 +124,8 @@ function toRecord(entity: AcceptRecordEntity): AcceptRecord {
     itemCount: entity.itemCount,
     acceptedAt: entity.acceptedAt,
     requestFingerprint: entity.requestFingerprint,
+    state: entity.state === 'queued' ? 'queued' : 'received',
+    ...(entity.queuedAt ? { queuedAt: entity.queuedAt } : {}),
     schemaVersion: entity.schemaVersion,
   };
 }

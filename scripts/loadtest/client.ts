@@ -17,9 +17,11 @@ export type SubmitResult =
   | { readonly outcome: 'rejected'; readonly status: number; readonly latencyMs: number; readonly problem: string }
   | { readonly outcome: 'failed'; readonly status?: number; readonly latencyMs: number; readonly reason: string; readonly problem?: string; readonly retryAfter?: string };
 
+/** What the status endpoint said (functions/orders/order-status.ts): pending keeps polling, the others end it. */
 export type StatusResult =
   | { readonly outcome: 'processed'; readonly acceptedAt?: string; readonly processedAt?: string }
-  | { readonly outcome: 'pending' }
+  | { readonly outcome: 'pending'; readonly stage?: string; readonly retryAfter?: string }
+  | { readonly outcome: 'failed'; readonly failedBy: string; readonly reason: string; readonly failedAt?: string }
   | { readonly outcome: 'error'; readonly status?: number; readonly reason: string; readonly problem?: string };
 
 export interface OrdersApiOptions {
@@ -92,16 +94,14 @@ export class OrdersApi {
       });
       const text = this.redactor.redact(await response.body.text());
       if (response.statusCode === 200) {
-        const parsed = parseJson(text) as { status?: unknown; acceptedAt?: unknown; processedAt?: unknown } | undefined;
-        if (parsed?.status !== 'processed') return { outcome: 'pending' };
-        return {
-          outcome: 'processed',
-          acceptedAt: typeof parsed.acceptedAt === 'string' ? parsed.acceptedAt : undefined,
-          processedAt: typeof parsed.processedAt === 'string' ? parsed.processedAt : undefined,
-        };
+        const parsed = parseJson(text) as Record<string, unknown> | undefined;
+        const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
+        if (parsed?.status === 'processed') return { outcome: 'processed', acceptedAt: str(parsed.acceptedAt), processedAt: str(parsed.processedAt) };
+        if (parsed?.status === 'failed') return { outcome: 'failed', failedBy: str(parsed.failedBy) ?? 'unknown', reason: str(parsed.reason) ?? '(no reason)', failedAt: str(parsed.failedAt) };
+        if (parsed?.status === 'pending') return { outcome: 'pending', stage: str(parsed.stage), retryAfter: this.redactHeader(header(response.headers, 'retry-after')) };
+        return { outcome: 'error', status: 200, reason: 'unknown order status', problem: text.slice(0, 200) };
       }
-      // 404 until the consumer has recorded the order.
-      if (response.statusCode === 404) return { outcome: 'pending' };
+      // 404 only for an id the API never accepted: after a 202 that is a fault, not a wait.
       return { outcome: 'error', status: response.statusCode, reason: String(response.statusCode), problem: describeProblem(text) };
     } catch (error) {
       return { outcome: 'error', reason: networkReason(error) };

@@ -43,6 +43,8 @@ export interface LoadResult {
   /** POST round trips that got an HTTP answer, any status. */
   readonly postLatencyMs: Percentiles;
   readonly processed: number;
+  /** Accepted orders whose status said `failed` (dead-lettered or rejected by the processor). */
+  readonly failedOrders: { readonly total: number; readonly byFailedBy: Record<string, number>; readonly firstReason?: string };
   readonly notProcessed: number;
   readonly polls: number;
   readonly pollErrors: number;
@@ -110,6 +112,7 @@ export async function runLoad(api: OrdersApi, template: OrderTemplate, settings:
     failed: { total: sum(failed), byReason: failed, ...(firstFailure ? { firstProblem: firstFailure } : {}) },
     postLatencyMs: postLatency.summary(),
     processed: polled.processed,
+    failedOrders: polled.failed,
     notProcessed: polled.notProcessed.length,
     polls: polled.polls,
     pollErrors: polled.pollErrors,

@@ -5,7 +5,7 @@ import type { OrdersApi } from './client';
 import { LatencyHistogram } from './histogram';
 
 /**
- * Polls each accepted order's status until it is processed or the deadline passes: the first poll
+ * Polls each accepted order's status until it is processed or failed, or the deadline passes: the first poll
  * `intervalMs` after acceptance, then doubling up to `maxIntervalMs`, at most `concurrency` at once.
  * End-to-end latency is measured twice: from the status body (acceptedAt -> processedAt, the API's
  * clocks) and as the client saw it (POST sent -> processed seen, which includes the polling interval).
@@ -20,6 +20,8 @@ export interface PollerOptions {
 
 export interface PollOutcome {
   readonly processed: number;
+  /** Orders whose status said `failed`, by who failed them, with the first reason. */
+  readonly failed: { readonly total: number; readonly byFailedBy: Record<string, number>; readonly firstReason?: string };
   readonly notProcessed: ReadonlyArray<string>;
   readonly polls: number;
   readonly pollErrors: number;
@@ -40,6 +42,9 @@ export class StatusPoller {
   private readonly targets: Target[] = [];
   private readonly due = new EventHeap();
   private readonly done = new Set<number>();
+  private readonly failedOrders = new Set<number>();
+  private readonly failedBy: Record<string, number> = {};
+  private firstFailure: string | undefined;
   private readonly serverMs = new LatencyHistogram();
   private readonly clientMs = new LatencyHistogram();
   private open = 0;
@@ -70,13 +75,14 @@ export class StatusPoller {
 
   /** Waits until every order added so far is processed, or until `deadline` (performance.now() time). */
   async finish(deadline: number): Promise<PollOutcome> {
-    while (this.done.size < this.targets.length && performance.now() < deadline) await sleep(Math.min(50, this.options.intervalMs));
+    while (this.done.size + this.failedOrders.size < this.targets.length && performance.now() < deadline) await sleep(Math.min(50, this.options.intervalMs));
     this.stopped = true;
     await this.loop;
     while (this.open > 0) await sleep(5);
     return {
       processed: this.done.size,
-      notProcessed: this.targets.filter((_, i) => !this.done.has(i)).map((t) => t.orderId),
+      failed: { total: this.failedOrders.size, byFailedBy: { ...this.failedBy }, ...(this.firstFailure ? { firstReason: this.firstFailure } : {}) },
+      notProcessed: this.targets.filter((_, i) => !this.done.has(i) && !this.failedOrders.has(i)).map((t) => t.orderId),
       polls: this.polls,
       pollErrors: this.pollErrors,
       serverMs: this.serverMs,
@@ -108,6 +114,14 @@ export class StatusPoller {
       const processed = Date.parse(result.processedAt ?? '');
       if (Number.isFinite(accepted) && Number.isFinite(processed)) this.serverMs.record(processed - accepted);
       this.options.onProcessed?.(this.done.size);
+      return;
+    }
+    if (result.outcome === 'failed') {
+      // The order will not be processed (until an operator replays it): stop polling it.
+      this.failedOrders.add(index);
+      this.failedBy[result.failedBy] = (this.failedBy[result.failedBy] ?? 0) + 1;
+      this.firstFailure ??= `${target.orderId}: ${result.reason}`;
+      this.options.onError?.(target.orderId, `failed (${result.failedBy}): ${result.reason}`);
       return;
     }
     if (result.outcome === 'error') {

@@ -19,7 +19,8 @@ export function formatLoadReport(r: LoadResult): string {
   if (r.failed.firstProblem) lines.push(`  first failure: ${r.failed.firstProblem}`);
   lines.push(
     `POST latency: ${ms(r.postLatencyMs)}`,
-    `processed ${r.processed} of ${r.accepted} accepted${r.notProcessed ? ` (${r.notProcessed} not processed by the deadline)` : ''}; ${r.polls} status polls, ${r.pollErrors} errors`,
+    `processed ${r.processed} of ${r.accepted} accepted${r.failedOrders.total ? `, failed ${r.failedOrders.total} (${counts(r.failedOrders.byFailedBy)})` : ''}${r.notProcessed ? ` (${r.notProcessed} not processed by the deadline)` : ''}; ${r.polls} status polls, ${r.pollErrors} errors`,
+    ...(r.failedOrders.firstReason ? [`  first failed order: ${r.failedOrders.firstReason}`] : []),
     `end to end, API clocks (acceptedAt -> processedAt): ${ms(r.endToEndServerMs)}`,
     `end to end, client (POST sent -> seen processed; includes the polling interval): ${ms(r.endToEndClientMs)}`,
   );

@@ -8,7 +8,9 @@ import { orderRequest, type OrderTemplate } from './orders';
 /**
  * The smoke test after `cdktf deploy`: one order (the sample with a unique idempotency key), then its
  * status until it is processed or the timeout passes; a POST that fails with 5xx or a timeout is retried
- * within the same timeout. Every failure says what failed and what to check.
+ * within the same timeout. Pending keeps polling; `failed` ends it at once with the order's reason; a
+ * pending order whose stage is `unconfirmed` is resubmitted with the same key, as the status says to.
+ * Every failure says what failed and what to check.
  */
 export interface SmokeSettings {
   readonly key: string | undefined;
@@ -66,12 +68,32 @@ export async function runSmoke(api: OrdersApi, template: OrderTemplate, settings
       const apiSide = Number.isFinite(accepted) && Number.isFinite(processed) ? `; acceptedAt -> processedAt ${formatSeconds((processed - accepted) / 1000)}` : '';
       return { ok: true, orderId: submitted.orderId, message: `smoke passed: order ${submitted.orderId} accepted in ${Math.round(submitted.latencyMs)} ms and seen processed after ${formatSeconds(seenS)}${apiSide}` };
     }
+    if (last.outcome === 'failed') {
+      return {
+        ok: false,
+        orderId: submitted.orderId,
+        message: `order ${submitted.orderId} was accepted and then failed (${last.failedBy}${last.failedAt ? ` at ${last.failedAt}` : ''}): ${last.reason}; see npm run dlq and the processor's logs (Application Insights)`,
+      };
+    }
     if (last.outcome === 'error' && (last.status === 401 || last.status === 403)) {
       return { ok: false, orderId: submitted.orderId, message: `GET ${submitted.statusPath} answered ${last.status}: the function key was rejected by the status endpoint; ${KEY_ADVICE}` };
     }
+    if (last.outcome === 'error' && last.status === 404) {
+      return { ok: false, orderId: submitted.orderId, message: `GET ${submitted.statusPath} answered 404 for an order the API accepted: its accept record is gone; check the acceptedorders table and the app's Storage Table Data roles` };
+    }
+    if (last.outcome === 'pending' && last.stage === 'unconfirmed') {
+      // The status endpoint's own advice: the same request with the same key is the only safe retry.
+      progress?.(`order ${submitted.orderId} is unconfirmed; resubmitting it with the same Idempotency-Key`);
+      await api.submit(order);
+    }
     wait = Math.min(settings.pollMaxIntervalMs, wait * 2);
   }
-  const lastSeen = last.outcome === 'error' ? ` (last status request: ${last.reason}${last.problem ? `, ${last.problem}` : ''})` : ' (the status endpoint still answers 404)';
+  const lastSeen =
+    last.outcome === 'error'
+      ? ` (last status request: ${last.reason}${last.problem ? `, ${last.problem}` : ''})`
+      : last.outcome === 'pending'
+        ? ` (still pending${last.stage ? `: stage ${last.stage}` : ''})`
+        : '';
   return {
     ok: false,
     orderId: submitted.orderId,

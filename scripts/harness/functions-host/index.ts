@@ -81,6 +81,11 @@ export class FunctionsHost {
     return this.invoke(functionName, httpInvocation(this.registration(functionName), init));
   }
 
+  /** Invokes a timer-triggered function as the host does at a schedule tick. */
+  invokeTimer(functionName: string): Promise<InvocationReply> {
+    return this.invoke(functionName, timerInvocation(this.registration(functionName)));
+  }
+
   /** Invokes a Service Bus-triggered function with a message body as the host sends it. */
   invokeServiceBus(functionName: string, body: string, metadata: { messageId: string; deliveryCount: number }): Promise<InvocationReply> {
     return this.invoke(functionName, serviceBusInvocation(this.registration(functionName), body, metadata));
@@ -154,6 +159,8 @@ export interface HttpRequestInit {
   readonly headers?: Record<string, string>;
   readonly body?: string;
   readonly params?: Record<string, string>;
+  /** The invocation's trace context, as the host sends it (an empty trace parent when it has no activity). */
+  readonly traceParent?: string;
 }
 
 /** An HTTP InvocationRequest as the host sends it (RpcHttpData on the trigger binding). */
@@ -176,7 +183,15 @@ export function httpInvocation(registration: Registration, init: HttpRequestInit
       },
     ],
     triggerMetadata: {},
+    ...(init.traceParent !== undefined ? { traceContext: { traceParent: init.traceParent, traceState: '', attributes: {} } } : {}),
   };
+}
+
+/** A timer InvocationRequest: the TimerInfo JSON the host sends (PascalCase; the library camel-cases it). */
+export function timerInvocation(registration: Registration): RpcInvocationRequest {
+  const now = new Date().toISOString();
+  const timer = { Schedule: { AdjustForDST: true }, ScheduleStatus: { Last: now, Next: now, LastUpdated: now }, IsPastDue: false };
+  return { invocationId: randomUUID(), inputData: [{ name: triggerOf(registration).name, data: { json: JSON.stringify(timer) } }], triggerMetadata: {} };
 }
 
 /** A Service Bus InvocationRequest: the body as a string (the host's form) and PascalCase trigger metadata. */

@@ -19,6 +19,8 @@ export interface RpcInvocationRequest {
   readonly invocationId: string;
   readonly inputData: ReadonlyArray<{ readonly name: string; readonly data: unknown }>;
   readonly triggerMetadata: Record<string, unknown>;
+  /** RpcTraceContext: the host fills it from its current activity (trace_parent = Activity.Current?.Id). */
+  readonly traceContext?: { readonly traceParent?: string; readonly traceState?: string; readonly attributes?: Record<string, string> };
 }
 
 export interface Connection {
