@@ -52,7 +52,7 @@ export type AppSettingName = (typeof AppSetting)[keyof typeof AppSetting];
  * Settings each app's code needs; `/api/health` of that app answers 503 naming each one that is
  * missing. The processor's list holds the queue trigger's identity connection (the host reads
  * `__credential` and `__clientId`; without `__credential` it takes the client id for an app
- * registration, trap 4.5). The API sends with the SDK, which reads neither. The processor's own
+ * registration, docs/functions-runtime.md, 4.5). The API sends with the SDK, which reads neither. The processor's own
  * Service Bus client (the dead-letter scan's peek) uses the namespace, the queue and the identity,
  * already in its list; the scan's watermark lives in the orders table.
  */

@@ -12,10 +12,10 @@ import { MINIMUM_WEB_TEST_LOCATIONS, WEB_TEST_LOCATIONS } from '../../lib/availa
 import { fakeBundler, onlyResource, refTo, resourceAt, resourcesOf, synthEnvironment, type Synthesized, type TerraformJson } from '../helpers/synth';
 
 /**
- * One test (or more) per item of the checklist in ../shared/reference/azurerm-4.55-traps.md: each
- * reads the synthesized JSON the way azurerm 4.55 and Azure will read it, so that a later change
- * cannot bring back a way in which the first `cdktf deploy` fails or the second `cdktf diff` is not
- * empty. Item numbers refer to that checklist.
+ * One test (or more) per item of the checklist in docs/first-deploy.md: each reads the synthesized
+ * JSON the way azurerm 4.55 and Azure will read it, so that a later change cannot bring back a way in
+ * which the first `cdktf deploy` fails or the second `cdktf diff` is not empty. Section numbers are
+ * those of the checklist.
  */
 
 /** Each environment's stack, and prod's Dedicated alternative: its plans, autoscale settings and sale profiles must deploy too. */
