@@ -40,6 +40,18 @@ export interface ResourceNames {
   readonly actionGroup: string;
   /** Shown in SMS and e-mail; at most 12 characters. */
   readonly actionGroupShortName: string;
+  /** The virtual network of a private environment (its subnets are named in the configuration). */
+  readonly virtualNetwork: string;
+}
+
+/** The network security group of a subnet; lower-case like every network name (ids are stored verbatim). */
+export function networkSecurityGroupName(subnetName: string): string {
+  return `nsg-${subnetName}`;
+}
+
+/** A private endpoint of a resource's sub-resource, e.g. `pe-stordersprod1a2b3c-table`. */
+export function privateEndpointName(resourceName: string, subresource: string): string {
+  return `pe-${resourceName}-${subresource}`.toLowerCase();
 }
 
 export function uniqueSuffix(env: Pick<EnvironmentConfig, 'namePrefix' | 'name'>): string {
@@ -78,5 +90,6 @@ export function resourceNames(env: Pick<EnvironmentConfig, 'namePrefix' | 'name'
     ) as Record<AppRole, AppNames>,
     actionGroup: `ag-${base}`,
     actionGroupShortName: base.slice(0, 12),
+    virtualNetwork: `vnet-${base}`,
   };
 }

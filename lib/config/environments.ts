@@ -50,6 +50,8 @@ export const dev: EnvironmentConfig = {
     },
   },
   saleWindows: [],
+  // Public endpoints guarded by Entra ID roles: cheap, reachable from a laptop (Standard Service Bus has no private endpoints).
+  network: { kind: 'public' },
   storage: { replication: 'ZRS', softDeleteDays: 7 },
   monitoring: { logRetentionDays: 30, dailyQuotaGb: 1 },
   alerts: { receivers: oncall, backlogThreshold: 1000, backlogWindow: 'PT15M', http5xxThreshold: 10 },
@@ -97,6 +99,7 @@ export const prod: EnvironmentConfig = {
     { name: 'black-friday-2026', start: '2026-11-27T04:00:00', end: '2026-11-28T02:00:00', timeZone: 'W. Europe Standard Time', minimumInstances: { orderApi: 3, orderProcessor: 6 } },
     { name: 'cyber-monday-2026', start: '2026-11-30T04:00:00', end: '2026-12-01T02:00:00', timeZone: 'W. Europe Standard Time', minimumInstances: { orderApi: 3, orderProcessor: 6 } },
   ],
+  network: { kind: 'public' },
   storage: { replication: 'GZRS', softDeleteDays: 14 },
   monitoring: { logRetentionDays: 90, dailyQuotaGb: -1 },
   alerts: { receivers: oncall, backlogThreshold: 5000, backlogWindow: 'PT15M', http5xxThreshold: 10 },
