@@ -19,6 +19,8 @@ export interface DataStorageProps {
   readonly softDeleteDays: number;
   /** `prevent_destroy` on the account and on the tables' deployment (whose destroy would drop the tables). */
   readonly preventDestroy: boolean;
+  /** False in a private environment: the host and the order tables are reached through private endpoints only. */
+  readonly publicNetworkAccess: boolean;
   readonly monitoring: Monitoring;
   readonly tags: Record<string, string>;
 }
@@ -55,6 +57,7 @@ export class DataStorage extends Construct {
       replication: props.replication,
       softDeleteDays: props.softDeleteDays,
       preventDestroy: props.preventDestroy,
+      publicNetworkAccess: props.publicNetworkAccess,
       loggedServices: ['blob', 'table', 'queue'],
       monitoring: props.monitoring,
       tags: props.tags,

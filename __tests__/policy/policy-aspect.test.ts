@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, TerraformOutput, type TerraformResource } from 'cdktf';
-import { environments, prod } from '../../lib/config/environments';
+import { dev, environments, prod } from '../../lib/config/environments';
+import type { EnvironmentConfig } from '../../lib/config/types';
 import { OrdersStack } from '../../lib/orders-stack';
 import { exempt, listExemptions } from '../../lib/policy/policy-aspect';
 import type { RuleId } from '../../lib/policy/rules';
@@ -17,11 +18,11 @@ const outdirs: string[] = [];
 afterAll(() => outdirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
 /** Builds prod, lets `tamper` break it, and synthesizes it as `cdktf synth` does; returns the error, if any. */
-function synthesize(tamper: (stack: OrdersStack) => void = () => undefined): Error | undefined {
+function synthesize(tamper: (stack: OrdersStack) => void = () => undefined, environment: EnvironmentConfig = prod): Error | undefined {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'orders-policy-'));
   outdirs.push(outdir);
   const app = new App({ outdir });
-  const stack = new OrdersStack(app, { environment: prod, projectRoot: PROJECT_ROOT, bundler: fakeBundler });
+  const stack = new OrdersStack(app, { environment, projectRoot: PROJECT_ROOT, bundler: fakeBundler });
   tamper(stack);
   try {
     app.synth();
@@ -71,6 +72,30 @@ test.each(breaks)('%s: %s fails synth with the rule, the construct path, the att
   expect(error!.message).toMatch(detail);
 });
 
+test('private-data-services: in a private environment a public data account, a public namespace, or a network_rule_set whose own flag reopens it (azurerm #31059) fails synth', () => {
+  const error = synthesize((s) => {
+    at(s, 'data/data/account').addOverride('public_network_access_enabled', true);
+    at(s, 'messaging/namespace').addOverride('public_network_access_enabled', true);
+    at(s, 'messaging/namespace').addOverride('network_rule_set', { default_action: 'Allow', public_network_access_enabled: true });
+  });
+  expect(error).toBeDefined();
+  expect(error!.message).toMatch(/policy private-data-services: orders-prod\/data\/data\/account \(azurerm_storage_account\) public_network_access_enabled = true; required: false \(the environment is private/);
+  expect(error!.message).toMatch(/policy private-data-services: orders-prod\/messaging\/namespace \(azurerm_servicebus_namespace\) public_network_access_enabled = true; required: false/);
+  expect(error!.message).toMatch(/policy private-data-services: orders-prod\/messaging\/namespace \(azurerm_servicebus_namespace\) network_rule_set.public_network_access_enabled = true; required: false/);
+});
+
+test('a public environment may keep public data services: the rule holds private environments only', () => {
+  expect(dev.network.kind).toBe('public');
+  expect(synthesize((s) => at(s, 'data/data/account').addOverride('public_network_access_enabled', true), dev)).toBeUndefined();
+});
+
+test('the package account is public in a private environment only by its exemption, which says why', () => {
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'orders-policy-')) });
+  outdirs.push(app.outdir);
+  const exemption = listExemptions(new OrdersStack(app, { environment: prod, projectRoot: PROJECT_ROOT, bundler: fakeBundler }));
+  expect(exemption).toEqual([{ path: 'orders-prod/packages/packages/account', type: 'azurerm_storage_account', rule: 'private-data-services', reason: expect.stringMatching(/code only.*upload/i) }]);
+});
+
 test('an exemption is per resource and rule, carries its reason, and lets that resource pass that rule only', () => {
   const error = synthesize((stack) => {
     const account = at(stack, 'data/data/account');
@@ -89,8 +114,8 @@ test('an exemption without a reason is refused', () => {
 test('exemptions are listed with their construct path, type, rule and reason', () => {
   const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'orders-policy-')) });
   outdirs.push(app.outdir);
-  const stack = new OrdersStack(app, { environment: prod, projectRoot: PROJECT_ROOT, bundler: fakeBundler });
+  const stack = new OrdersStack(app, { environment: dev, projectRoot: PROJECT_ROOT, bundler: fakeBundler });
   expect(listExemptions(stack)).toEqual([]);
   exempt(at(stack, 'monitoring/workspace'), 'required-tags', 'tagged by the platform team');
-  expect(listExemptions(stack)).toEqual([{ path: 'orders-prod/monitoring/workspace', type: 'azurerm_log_analytics_workspace', rule: 'required-tags', reason: 'tagged by the platform team' }]);
+  expect(listExemptions(stack)).toEqual([{ path: 'orders-dev/monitoring/workspace', type: 'azurerm_log_analytics_workspace', rule: 'required-tags', reason: 'tagged by the platform team' }]);
 });

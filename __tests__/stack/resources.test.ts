@@ -1,6 +1,10 @@
 import { ServicebusNamespace } from '@cdktf/provider-azurerm/lib/servicebus-namespace';
 import { ServicebusQueue } from '@cdktf/provider-azurerm/lib/servicebus-queue';
+import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
 import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
+import { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
+import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
+import type { NetworkConfig } from '../../lib/config/types';
 import { AppSetting, REQUIRED_SETTINGS, SERVICE_BUS_CONNECTION } from '../../functions/app-settings';
 import { dev, prod } from '../../lib/config/environments';
 import { wallClockToInstant } from '../../lib/config/time-zones';
@@ -404,6 +408,45 @@ describe('monitoring and alerts', () => {
     const group = refTo(prodStack.tf, 'azurerm_monitor_action_group', 'alerts/action-group', 'id');
     for (const a of alerts) expect(a.action).toEqual([{ action_group_id: group }]);
     expect(onlyResource(prodStack.tf, 'azurerm_monitor_action_group').email_receiver).toEqual([{ name: 'orders-oncall', email_address: 'orders-oncall@example.com', use_common_alert_schema: true }]);
+  });
+});
+
+describe('network posture', () => {
+  const network = prod.network as Extract<NetworkConfig, { kind: 'private' }>;
+
+  test('dev is public: the namespace and both accounts take internet connections (Entra ID guards them), no network exists', () => {
+    expect(dev.network.kind).toBe('public');
+    expect(onlyResource(devStack.tf, 'azurerm_servicebus_namespace').public_network_access_enabled).toBe(true);
+    for (const account of Object.values(resourcesOf(devStack.tf, 'azurerm_storage_account'))) expect(account.public_network_access_enabled).toBe(true);
+    expect(devStack.json).not.toHaveResource(VirtualNetwork);
+  });
+
+  test('prod is private: the namespace and the order data off the internet, the package account public', () => {
+    expect(network.kind).toBe('private');
+    expect(onlyResource(prodStack.tf, 'azurerm_servicebus_namespace').public_network_access_enabled).toBe(false);
+    expect(prodStack.json).toHaveResourceWithProperties(StorageAccount, { name: resourceNames(prod).dataStorageAccount, public_network_access_enabled: false });
+    expect(prodStack.json).toHaveResourceWithProperties(StorageAccount, { name: resourceNames(prod).packageStorageAccount, public_network_access_enabled: true });
+  });
+
+  test("the network and its subnets are the configuration's", () => {
+    expect(prodStack.json).toHaveResourceWithProperties(VirtualNetwork, { name: resourceNames(prod).virtualNetwork, address_space: [network.addressSpace] });
+    for (const subnet of Object.values(network.subnets)) expect(prodStack.json).toHaveResourceWithProperties(Subnet, { name: subnet.name, address_prefixes: [subnet.cidr] });
+  });
+
+  test('private endpoints: the namespace, and the blob, table and queue services of the data account', () => {
+    const names = resourceNames(prod);
+    for (const [target, subresource] of [[names.serviceBusNamespace, 'namespace'], [names.dataStorageAccount, 'blob'], [names.dataStorageAccount, 'table'], [names.dataStorageAccount, 'queue']]) {
+      expect(prodStack.json).toHaveResourceWithProperties(PrivateEndpoint, { name: `pe-${target}-${subresource}` });
+    }
+    expect(Object.values(resourcesOf(prodStack.tf, 'azurerm_private_endpoint')).map((pe) => pe.private_service_connection.subresource_names[0])).toEqual(['namespace', 'blob', 'table', 'queue']);
+  });
+
+  test.each(ROLES)('the %s app calls out through its own subnet; its inbound stays open (no allow list configured)', (_, id) => {
+    const app = resourceAt(prodStack.tf, 'azurerm_linux_function_app', `${id}/app`);
+    expect(app.virtual_network_subnet_id).toBe(refTo(prodStack.tf, 'azurerm_subnet', `network/${id}-subnet`, 'id'));
+    expect(app.site_config.vnet_route_all_enabled).toBe(true);
+    expect(app.public_network_access_enabled).toBe(true);
+    expect(app.site_config.ip_restriction).toBeUndefined();
   });
 });
 
