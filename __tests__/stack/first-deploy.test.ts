@@ -574,11 +574,16 @@ describe('state', () => {
   });
 });
 
+/** Both apps on EP1, as an environment may choose. */
+const elastic = { kind: 'elasticPremium', sku: 'EP1', zoneBalancing: true, alwaysReady: 3, maximumBurst: 30, appScaleLimit: 20, prewarmed: 1 } as const;
+let elasticProdTf: TerraformJson | undefined;
+/** prod (private) with both apps on Elastic Premium, synthesized once for the suites that read it. */
+const elasticProd = () => (elasticProdTf ??= synthEnvironment({ ...prod, apps: { orderApi: elastic, orderProcessor: elastic } }).tf);
+
 describe('4b. Elastic Premium (both apps on EP1, as an environment may choose)', () => {
-  const elastic = { kind: 'elasticPremium', sku: 'EP1', zoneBalancing: true, alwaysReady: 3, maximumBurst: 30, appScaleLimit: 20, prewarmed: 1 } as const;
   let tf: TerraformJson;
   beforeAll(() => {
-    tf = synthEnvironment({ ...prod, apps: { orderApi: elastic, orderProcessor: elastic } }).tf;
+    tf = elasticProd();
   });
   const app = (id: string) => resourceAt(tf, 'azurerm_linux_function_app', `${id}/app`);
   const plan = (id: string) => resourceAt(tf, 'azurerm_service_plan', `${id}/plan`);
@@ -916,11 +921,10 @@ describe('private networking: the apps integrated, the data services off the int
 });
 
 describe('private networking: an Elastic Premium processor (the scale controller cannot see a private queue)', () => {
-  const elastic = { kind: 'elasticPremium', sku: 'EP1', zoneBalancing: true, alwaysReady: 3, maximumBurst: 30, appScaleLimit: 20, prewarmed: 1 } as const;
   let privateTf: TerraformJson;
   let publicTf: TerraformJson;
   beforeAll(() => {
-    privateTf = synthEnvironment({ ...prod, apps: { orderApi: elastic, orderProcessor: elastic } }).tf;
+    privateTf = elasticProd();
     publicTf = synthEnvironment({ ...dev, apps: { orderApi: elastic, orderProcessor: elastic } } as EnvironmentConfig).tf;
   });
   const app = (tf: TerraformJson, id: string) => resourceAt(tf, 'azurerm_linux_function_app', `${id}/app`);

@@ -445,7 +445,7 @@ function checkDerivedNames(c: Checks, env: EnvironmentConfig): void {
   c.matches('table name', n.ordersTable, /^[A-Za-z][A-Za-z0-9]{2,62}$/, 'expected 3-63 letters and digits, starting with a letter');
   c.matches('action group short name', n.actionGroupShortName, /^.{1,12}$/, 'expected 1-12 characters');
   if (env.network.kind === 'private') {
-    c.matches('virtual network name', n.virtualNetwork, /^[a-z0-9][a-z0-9_.-]{0,62}[a-z0-9_]$/, `expected 2-64 lower-case letters, digits, "_", "." or "-" ${derived}`);
+    // The network's own name (vnet-<namePrefix>-<name>) always fits Azure's rule: namePrefix and name are short and lower-case.
     for (const [key, subnet] of Object.entries(env.network.subnets)) {
       c.matches(`network security group name of network.subnets.${key}`, networkSecurityGroupName(subnet.name), /^.{1,80}$/, 'expected at most 80 characters: shorten the subnet name (its NSG is named nsg-<subnet name>)');
     }
