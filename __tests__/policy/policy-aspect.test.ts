@@ -7,7 +7,7 @@ import type { EnvironmentConfig } from '../../lib/config/types';
 import { OrdersStack } from '../../lib/orders-stack';
 import { exempt, listExemptions } from '../../lib/policy/policy-aspect';
 import type { RuleId } from '../../lib/policy/rules';
-import { fakeBundler, PROJECT_ROOT } from '../helpers/synth';
+import { fakeBundler, PROJECT_ROOT, withoutCreationTraces } from '../helpers/synth';
 
 /**
  * The guardrails at synth: for each rule, a stack that breaks it fails synth with that rule's message
@@ -25,15 +25,17 @@ afterAll(() => outdirs.forEach((d) => fs.rmSync(d, { recursive: true, force: tru
 function synthesize(tamper: (stack: OrdersStack) => void = () => undefined, environment: EnvironmentConfig = dev): Error | undefined {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'orders-policy-'));
   outdirs.push(outdir);
-  const app = new App({ outdir });
-  const stack = new OrdersStack(app, { environment, projectRoot: PROJECT_ROOT, bundler: fakeBundler });
-  tamper(stack);
-  try {
-    app.synth();
-    return undefined;
-  } catch (error) {
-    return error as Error;
-  }
+  return withoutCreationTraces(() => {
+    const app = new App({ outdir });
+    const stack = new OrdersStack(app, { environment, projectRoot: PROJECT_ROOT, bundler: fakeBundler });
+    tamper(stack);
+    try {
+      app.synth();
+      return undefined;
+    } catch (error) {
+      return error as Error;
+    }
+  });
 }
 
 /** The construct at a path suffix (e.g. 'data/data/account'), as a resource. */
