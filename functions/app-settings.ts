@@ -44,6 +44,11 @@ export const AppSetting = {
   nodeWorkerArguments: 'languageWorkers__node__arguments',
   /** The host rejects larger request bodies with 413 before any code runs. */
   requestBodySizeLimit: 'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT',
+  /**
+   * `1`: target-based scaling under runtime scale monitoring (Elastic Premium, private queue), where
+   * Microsoft documented it as opt-in; the default elsewhere.
+   */
+  targetBasedScaling: 'TARGET_BASED_SCALING_ENABLED',
 } as const;
 
 export type AppSettingName = (typeof AppSetting)[keyof typeof AppSetting];
@@ -115,6 +120,8 @@ export interface AppSettingSources {
   readonly identityResourceId: string;
   /** `azurerm_storage_blob.url` of this app's content-addressed package */
   readonly packageUrl: string;
+  /** The host monitors the queue itself and scales by target (runtime scale monitoring): the processor on Elastic Premium in a private network. */
+  readonly runtimeScaleMonitoring?: boolean;
 }
 
 /**
@@ -148,5 +155,6 @@ export function buildAppSettings(role: AppRole, sources: AppSettingSources): Rec
     [AppSetting.serviceBusCredential]: 'managedidentity',
     [AppSetting.serviceBusClientId]: sources.identityClientId,
     ...host,
+    ...(sources.runtimeScaleMonitoring ? { [AppSetting.targetBasedScaling]: '1' } : {}),
   };
 }
