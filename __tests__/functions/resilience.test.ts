@@ -9,7 +9,7 @@ import {
   worstCaseMs,
 } from '../../functions/resilience/retry-policy';
 import { environments } from '../../lib/config/environments';
-import { MIN_LOCK_DURATION } from '../../lib/config/validate';
+import { MIN_LOCK_DURATION } from '../../lib/config/sections/queue';
 import { describeError, isTransient } from '../../functions/resilience/transient-errors';
 import { PoisonMessageError } from '../../functions/queue/poison-message-error';
 

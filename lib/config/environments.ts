@@ -1,4 +1,5 @@
-import type { AutoscaleRules, EnvironmentConfig } from './types';
+import { cpuRules } from './sections/apps';
+import type { EnvironmentConfig } from './types';
 
 /**
  * Every environment of the order pipeline. Adding an environment is adding one entry here: main.ts
@@ -6,16 +7,6 @@ import type { AutoscaleRules, EnvironmentConfig } from './types';
  */
 
 const oncall = [{ name: 'orders-oncall', email: 'orders-oncall@example.com' }];
-
-/** CPU rules of a Dedicated plan: out by one above 70% over 5 minutes, in by one only below 30% over 15. */
-export const cpuRules: AutoscaleRules = {
-  scaleOutCpuPercent: 70,
-  scaleInCpuPercent: 30,
-  scaleOutWindow: 'PT5M',
-  scaleInWindow: 'PT15M',
-  scaleOutCooldown: 'PT5M',
-  scaleInCooldown: 'PT10M',
-};
 
 export const dev: EnvironmentConfig = {
   name: 'dev',
