@@ -21,10 +21,10 @@ export type ElasticPremiumSku = SkuOfKind<'elasticPremium'>;
 export const DEDICATED_SKUS = skusOf('dedicated');
 export const ELASTIC_PREMIUM_SKUS = skusOf('elasticPremium');
 export const HOSTING_KINDS: readonly PlanKind[] = ['dedicated', 'elasticPremium'];
-/** Premium v3 plans scale to 30 instances. */
-export const MAX_PLAN_INSTANCES = PLAN_SKUS.P1v3.maxInstances;
+/** Premium v3 plans scale to 30 instances (lib/config/plan-skus.ts). */
+export const MAX_PLAN_INSTANCES = Math.max(...DEDICATED_SKUS.map((sku) => PLAN_SKUS[sku].maxInstances));
 /** Elastic Premium on Linux bursts to 100 instances in the largest regions (20 in many others). */
-export const MAX_ELASTIC_BURST = PLAN_SKUS.EP1.maxInstances;
+export const MAX_ELASTIC_BURST = Math.max(...ELASTIC_PREMIUM_SKUS.map((sku) => PLAN_SKUS[sku].maxInstances));
 /** Always-ready instances of one Elastic Premium app. */
 export const MAX_ALWAYS_READY = 20;
 /** Prewarmed instances of one Elastic Premium app. */
