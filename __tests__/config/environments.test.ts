@@ -18,9 +18,11 @@ const minimal: EnvironmentConfig = {
 };
 
 /** The fields of an environment whose values differ from the base. */
-const statedBy = (env: EnvironmentConfig) => Object.keys(env).filter((key) => !isDeepStrictEqual(env[key as keyof EnvironmentConfig], (baseEnvironment as Record<string, unknown>)[key]));
+const statedBy = (env: EnvironmentConfig) =>
+  Object.keys(env).filter((key) => !isDeepStrictEqual(env[key as keyof EnvironmentConfig], (baseEnvironment as Record<string, unknown>)[key]));
 
-const zoneRedundant = (hosting: AppHosting) => hosting.zoneBalancing && (hosting.kind === 'dedicated' ? hosting.initialWorkers >= 2 && hosting.instances.minimum >= 2 : hosting.alwaysReady >= 2);
+const zoneRedundant = (hosting: AppHosting) =>
+  hosting.zoneBalancing && (hosting.kind === 'dedicated' ? hosting.initialWorkers >= 2 && hosting.instances.minimum >= 2 : hosting.alwaysReady >= 2);
 
 test('an environment that states only its name, tags and network is valid', () => {
   expect(() => validateEnvironment(minimal)).not.toThrow();
@@ -38,7 +40,8 @@ test('prod is the base but for its name, tags, network and sale windows', () => 
 });
 
 test('dev states where it is cheaper than the base, and keeps the base everywhere else', () => {
-  expect(statedBy(dev).sort()).toEqual(['alerts', 'apps', 'monitoring', 'name', 'network', 'protectFromDestroy', 'queue', 'serviceBus', 'storage', 'tags']);
+  const cheaper = ['alerts', 'apps', 'monitoring', 'network', 'protectFromDestroy', 'queue', 'serviceBus', 'storage'];
+  expect(statedBy(dev).sort()).toEqual([...cheaper, 'name', 'tags'].sort());
   expect(dev.location).toBe(baseEnvironment.location);
   expect(dev.queue).toEqual({ ...baseEnvironment.queue, maxSizeInMegabytes: 5120 });
 });

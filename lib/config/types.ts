@@ -18,7 +18,15 @@ import type { StorageConfig } from './sections/storage';
  */
 
 export type { AlertReceiver, AlertsConfig } from './sections/alerts';
-export type { AppHosting, AutoscaleRules, DedicatedHosting, DedicatedSku, ElasticPremiumHosting, ElasticPremiumSku, InstanceLimits } from './sections/apps';
+export type {
+  AppHosting,
+  AutoscaleRules,
+  DedicatedHosting,
+  DedicatedSku,
+  ElasticPremiumHosting,
+  ElasticPremiumSku,
+  InstanceLimits,
+} from './sections/apps';
 export type { IdentityConfig } from './sections/identity';
 export type { MonitoringConfig } from './sections/monitoring';
 export type { InboundAllow, NetworkConfig, NetworkKind, SubnetConfig } from './sections/network';

@@ -181,7 +181,9 @@ export function pricesFor(planSkus: readonly string[], serviceBusSku: string | u
   const out: Array<{ name: string; price: UnitPrice }> = [];
   for (const sku of [...new Set(planSkus)]) {
     const plan = priceOf(sku);
-    if (plan) out.push({ name: PLAN_SKUS[sku as PlanSku].kind === 'elasticPremium' ? `Functions Elastic Premium ${sku} (Linux)` : `App Service Linux ${sku}`, price: plan });
+    if (!plan) continue;
+    const elastic = PLAN_SKUS[sku as PlanSku].kind === 'elasticPremium';
+    out.push({ name: elastic ? `Functions Elastic Premium ${sku} (Linux)` : `App Service Linux ${sku}`, price: plan });
   }
   if (serviceBusSku === 'Premium') out.push({ name: 'Service Bus Premium', price: SERVICE_BUS_PREMIUM_MU_HOUR });
   if (serviceBusSku === 'Standard') {

@@ -1,4 +1,5 @@
 import type { Checks } from '../checks';
+import type { EnvironmentConfig } from '../types';
 
 /**
  * The `alerts` section of an environment's configuration: who is told, and when; its types, default
@@ -28,7 +29,7 @@ export interface AlertsConfig {
 /** Backlog above 5,000 orders for 15 minutes, or more than 10 HTTP 5xx in five minutes. */
 export const defaultAlertThresholds: Omit<AlertsConfig, 'receivers'> = { backlogThreshold: 5000, backlogWindow: 'PT15M', http5xxThreshold: 10 };
 
-export function checkAlerts(c: Checks, env: { readonly alerts: AlertsConfig }): void {
+export function checkAlerts(c: Checks, env: Pick<EnvironmentConfig, 'alerts'>): void {
   const alerts = env.alerts;
   c.check(alerts.receivers.length >= 1, 'alerts.receivers', alerts.receivers, 'expected at least one receiver: an alert nobody receives protects nobody');
   alerts.receivers.forEach((r, i) => {

@@ -2,6 +2,7 @@ import { APP_ROLES, type AppRole } from '../../../functions/apps';
 import type { Checks } from '../checks';
 import { durationSeconds } from '../durations';
 import { PLAN_SKUS, skusOf, type PlanKind, type PlanSku } from '../plan-skus';
+import type { EnvironmentConfig } from '../types';
 
 /**
  * The `apps` section of an environment's configuration: how each app is hosted and scaled (a Dedicated
@@ -145,7 +146,7 @@ export const defaultApps: Readonly<Record<AppRole, AppHosting>> = {
   },
 };
 
-export function checkApps(c: Checks, env: { readonly apps: Readonly<Record<AppRole, AppHosting>> }): void {
+export function checkApps(c: Checks, env: Pick<EnvironmentConfig, 'apps'>): void {
   for (const role of APP_ROLES) {
     const hosting = env.apps[role];
     const f = `apps.${role}`;

@@ -1,4 +1,5 @@
 import type { Checks } from '../checks';
+import type { EnvironmentConfig } from '../types';
 
 /**
  * The `monitoring` section of an environment's configuration: retention and ingestion cap of the logs; its
@@ -18,7 +19,7 @@ export interface MonitoringConfig {
 /** 90 days of logs, no ingestion cap: in a surge, telemetry is what explains it, so none is dropped. */
 export const defaultMonitoring: MonitoringConfig = { logRetentionDays: 90, dailyQuotaGb: -1 };
 
-export function checkMonitoring(c: Checks, env: { readonly monitoring: MonitoringConfig }): void {
+export function checkMonitoring(c: Checks, env: Pick<EnvironmentConfig, 'monitoring'>): void {
   c.oneOf('monitoring.logRetentionDays', env.monitoring.logRetentionDays, RETENTION_DAYS as readonly number[]);
   const quota = env.monitoring.dailyQuotaGb;
   c.check(quota === -1 || (Number.isFinite(quota) && quota > 0), 'monitoring.dailyQuotaGb', quota, 'expected -1 (no cap) or a number of GB greater than 0');

@@ -1,9 +1,8 @@
-import type { AppRole } from '../../../functions/apps';
 import { GUID, type Checks } from '../checks';
 import { addressCount, cidrProblem, contains, overlaps, parseCidr, type Cidr } from '../cidr';
 import { PRIVATE_ENDPOINTS } from '../private-link';
-import { maxPlanInstances, type AppHosting } from './apps';
-import type { ServiceBusConfig } from './service-bus';
+import type { EnvironmentConfig } from '../types';
+import { maxPlanInstances } from './apps';
 
 /**
  * The `network` section of an environment's configuration: where the data services can be reached from,
@@ -100,7 +99,7 @@ function smallestPrefixFor(needed: number, maxPrefix: number): number {
 const SUBNET_NAME = /^[a-z0-9](?:[a-z0-9_.-]{0,78}[a-z0-9_])?$/;
 const SERVICE_TAG = /^[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)*$/;
 
-export function checkNetwork(c: Checks, env: { readonly network: NetworkConfig; readonly serviceBus: ServiceBusConfig; readonly apps: Readonly<Record<AppRole, AppHosting>> }): void {
+export function checkNetwork(c: Checks, env: Pick<EnvironmentConfig, 'network' | 'serviceBus' | 'apps'>): void {
   const network = env.network as NetworkConfig | undefined;
   c.oneOf('network.kind', network?.kind, NETWORK_KINDS as readonly unknown[]);
   if (network?.kind !== 'private') return;
@@ -165,7 +164,9 @@ function checkInboundAllow(c: Checks, allow: InboundAllow): void {
       c.fail(`${f}.serviceTags[${i}].frontDoorIds`, entry.frontDoorIds, 'only the AzureFrontDoor.Backend tag takes Front Door ids');
     }
     c.check(ids.length <= MAX_FRONT_DOOR_IDS, `${f}.serviceTags[${i}].frontDoorIds`, ids.length, `expected at most ${MAX_FRONT_DOOR_IDS} Front Door ids per tag (App Service header condition)`);
-    ids.forEach((id, j) => c.matches(`${f}.serviceTags[${i}].frontDoorIds[${j}]`, id, GUID, 'expected a Front Door id (a lower-case GUID, the X-Azure-FDID header value)'));
+    ids.forEach((id, j) =>
+      c.matches(`${f}.serviceTags[${i}].frontDoorIds[${j}]`, id, GUID, 'expected a Front Door id (a lower-case GUID, the X-Azure-FDID header value)'),
+    );
   });
   const rules = ranges.length + tags.length + (allow.availabilityTests === false ? 0 : 1);
   c.check(rules <= MAX_ACCESS_RULES, f, `${rules} rules`, `expected at most ${MAX_ACCESS_RULES} access restriction rules (App Service limit)`);

@@ -1,6 +1,6 @@
 import { QUEUE_NAME_PATTERN } from '../../../functions/app-settings';
 import type { Checks } from '../checks';
-import type { ServiceBusConfig } from './service-bus';
+import type { EnvironmentConfig } from '../types';
 
 /**
  * The `queue` section of an environment's configuration: the order queue, its type, secure default and
@@ -37,7 +37,7 @@ export const defaultQueue: QueueConfig = {
   maxSizeInMegabytes: 10240,
 };
 
-export function checkQueue(c: Checks, env: { readonly queue: QueueConfig; readonly serviceBus: ServiceBusConfig }): void {
+export function checkQueue(c: Checks, env: Pick<EnvironmentConfig, 'queue' | 'serviceBus'>): void {
   const q = env.queue;
   c.matches('queue.name', q.name, QUEUE_NAME_PATTERN, 'expected 2-260 letters, digits, ".", "-", "_", "~" or "/", starting and ending with a letter or digit');
   // At least 1 minute: the consumer's retry budget (30 s) must fit twice and its claim lease (45 s)

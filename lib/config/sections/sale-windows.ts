@@ -2,6 +2,7 @@ import { findIana } from 'windows-iana';
 import { APP_ROLES, type AppRole } from '../../../functions/apps';
 import type { Checks } from '../checks';
 import { isAutoscaleTimeZone, parseWallClock, wallClockToInstant, windowsNamesFor } from '../time-zones';
+import type { EnvironmentConfig } from '../types';
 import { MAX_ALWAYS_READY, type AppHosting } from './apps';
 
 /**
@@ -31,7 +32,7 @@ export interface SaleWindow {
 
 export const defaultSaleWindows: readonly SaleWindow[] = [];
 
-export function checkSaleWindows(c: Checks, env: { readonly saleWindows: readonly SaleWindow[]; readonly apps: Readonly<Record<AppRole, AppHosting>> }): void {
+export function checkSaleWindows(c: Checks, env: Pick<EnvironmentConfig, 'saleWindows' | 'apps'>): void {
   const windows = env.saleWindows;
   c.check(windows.length <= MAX_SALE_WINDOWS, 'saleWindows', `${windows.length} windows`, `expected at most ${MAX_SALE_WINDOWS} (autoscale allows 20 profiles including the default one); remove past windows`);
   const spans: Array<{ name: string; start: number; end: number }> = [];

@@ -1,4 +1,5 @@
 import type { Checks } from '../checks';
+import type { EnvironmentConfig } from '../types';
 
 /**
  * The `serviceBus` section of an environment's configuration: the namespace tier and its messaging-unit
@@ -30,7 +31,7 @@ export const defaultServiceBus: ServiceBusConfig = {
   messagingUnits: { minimum: 1, maximum: 4, scaleOutCpuPercent: 70, scaleInCpuPercent: 25 },
 };
 
-export function checkServiceBus(c: Checks, env: { readonly serviceBus: ServiceBusConfig }): void {
+export function checkServiceBus(c: Checks, env: Pick<EnvironmentConfig, 'serviceBus'>): void {
   const sb = env.serviceBus;
   c.oneOf('serviceBus.sku', sb.sku, SERVICE_BUS_SKUS);
   if (sb.sku === 'Premium') {

@@ -1,4 +1,5 @@
 import type { Checks } from '../checks';
+import type { EnvironmentConfig } from '../types';
 
 /**
  * The `storage` section of an environment's configuration: replication and soft delete of the accounts;
@@ -18,7 +19,7 @@ export interface StorageConfig {
 /** Order data zone- and geo-redundant, deletions restorable for two weeks. */
 export const defaultStorage: StorageConfig = { replication: 'GZRS', softDeleteDays: 14 };
 
-export function checkStorage(c: Checks, env: { readonly storage: StorageConfig }): void {
+export function checkStorage(c: Checks, env: Pick<EnvironmentConfig, 'storage'>): void {
   c.oneOf('storage.replication', env.storage.replication, STORAGE_REPLICATIONS);
   c.integer('storage.softDeleteDays', env.storage.softDeleteDays, 1, 365);
 }
