@@ -4,11 +4,10 @@ import { ServicePlan } from '@cdktf/provider-azurerm/lib/service-plan';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import type { AppHosting, InboundAllow } from './config/types';
+import { FUNCTIONS_NODE_VERSION } from './functions-runtime';
 import type { Monitoring } from './monitoring';
 import type { AppNames } from './naming';
 
-/** The Node.js major version the function apps run (azurerm 4.55 accepts up to 22); the bundles target it. */
-export const NODE_VERSION = 22;
 export const HEALTH_CHECK_PATH = '/api/health';
 
 export interface FunctionAppHostingProps {
@@ -126,7 +125,7 @@ export class FunctionAppHosting extends Construct {
             { vnetRouteAllEnabled: true }
           : {}),
         ...(props.inboundAllow ? accessRestrictions(props.inboundAllow) : {}),
-        applicationStack: { nodeVersion: String(NODE_VERSION) },
+        applicationStack: { nodeVersion: String(FUNCTIONS_NODE_VERSION) },
         applicationInsightsConnectionString: props.appInsightsConnectionString,
         healthCheckPath: HEALTH_CHECK_PATH,
         healthCheckEvictionTimeInMin: 5,

@@ -8,8 +8,9 @@ import {
   withRetry,
   worstCaseMs,
 } from '../../functions/resilience/retry-policy';
+import { durationSeconds } from '../../lib/config/durations';
 import { environments } from '../../lib/config/environments';
-import { MIN_LOCK_DURATION } from '../../lib/config/validate';
+import { MIN_LOCK_DURATION } from '../../lib/config/sections/queue';
 import { describeError, isTransient } from '../../functions/resilience/transient-errors';
 import { PoisonMessageError } from '../../functions/queue/poison-message-error';
 
@@ -172,9 +173,9 @@ describe('withRetry', () => {
   });
 });
 
-/** `PT1M`, `PT30S`, `PT1M30S` -> milliseconds (the forms a queue lockDuration takes: PT5S to PT5M). */
+/** A queue lock (`PT1M`) in milliseconds, read with the parser validation uses. */
 function isoDurationMs(value: string): number {
-  const match = /^PT(?:(\d+)M)?(?:(\d+)S)?$/.exec(value);
-  if (!match || (!match[1] && !match[2])) throw new Error(`unsupported duration ${value}`);
-  return (Number(match[1] ?? 0) * 60 + Number(match[2] ?? 0)) * 1000;
+  const seconds = durationSeconds(value);
+  if (seconds === undefined) throw new Error(`unsupported duration ${value}`);
+  return seconds * 1000;
 }

@@ -11,7 +11,7 @@ import { ServicebusNamespace } from '@cdktf/provider-azurerm/lib/servicebus-name
 import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 import { Aspects, App, TerraformOutput, TerraformStack, type TerraformResource } from 'cdktf';
 import { environments, prod } from '../../lib/config/environments';
-import { REQUIRED_TAG_KEYS } from '../../lib/config/validate';
+import { REQUIRED_TAG_KEYS } from '../../lib/config/sections/identity';
 import { OrdersStack } from '../../lib/orders-stack';
 import { exempt, listExemptions, PolicyAspect } from '../../lib/policy/policy-aspect';
 import type { RuleId } from '../../lib/policy/rules';

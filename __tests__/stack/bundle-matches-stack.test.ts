@@ -1,6 +1,6 @@
 import { Testing } from 'cdktf';
 import { APP_ROLES, APPS, type AppRole } from '../../functions/apps';
-import { buildFunctionBundle, type FunctionBundle } from '../../lib/bundle/function-bundle';
+import { buildFunctionBundle, esbuildOptions, type FunctionBundle } from '../../lib/bundle/function-bundle';
 import { environments } from '../../lib/config/environments';
 import { APP_CONSTRUCT_IDS, OrdersStack } from '../../lib/orders-stack';
 import { loadRegistrations, triggerOf, type Registration } from '../../scripts/harness/functions-host';
@@ -61,6 +61,12 @@ describe.each(environments.map((e) => [e.name, e] as const))('orders-%s', (_, en
     const healthPath = appOf(role).site_config.health_check_path;
     const health = triggers(role, 'httpTrigger').find((t) => `/api/${t.route}` === healthPath);
     expect(health).toMatchObject({ authLevel: 'anonymous', methods: ['GET'] });
+  });
+
+  test.each(APP_ROLES)('the %s package targets the Node.js version its app runs', (role) => {
+    const nodeVersion = appOf(role).site_config.application_stack.node_version;
+    expect(nodeVersion).toMatch(/^\d+$/);
+    expect(esbuildOptions({ projectRoot: PROJECT_ROOT, entry: APPS[role].entry }).target).toBe(`node${nodeVersion}`);
   });
 
   test.each(APP_ROLES)('the stack deploys exactly the %s package to that app', (role) => {

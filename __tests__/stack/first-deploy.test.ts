@@ -5,10 +5,13 @@ import { dev, environments, prod } from '../../lib/config/environments';
 import { contains, overlaps, parseCidr } from '../../lib/config/cidr';
 import { PRIVATE_ENDPOINTS } from '../../lib/config/private-link';
 import type { EnvironmentConfig, NetworkConfig } from '../../lib/config/types';
-import { DEDICATED_SKUS, ELASTIC_PREMIUM_SKUS, integrationAddressesNeeded, maxPlanInstances, MESSAGING_UNITS, RETENTION_DAYS, usableAddresses } from '../../lib/config/validate';
+import { DEDICATED_SKUS, ELASTIC_PREMIUM_SKUS, maxPlanInstances } from '../../lib/config/sections/apps';
+import { RETENTION_DAYS } from '../../lib/config/sections/monitoring';
+import { integrationAddressesNeeded, usableAddresses } from '../../lib/config/sections/network';
+import { MESSAGING_UNITS } from '../../lib/config/sections/service-bus';
 import { AVAILABILITY_TEST_TAG } from '../../lib/hosting';
 import { APP_SERVICE_DELEGATION } from '../../lib/private-network';
-import { isCanonicalDuration } from '../../lib/config/durations';
+import { durationSeconds, isCanonicalDuration } from '../../lib/config/durations';
 import { isAutoscaleTimeZone } from '../../lib/config/time-zones';
 import { remoteStateFromEnv, STATE_ENV } from '../../lib/state-backend';
 import { prodOnDedicated } from '../helpers/environments';
@@ -397,14 +400,13 @@ describe('6. autoscale', () => {
 describe('7. metric alerts and the action group', () => {
   const FREQUENCIES = ['PT1M', 'PT5M', 'PT15M', 'PT30M', 'PT1H'];
   const WINDOWS = ['PT1M', 'PT5M', 'PT15M', 'PT30M', 'PT1H', 'PT6H', 'PT12H', 'P1D'];
-  const seconds = (d: string) => ({ PT1M: 60, PT5M: 300, PT15M: 900, PT30M: 1800, PT1H: 3600, PT6H: 21600, PT12H: 43200, P1D: 86400 })[d]!;
 
   test('dimension operators Include/Exclude/StartsWith; frequency and window from the allowed lists, window >= frequency', () => {
     eachStack((tf) => {
       for (const alert of Object.values(resourcesOf(tf, 'azurerm_monitor_metric_alert'))) {
         expect(FREQUENCIES).toContain(alert.frequency);
         expect(WINDOWS).toContain(alert.window_size);
-        expect(seconds(alert.window_size)).toBeGreaterThanOrEqual(seconds(alert.frequency));
+        expect(durationSeconds(alert.window_size)).toBeGreaterThanOrEqual(durationSeconds(alert.frequency)!);
         if (alert.application_insights_web_test_location_availability_criteria) {
           // Web-test criteria take the component and the test (section 14); no target type needed.
           expect(alert.scopes).toHaveLength(2);

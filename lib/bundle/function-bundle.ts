@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { build as esbuild, buildSync, formatMessagesSync, version as esbuildVersion, type BuildOptions, type BuildResult, type Message, type Metafile } from 'esbuild';
 import { zipSync } from 'fflate';
+import { FUNCTIONS_NODE_VERSION } from '../functions-runtime';
 
 /**
  * Builds a function app's deployment package: esbuild bundles one entry point of `functions/` into one CommonJS file,
@@ -27,7 +28,7 @@ export interface FunctionBundleOptions {
   readonly entry: string;
   /** host.json inside `functionsDir`. @default 'host.json' */
   readonly hostJson?: string;
-  /** Node.js major version of the function app; the bundle targets it. @default 22 */
+  /** Node.js major version of the function app; the bundle targets it. @default FUNCTIONS_NODE_VERSION (lib/functions-runtime.ts) */
   readonly nodeVersion?: number;
   /** Ship a source map (without sources) next to the bundle. @default true */
   readonly sourceMap?: boolean;
@@ -79,7 +80,7 @@ export class FunctionBundleError extends Error {
 
 export function esbuildOptions(options: FunctionBundleOptions): BuildOptions {
   const functionsDir = options.functionsDir ?? 'functions';
-  const nodeVersion = options.nodeVersion ?? 22;
+  const nodeVersion = options.nodeVersion ?? FUNCTIONS_NODE_VERSION;
   const sourceMap = options.sourceMap ?? true;
   return {
     absWorkingDir: options.projectRoot,

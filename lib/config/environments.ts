@@ -1,36 +1,52 @@
-import type { AutoscaleRules, EnvironmentConfig } from './types';
+import { defaultAlertThresholds } from './sections/alerts';
+import { cpuRules, defaultApps } from './sections/apps';
+import { defaultMonitoring } from './sections/monitoring';
+import { defaultQueue } from './sections/queue';
+import { defaultSaleWindows } from './sections/sale-windows';
+import { defaultServiceBus } from './sections/service-bus';
+import { defaultStorage } from './sections/storage';
+import type { EnvironmentConfig } from './types';
 
 /**
  * Every environment of the order pipeline. Adding an environment is adding one entry here: main.ts
  * synthesizes one stack, `orders-<name>`, per entry. `npx cdktf deploy orders-<name>` deploys it.
+ *
+ * Each entry is `baseEnvironment` plus what it states. The base is the secure default: each section's
+ * default (lib/config/sections/<section>.ts, next to its type and rules) is what prod runs, zone-redundant
+ * and protected from destroy. So prod states only its name, its network and its sale windows, and dev
+ * states where it is cheaper. README, "Environments and configuration", tabulates both in full.
  */
 
 const oncall = [{ name: 'orders-oncall', email: 'orders-oncall@example.com' }];
 
-/** CPU rules of a Dedicated plan: out by one above 70% over 5 minutes, in by one only below 30% over 15. */
-export const cpuRules: AutoscaleRules = {
-  scaleOutCpuPercent: 70,
-  scaleInCpuPercent: 30,
-  scaleOutWindow: 'PT5M',
-  scaleInWindow: 'PT15M',
-  scaleOutCooldown: 'PT5M',
-  scaleInCooldown: 'PT10M',
-};
+/** The tags every resource carries (lib/config/sections/identity.ts requires these keys). */
+const tagsOf = (environment: string) => ({ workload: 'orders', environment, 'managed-by': 'cdktf' });
 
-export const dev: EnvironmentConfig = {
-  name: 'dev',
+/**
+ * What every environment starts from. The name, the tags and the network have no default: an entry
+ * must state them (a private network's address plan is the environment's own).
+ */
+export const baseEnvironment = {
   location: 'westeurope',
   namePrefix: 'orders',
-  tags: { workload: 'orders', environment: 'dev', 'managed-by': 'cdktf' },
+  serviceBus: defaultServiceBus,
+  queue: defaultQueue,
+  apps: defaultApps,
+  saleWindows: defaultSaleWindows,
+  storage: defaultStorage,
+  monitoring: defaultMonitoring,
+  alerts: { receivers: oncall, ...defaultAlertThresholds },
+  protectFromDestroy: true,
+} satisfies Omit<EnvironmentConfig, 'name' | 'tags' | 'network'>;
+
+/** dev: cheap and disposable. One zone, the smaller tiers, public endpoints, and a destroy that removes everything. */
+export const dev: EnvironmentConfig = {
+  ...baseEnvironment,
+  name: 'dev',
+  tags: tagsOf('dev'),
   serviceBus: { sku: 'Standard' },
-  queue: {
-    name: 'orders',
-    lockDuration: 'PT1M',
-    maxDeliveryCount: 10,
-    defaultMessageTtl: 'P14D',
-    duplicateDetectionWindow: 'PT10M',
-    maxSizeInMegabytes: 5120,
-  },
+  // Standard's largest queue.
+  queue: { ...baseEnvironment.queue, maxSizeInMegabytes: 5120 },
   apps: {
     orderApi: {
       kind: 'dedicated',
@@ -49,57 +65,19 @@ export const dev: EnvironmentConfig = {
       autoscale: { ...cpuRules, backlog: { scaleOutPerInstance: 500, scaleInPerInstance: 50, scaleOutStep: 1 } },
     },
   },
-  saleWindows: [],
   // Public endpoints guarded by Entra ID roles: cheap, reachable from a laptop (Standard Service Bus has no private endpoints).
   network: { kind: 'public' },
   storage: { replication: 'ZRS', softDeleteDays: 7 },
   monitoring: { logRetentionDays: 30, dailyQuotaGb: 1 },
-  alerts: { receivers: oncall, backlogThreshold: 1000, backlogWindow: 'PT15M', http5xxThreshold: 10 },
+  alerts: { ...baseEnvironment.alerts, backlogThreshold: 1000 },
   protectFromDestroy: false,
 };
 
+/** prod: the base as it stands (Premium namespace, zone-redundant apps and data, destroy-protected), in a private network. */
 export const prod: EnvironmentConfig = {
+  ...baseEnvironment,
   name: 'prod',
-  location: 'westeurope',
-  namePrefix: 'orders',
-  tags: { workload: 'orders', environment: 'prod', 'managed-by': 'cdktf' },
-  serviceBus: {
-    sku: 'Premium',
-    messagingUnits: { minimum: 1, maximum: 4, scaleOutCpuPercent: 70, scaleInCpuPercent: 25 },
-  },
-  queue: {
-    name: 'orders',
-    lockDuration: 'PT1M',
-    maxDeliveryCount: 10,
-    defaultMessageTtl: 'P14D',
-    duplicateDetectionWindow: 'PT10M',
-    maxSizeInMegabytes: 10240,
-  },
-  // Zone-redundant from the first create, each app at the zone-redundant minimum of two instances.
-  // The chosen configuration of the hosting comparison (README, "Choosing the hosting"): the only one
-  // that meets p99 <= 2 min in an unannounced 20x surge at no more than the pipeline's Black Friday cost.
-  apps: {
-    // The API is light (about 2 ms of CPU per order): two P0v3 workers, scaled out on CPU.
-    orderApi: {
-      kind: 'dedicated',
-      sku: 'P0v3',
-      zoneBalancing: true,
-      initialWorkers: 2,
-      instances: { minimum: 2, default: 2, maximum: 10 },
-      autoscale: { ...cpuRules },
-    },
-    // The processor scales from the queue's length every 30 s (target-based scaling), not on
-    // minutes-old metrics: no surge needs announcing for it to keep up.
-    orderProcessor: {
-      kind: 'elasticPremium',
-      sku: 'EP1',
-      zoneBalancing: true,
-      alwaysReady: 2,
-      maximumBurst: 20,
-      appScaleLimit: 20,
-      prewarmed: 1,
-    },
-  },
+  tags: tagsOf('prod'),
   // The windows stay, at the everyday counts: target-based scaling meets the targets without a
   // raised floor, and a raise is one number here (the schedule and the profiles are in place).
   saleWindows: [
@@ -119,10 +97,6 @@ export const prod: EnvironmentConfig = {
       privateEndpoints: { name: 'snet-private-endpoints', cidr: '10.60.2.0/27' },
     },
   },
-  storage: { replication: 'GZRS', softDeleteDays: 14 },
-  monitoring: { logRetentionDays: 90, dailyQuotaGb: -1 },
-  alerts: { receivers: oncall, backlogThreshold: 5000, backlogWindow: 'PT15M', http5xxThreshold: 10 },
-  protectFromDestroy: true,
 };
 
 export const environments: readonly EnvironmentConfig[] = [dev, prod];

@@ -1,3 +1,6 @@
+import { PLAN_SKUS, type PlanSku } from '../../lib/config/plan-skus';
+import type { ElasticPremiumSku } from '../../lib/config/types';
+
 /**
  * Unit prices (USD), each with its date and source (listed in ASSUMPTIONS.md, "Prices").
  * None comes from an official pricing page: allow about ±15% [I], and check them against
@@ -23,7 +26,9 @@ export const PRICE_UNCERTAINTY = 0.15;
 const EP_VCPU_HOUR = 0.173;
 const EP_GB_HOUR = 0.0123;
 
-function elastic(vcpu: number, memoryGb: number): UnitPrice {
+/** An Elastic Premium SKU's price, from its vCPU and memory in the one SKU table (lib/config/plan-skus.ts). */
+function elastic(sku: ElasticPremiumSku): UnitPrice {
+  const { vcpu, memoryGb } = PLAN_SKUS[sku];
   return {
     usd: Math.round((vcpu * EP_VCPU_HOUR + memoryGb * EP_GB_HOUR) * 10_000) / 10_000,
     unit: 'instance-hour',
@@ -39,7 +44,7 @@ function elastic(vcpu: number, memoryGb: number): UnitPrice {
  * second for each instance allocated"): always-ready, the plan minimum, burst instances and the prewarmed
  * buffer while allocated.
  */
-export const PLAN_INSTANCE_HOUR: Readonly<Record<string, UnitPrice>> = {
+export const PLAN_INSTANCE_HOUR: Readonly<Partial<Record<PlanSku, UnitPrice>>> = {
   P0v3: {
     usd: 0.0775,
     unit: 'instance-hour',
@@ -62,9 +67,9 @@ export const PLAN_INSTANCE_HOUR: Readonly<Record<string, UnitPrice>> = {
     tag: 'C',
   },
   // 1 vCPU x $0.173 + 3.5 GB x $0.0123 = $0.216; EP2 and EP3 double it each time.
-  EP1: elastic(1, 3.5),
-  EP2: elastic(2, 7),
-  EP3: elastic(4, 14),
+  EP1: elastic('EP1'),
+  EP2: elastic('EP2'),
+  EP3: elastic('EP3'),
 };
 
 export const SERVICE_BUS_PREMIUM_MU_HOUR: UnitPrice = {
@@ -139,9 +144,14 @@ export interface CostInput {
   readonly instanceHourUsd?: number;
 }
 
+/** The sourced price of a plan SKU; undefined for a SKU without one. */
+function priceOf(sku: string): UnitPrice | undefined {
+  return (PLAN_INSTANCE_HOUR as Readonly<Record<string, UnitPrice | undefined>>)[sku];
+}
+
 export function estimateCost(input: CostInput): CostEstimate {
   const planLine = (label: string, sku: string, hours: number): CostLine => {
-    const price = PLAN_INSTANCE_HOUR[sku]?.usd ?? input.instanceHourUsd;
+    const price = priceOf(sku)?.usd ?? input.instanceHourUsd;
     return { item: label, quantity: hours, unit: 'instance-hours', usd: price === undefined ? undefined : hours * price };
   };
   const lines: CostLine[] = [
@@ -170,8 +180,10 @@ export function estimateCost(input: CostInput): CostEstimate {
 export function pricesFor(planSkus: readonly string[], serviceBusSku: string | undefined, withSchedule = false): Array<{ readonly name: string; readonly price: UnitPrice }> {
   const out: Array<{ name: string; price: UnitPrice }> = [];
   for (const sku of [...new Set(planSkus)]) {
-    const plan = PLAN_INSTANCE_HOUR[sku];
-    if (plan) out.push({ name: sku.startsWith('EP') ? `Functions Elastic Premium ${sku} (Linux)` : `App Service Linux ${sku}`, price: plan });
+    const plan = priceOf(sku);
+    if (!plan) continue;
+    const elastic = PLAN_SKUS[sku as PlanSku].kind === 'elasticPremium';
+    out.push({ name: elastic ? `Functions Elastic Premium ${sku} (Linux)` : `App Service Linux ${sku}`, price: plan });
   }
   if (serviceBusSku === 'Premium') out.push({ name: 'Service Bus Premium', price: SERVICE_BUS_PREMIUM_MU_HOUR });
   if (serviceBusSku === 'Standard') {

@@ -1,5 +1,5 @@
 import type { AppRole } from '../../functions/apps';
-import { cpuRules } from '../../lib/config/environments';
+import { cpuRules } from '../../lib/config/sections/apps';
 import type { AppHosting, DedicatedHosting, ElasticPremiumHosting, EnvironmentConfig } from '../../lib/config/types';
 
 /**
