@@ -5,10 +5,12 @@ import { startFunctionBundle, type FunctionBundle } from './lib/bundle/function-
 // bindings (~0.6 s in this one). Start both apps' bundles first, then load the rest while esbuild
 // works: hence `require` here, as `import`s would all load before the first line runs.
 const bundling = Promise.all(APP_ROLES.map((role) => startFunctionBundle({ projectRoot: __dirname, entry: APPS[role].entry })));
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded while esbuild works (above) */
 const { App } = require('cdktf') as typeof import('cdktf');
 const { environments } = require('./lib/config/environments') as typeof import('./lib/config/environments');
 const { OrdersStack } = require('./lib/orders-stack') as typeof import('./lib/orders-stack');
 const { remoteStateFromEnv } = require('./lib/state-backend') as typeof import('./lib/state-backend');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 bundling
   .then((bundles) => {

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { RULES } from '../lib/policy/rules';
 import { PROJECT_ROOT } from './helpers/synth';
 
 /**
@@ -32,4 +33,10 @@ test('every numbered citation of a doc names an item of that doc', () => {
     }
   }
   expect(missing).toEqual([]);
+});
+
+test("README's guardrail table is the policy's rules, each with the line `npm run policy` prints", () => {
+  const rows = [...text('README.md').matchAll(/^\| `([a-z-]+)` \| (.+) \|$/gm)].map(([, id, enforces]) => [id, enforces]);
+  const ruleIds = new Set(RULES.map((r) => r.id as string));
+  expect(rows.filter(([id]) => ruleIds.has(id))).toEqual(RULES.map((r) => [r.id, r.enforces]));
 });

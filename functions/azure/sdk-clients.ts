@@ -60,7 +60,7 @@ export function createDeadLetterBrowser(client: ServiceBusClient, queueName: str
       return messages.map((message) => ({
         sequenceNumber: String(message.sequenceNumber ?? ''),
         messageId: message.messageId === undefined ? undefined : String(message.messageId),
-        body: message.body,
+        body: message.body as unknown,
         deadLetterReason: message.deadLetterReason,
         deadLetterErrorDescription: message.deadLetterErrorDescription,
       }));

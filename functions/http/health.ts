@@ -7,7 +7,7 @@ import { settingsProblems, type Environment } from '../settings';
  * dependency cannot get healthy instances evicted (docs/functions-runtime.md, 5.4).
  */
 export function createHealthHandler(env: Environment, required: readonly string[]) {
-  return async function health(): Promise<HttpResponseInit> {
+  return function health(): HttpResponseInit {
     const { missing, invalid } = settingsProblems(env, required);
     const healthy = missing.length === 0 && invalid.length === 0;
     return {

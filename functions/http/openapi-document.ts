@@ -8,7 +8,7 @@ import document = require('../openapi.json');
  */
 export function createOpenApiDocumentHandler() {
   const body = JSON.stringify(document);
-  return async function openApiDocument(): Promise<HttpResponseInit> {
+  return function openApiDocument(): HttpResponseInit {
     return { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' }, body };
   };
 }

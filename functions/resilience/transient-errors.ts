@@ -53,5 +53,5 @@ export function describeError(error: unknown): string {
     .filter(Boolean)
     .join(', ');
   const message = (error as { message?: unknown }).message;
-  return `${String(name ?? 'Error')}${tags ? ` (${tags})` : ''}: ${String(message ?? '')}`;
+  return `${typeof name === 'string' ? name : 'Error'}${tags ? ` (${tags})` : ''}: ${typeof message === 'string' ? message : ''}`;
 }

@@ -250,7 +250,7 @@ function packageOf(input: string): string {
   return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
 }
 
-interface CacheRecord extends Omit<FunctionBundle, 'zipPath' | 'fromCache'> {}
+type CacheRecord = Omit<FunctionBundle, 'zipPath' | 'fromCache'>;
 
 function readCached(cacheDir: string, key: string): FunctionBundle | undefined {
   const dir = path.join(cacheDir, key);

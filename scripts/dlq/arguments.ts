@@ -61,10 +61,10 @@ export function parseDlqArguments(argv: readonly string[]): DlqArguments {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--replay') collectingIds = true;
-    else if (arg === '--replay-valid') (replayValid = true), (collectingIds = false);
-    else if (arg === '--json') (json = true), (collectingIds = false);
-    else if (arg === '--limit') (limit = wholeNumber('--limit', argv[++i], MAX_LETTER_LIMIT)), (collectingIds = false);
-    else if (arg === '--max-minutes') (maxMinutes = wholeNumber('--max-minutes', argv[++i], MAX_WALK_MINUTES)), (collectingIds = false);
+    else if (arg === '--replay-valid') [replayValid, collectingIds] = [true, false];
+    else if (arg === '--json') [json, collectingIds] = [true, false];
+    else if (arg === '--limit') [limit, collectingIds] = [wholeNumber('--limit', argv[++i], MAX_LETTER_LIMIT), false];
+    else if (arg === '--max-minutes') [maxMinutes, collectingIds] = [wholeNumber('--max-minutes', argv[++i], MAX_WALK_MINUTES), false];
     else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
     else if (collectingIds) replay.push(arg);
     else positional.push(arg);

@@ -18,7 +18,7 @@ export function loadOrderTemplate(file: string): OrderTemplate {
   try {
     parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`--body ${file}: cannot read a JSON order (${(error as Error).message})`);
+    throw new Error(`--body ${file}: cannot read a JSON order (${(error as Error).message})`, { cause: error });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`--body ${file}: expected a JSON object (an order)`);
   return { template: parsed as Record<string, unknown>, runId: `${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}` };

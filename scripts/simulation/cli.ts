@@ -135,7 +135,7 @@ export function parseSimulateArgs(argv: string[], cwd = process.cwd()): Simulate
     try {
       parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
     } catch (error) {
-      throw new Error(`--profile ${values.profile}: cannot read JSON (${(error as Error).message})`);
+      throw new Error(`--profile ${values.profile}: cannot read JSON (${(error as Error).message})`, { cause: error });
     }
     const result = profileFileSchema.safeParse(parsed);
     if (!result.success) {

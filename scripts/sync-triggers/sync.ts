@@ -54,7 +54,7 @@ export async function syncTriggers(appIds: readonly string[], options: SyncOptio
       continue;
     }
     let lastError = '';
-    let attempt = 0;
+    let attempt: number;
     for (attempt = 1; attempt <= attempts; attempt++) {
       try {
         const token = await options.credential.getToken(ARM_SCOPE);

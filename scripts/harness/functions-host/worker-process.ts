@@ -100,6 +100,7 @@ async function startApp(): Promise<StartupReport> {
   const appStartErrors: string[] = [];
   try {
     const { main } = JSON.parse(fs.readFileSync(path.join(appDir, 'package.json'), 'utf8')) as { main: string };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the worker loads the app's main with require
     require(path.join(appDir, main));
   } catch (error) {
     loadError = String((error as Error)?.stack ?? error);
