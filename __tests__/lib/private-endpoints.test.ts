@@ -55,7 +55,9 @@ test.each(PRIVATE_ENDPOINTS.map((spec) => [`${spec.target} ${spec.subresource}`,
     private_service_connection: { name: `psc-${name}`, private_connection_resource_id: TARGET_IDS[spec.target], subresource_names: [spec.subresource], is_manual_connection: false },
     private_dns_zone_group: { name: 'default', private_dns_zone_ids: [refTo(tf, 'azurerm_private_dns_zone', `private-endpoints/zone-${zoneId}`, 'id')] },
   });
-  expect(endpoint.depends_on).toEqual([`azurerm_subnet_network_security_group_association.${Object.entries(resourcesOf(tf, 'azurerm_subnet_network_security_group_association')).find(([, a]) => String(a['//'].metadata.path).endsWith('private-endpoints-nsg-association'))![0]}`]);
+  // After the endpoint subnet carries its NSG (both update the subnet): `depends_on` names the association by its address.
+  const association = refTo(tf, 'azurerm_subnet_network_security_group_association', 'network/private-endpoints-nsg-association', 'id').replace(/^\$\{(.*)\.id\}$/, '$1');
+  expect(endpoint.depends_on).toEqual([association]);
 });
 
 test('one zone per name, each linked once to the network without auto-registration', () => {

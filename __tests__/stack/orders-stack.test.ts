@@ -191,6 +191,12 @@ describe('the apps apart', () => {
       expect(resourceAt(devStack.tf, 'azurerm_role_assignment', `${id}-package/deployer-can-upload`).principal_id).toMatch(/^\$\{data\.azurerm_client_config\.[^.]+\.object_id\}$/);
     }
   });
+
+  test("a configured CI identity is the deployer of both packages (the environment's deployerObjectId reaches the package store)", () => {
+    const ci = synthEnvironment({ ...dev, deployerObjectId: '00000000-1111-2222-3333-444444444444' });
+    for (const [, id] of ROLES) expect(resourceAt(ci.tf, 'azurerm_role_assignment', `${id}-package/deployer-can-upload`).principal_id).toBe('00000000-1111-2222-3333-444444444444');
+    expect(ci.tf.data?.azurerm_client_config).toBeUndefined();
+  });
 });
 
 describe('identity and access: least privilege at the narrowest scope', () => {
