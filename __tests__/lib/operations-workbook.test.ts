@@ -1,9 +1,15 @@
-import { environments, prod } from '../../lib/config/environments';
+import { LinuxFunctionApp } from '@cdktf/provider-azurerm/lib/linux-function-app';
+import { MonitorAutoscaleSetting } from '@cdktf/provider-azurerm/lib/monitor-autoscale-setting';
+import { ServicePlan } from '@cdktf/provider-azurerm/lib/service-plan';
+import { Construct } from 'constructs';
+import { prod } from '../../lib/config/environments';
+import { Messaging } from '../../lib/messaging';
 import { HOST_PROPERTY_KEYS, LOG_TABLES, METRIC_CATALOG, WORKBOOK_AGGREGATION } from '../../lib/monitoring-catalog';
 import { resourceNames } from '../../lib/naming';
-import { ORDER_ID_PARAMETER, TIME_RANGE_PARAMETER } from '../../lib/operations-workbook';
+import { OperationsWorkbook, ORDER_ID_PARAMETER, TIME_RANGE_PARAMETER, type WorkbookApp } from '../../lib/operations-workbook';
 import { kqlNames } from '../helpers/kql';
-import { onlyResource, refTo, resourcesOf, synthEnvironment, type TerraformJson } from '../helpers/synth';
+import { bareMonitoring, synthBare, WHERE } from '../helpers/bare-stack';
+import { onlyResource, refTo, resourcesOf, type TerraformJson } from '../helpers/synth';
 
 /**
  * The Black Friday workbook as Azure Monitor will run it: every metric it charts exists for its
@@ -59,15 +65,45 @@ function unknownNames(items: Item[]): string[] {
   return problems;
 }
 
-const stacks = environments.map((env) => [env.name, synthEnvironment(env).tf] as const);
-const elastic = { kind: 'elasticPremium', sku: 'EP1', zoneBalancing: true, alwaysReady: 3, maximumBurst: 30, appScaleLimit: 20, prewarmed: 1 } as const;
-const elasticStack = synthEnvironment({
-  ...prod,
-  apps: { orderApi: elastic, orderProcessor: elastic },
-  saleWindows: prod.saleWindows.map((w) => ({ ...w, minimumInstances: { orderApi: 3, orderProcessor: 3 } })),
-}).tf;
+/**
+ * The workbook built on a bare stack with the resources it charts, for each way the apps can be
+ * hosted: both on Dedicated plans (each with its autoscale setting, as dev), the API on Dedicated and
+ * the processor on Elastic Premium (as prod), both on Elastic Premium (no autoscale setting at all).
+ */
+function synthWorkbook(autoscaled: { api: boolean; processor: boolean }): TerraformJson {
+  return synthBare((stack) => {
+    const monitoring = bareMonitoring(stack);
+    const messaging = new Messaging(stack, 'messaging', { ...WHERE, namespaceName: 'sb-test', serviceBus: prod.serviceBus, queue: prod.queue, preventDestroy: false, publicNetworkAccess: true, monitoring });
+    const app = (id: string, title: string, withAutoscale: boolean): WorkbookApp => {
+      const scope = new Construct(stack, id);
+      const plan = new ServicePlan(scope, 'plan', { ...WHERE, name: `asp-${id}`, osType: 'Linux', skuName: withAutoscale ? 'P0v3' : 'EP1' });
+      const functionApp = new LinuxFunctionApp(scope, 'app', { ...WHERE, name: `func-${id}`, servicePlanId: plan.id, siteConfig: {} });
+      const autoscale = withAutoscale
+        ? new MonitorAutoscaleSetting(new Construct(stack, `${id}-autoscale`), 'setting', { ...WHERE, name: `autoscale-${id}`, targetResourceId: plan.id, profile: [{ name: 'default', capacity: { minimum: 1, default: 1, maximum: 3 } }] })
+        : undefined;
+      return { title, appId: functionApp.id, autoscaleSettingId: autoscale?.id };
+    };
+    new OperationsWorkbook(stack, 'operations-workbook', {
+      ...WHERE,
+      name: resourceNames(prod).operationsWorkbook,
+      displayName: 'Orders test: Black Friday operations',
+      appInsightsId: monitoring.appInsights.id,
+      workspaceId: monitoring.workspace.id,
+      namespaceId: messaging.namespace.id,
+      queueName: messaging.queue.name,
+      api: app('order-api', 'order API', autoscaled.api),
+      processor: app('order-processor', 'order processor', autoscaled.processor),
+    });
+  }).tf;
+}
 
-describe.each([...stacks, ['prod on Elastic Premium', elasticStack] as const])('the operations workbook of %s', (_, tf) => {
+const stacks = [
+  ['both apps on Dedicated plans (as dev)', synthWorkbook({ api: true, processor: true })],
+  ['the processor on Elastic Premium (as prod)', synthWorkbook({ api: true, processor: false })],
+] as const;
+const elasticStack = synthWorkbook({ api: false, processor: false });
+
+describe.each([...stacks, ['both apps on Elastic Premium', elasticStack] as const])('the operations workbook with %s', (_, tf) => {
   test('names only metrics, tables, columns and parameters that exist', () => {
     expect(unknownNames(itemsOf(tf))).toEqual([]);
   });
@@ -101,11 +137,10 @@ describe.each([...stacks, ['prod on Elastic Premium', elasticStack] as const])('
 });
 
 describe('scale actions', () => {
-  test('Dedicated plans: the autoscale settings of both apps (instance count and scale actions)', () => {
-    const tf = stacks.find(([name]) => name === 'prod')![1];
+  test.each(stacks)('Dedicated plans (%s): the autoscale setting of each Dedicated app (instance count and scale actions)', (_, tf) => {
     const scale = itemsOf(tf).find((i) => i.name === 'scale-actions')!;
     expect(scale.content.metrics.map((m: { metric: string }) => m.metric)).toEqual(['microsoft.insights/autoscalesettings--ObservedCapacity', 'microsoft.insights/autoscalesettings--ScaleActionsInitiated']);
-    expect(scale.content.resourceIds.sort()).toEqual(Object.keys(resourcesOf(tf, 'azurerm_monitor_autoscale_setting')).filter((k) => !k.startsWith('messaging')).map((k) => `\${azurerm_monitor_autoscale_setting.${k}.id}`).sort());
+    expect(scale.content.resourceIds.sort()).toEqual(Object.keys(resourcesOf(tf, 'azurerm_monitor_autoscale_setting')).map((k) => `\${azurerm_monitor_autoscale_setting.${k}.id}`).sort());
   });
 
   test('Elastic Premium: no autoscale setting to chart; the workbook says so and points at the instances chart', () => {
@@ -136,11 +171,16 @@ describe('the name check itself', () => {
   });
 });
 
-describe('the workbook resource (azurerm 4.55)', () => {
-  test('a lower-case GUID name, derived (the same on every synth), one per environment', () => {
-    const names = stacks.map(([, tf]) => workbookOf(tf).name);
-    for (const name of names) expect(name).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(new Set(names).size).toBe(names.length);
-    expect(workbookOf(synthEnvironment(prod).tf).name).toBe(resourceNames(prod).operationsWorkbook);
+describe('the workbook resource', () => {
+  test('the given name and display name, listed under Application Insights by its lower-cased id, a workbook', () => {
+    const tf = stacks[1][1];
+    expect(workbookOf(tf)).toMatchObject({
+      name: resourceNames(prod).operationsWorkbook,
+      display_name: 'Orders test: Black Friday operations',
+      category: 'workbook',
+      source_id: `\${lower(${refTo(tf, 'azurerm_application_insights', 'monitoring/app-insights', 'id').slice(2, -1)})}`,
+      tags: WHERE.tags,
+    });
+    expect(JSON.parse(workbookOf(tf).data_json).version).toBe('Notebook/1.0');
   });
 });

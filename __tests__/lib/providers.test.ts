@@ -1,0 +1,36 @@
+import { Testing, TerraformStack } from 'cdktf';
+import { AZURERM_VERSION_CONSTRAINT, configureProviders, RESOURCE_PROVIDERS } from '../../lib/providers';
+import type { TerraformJson } from '../helpers/synth';
+
+/** The providers of a stack, configured on an empty one. */
+
+function synth(allowDeletingNonEmptyResourceGroup: boolean): TerraformJson {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  configureProviders(stack, { allowDeletingNonEmptyResourceGroup });
+  return JSON.parse(JSON.stringify(stack.toTerraform()));
+}
+
+const tf = synth(true);
+const [azurerm] = tf.provider.azurerm;
+
+test('azurerm for keyless storage: Entra ID for blobs, no data-plane reads of storage accounts, tables kept when their deployment goes', () => {
+  expect(azurerm.storage_use_azuread).toBe(true);
+  expect(azurerm.features).toEqual([
+    { template_deployment: [{ delete_nested_items_during_deletion: false }], storage: [{ data_plane_available: false }], resource_group: [{ prevent_deletion_if_contains_resources: false }] },
+  ]);
+});
+
+test('allowDeletingNonEmptyResourceGroup false keeps the provider guard on the resource group', () => {
+  expect(synth(false).provider.azurerm[0].features[0].resource_group).toEqual([{ prevent_deletion_if_contains_resources: true }]);
+});
+
+test('registers the core set and the providers the stack uses, and no subscription in config', () => {
+  expect(azurerm).toMatchObject({ resource_provider_registrations: 'core', resource_providers_to_register: RESOURCE_PROVIDERS });
+  expect(RESOURCE_PROVIDERS).toEqual(expect.arrayContaining(['Microsoft.ServiceBus', 'Microsoft.Web', 'Microsoft.Logic', 'Microsoft.Network']));
+  expect(azurerm.subscription_id).toBeUndefined();
+});
+
+test('the time provider, and azurerm pinned to the version constraint', () => {
+  expect(tf.provider.time).toEqual([{}]);
+  expect(tf.terraform.required_providers.azurerm.version).toBe(AZURERM_VERSION_CONSTRAINT);
+});
