@@ -29,6 +29,7 @@ function loadCdktfMatchers(): Record<string, Matcher> {
     taken = matchers as Record<string, Matcher>;
   };
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use: most suites never need cdktf
     (require('cdktf') as typeof import('cdktf')).Testing.setupJest();
   } finally {
     expect.extend = extend;

@@ -16,7 +16,7 @@ function synth(options: { replication?: StorageReplication; softDeleteDays?: num
       publicNetworkAccess: options.publicNetworkAccess ?? true,
       loggedServices: options.loggedServices ?? [],
       monitoring: bareMonitoring(stack),
-    }).account;
+    });
   }).tf;
 }
 
