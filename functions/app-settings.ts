@@ -44,6 +44,11 @@ export const AppSetting = {
   nodeWorkerArguments: 'languageWorkers__node__arguments',
   /** The host rejects larger request bodies with 413 before any code runs. */
   requestBodySizeLimit: 'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT',
+  /**
+   * `1`: target-based scaling under runtime scale monitoring (Elastic Premium, private queue), where
+   * Microsoft documented it as opt-in; the default elsewhere.
+   */
+  targetBasedScaling: 'TARGET_BASED_SCALING_ENABLED',
 } as const;
 
 export type AppSettingName = (typeof AppSetting)[keyof typeof AppSetting];
@@ -52,7 +57,7 @@ export type AppSettingName = (typeof AppSetting)[keyof typeof AppSetting];
  * Settings each app's code needs; `/api/health` of that app answers 503 naming each one that is
  * missing. The processor's list holds the queue trigger's identity connection (the host reads
  * `__credential` and `__clientId`; without `__credential` it takes the client id for an app
- * registration, trap 4.5). The API sends with the SDK, which reads neither. The processor's own
+ * registration, docs/functions-runtime.md, 4.5). The API sends with the SDK, which reads neither. The processor's own
  * Service Bus client (the dead-letter scan's peek) uses the namespace, the queue and the identity,
  * already in its list; the scan's watermark lives in the orders table.
  */
@@ -115,6 +120,8 @@ export interface AppSettingSources {
   readonly identityResourceId: string;
   /** `azurerm_storage_blob.url` of this app's content-addressed package */
   readonly packageUrl: string;
+  /** The host monitors the queue itself and scales by target (runtime scale monitoring): the processor on Elastic Premium in a private network. */
+  readonly runtimeScaleMonitoring?: boolean;
 }
 
 /**
@@ -148,5 +155,6 @@ export function buildAppSettings(role: AppRole, sources: AppSettingSources): Rec
     [AppSetting.serviceBusCredential]: 'managedidentity',
     [AppSetting.serviceBusClientId]: sources.identityClientId,
     ...host,
+    ...(sources.runtimeScaleMonitoring ? { [AppSetting.targetBasedScaling]: '1' } : {}),
   };
 }

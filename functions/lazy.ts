@@ -1,6 +1,6 @@
 /**
  * A value created on first use and reused afterwards: SDK clients live at module scope but are built
- * only when an invocation needs them (traps 1.4, 4.4). A creation that throws (a missing setting) is
+ * only when an invocation needs them (docs/functions-runtime.md, 1.4 and 4.4). A creation that throws (a missing setting) is
  * not remembered, so the next invocation tries again.
  */
 export interface Lazy<T> {

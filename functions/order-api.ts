@@ -11,8 +11,8 @@ import { sendTimeoutMs } from './settings';
 /**
  * The entry point of the order API's package (package.json `main` -> dist/main.cjs): it wires real
  * dependencies into the HTTP handlers and registers them, synchronously, while the module loads: a
- * registration after start-up throws (trap 1.3). Nothing here reads a setting or creates a client;
- * that happens on first use (trap 1.4).
+ * registration after start-up throws (docs/functions-runtime.md, 1.3). Nothing here reads a setting or creates a client;
+ * that happens on first use (docs/functions-runtime.md, 1.4).
  */
 
 const env = process.env;

@@ -8,8 +8,8 @@ import { FUNCTION_NAMES, ROUTES } from './registrations';
 
 /**
  * The entry point of the order processor's package: the queue-triggered consumer, the dead-letter
- * scan (a timer) and the app's own health endpoint, registered synchronously at load (trap 1.3);
- * settings are read and clients created on first use (trap 1.4). The trigger's Service Bus link is
+ * scan (a timer) and the app's own health endpoint, registered synchronously at load (docs/functions-runtime.md, 1.3);
+ * settings are read and clients created on first use (docs/functions-runtime.md, 1.4). The trigger's Service Bus link is
  * the host's; the code's own link only peeks the dead-letter queue. The processor sends nothing.
  */
 

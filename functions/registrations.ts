@@ -7,12 +7,12 @@
 
 /**
  * Auth level of the order API. `'function'` makes callers send a function key (`x-functions-key`);
- * v4's default is `'anonymous'` (trap 3.1). A team behind a gateway (APIM, Front Door with EasyAuth)
+ * v4's default is `'anonymous'` (docs/functions-runtime.md, 3.1). A team behind a gateway (APIM, Front Door with EasyAuth)
  * changes it here, in one place.
  */
 export const ORDER_API_AUTH_LEVEL = 'function' as const;
 
-/** `extensions.http.routePrefix` in host.json; routes below are relative to it (trap 3.5). */
+/** `extensions.http.routePrefix` in host.json; routes below are relative to it (docs/functions-runtime.md, 3.5). */
 export const API_ROUTE_PREFIX = 'api';
 
 export const FUNCTION_NAMES = {

@@ -2,7 +2,7 @@ import { AppSetting, DEFAULT_SEND_TIMEOUT_MS, QUEUE_NAME_PATTERN, TABLE_NAME_PAT
 
 /**
  * Reads app settings on first use, never at module load: on Node 20+ an error while the entry point
- * loads takes the whole app down, `/api/health` included (trap 1.4). Handlers call these and answer
+ * loads takes the whole app down, `/api/health` included (docs/functions-runtime.md, 1.4). Handlers call these and answer
  * 503 naming the setting instead.
  *
  * One place checks every setting, for `/api/health` and for the code that creates a client from it
@@ -30,7 +30,7 @@ export class SettingsError extends Error {
   }
 }
 
-/** Largest accepted send bound: core-amqp's own per-try timeout floor is 60 s (trap 4.3). */
+/** Largest accepted send bound: core-amqp's own per-try timeout floor is 60 s (docs/functions-runtime.md, 4.3). */
 export const MAX_SEND_TIMEOUT_MS = 60_000;
 
 interface SettingRule {

@@ -19,14 +19,17 @@ export interface DataStorageProps {
   readonly softDeleteDays: number;
   /** `prevent_destroy` on the account and on the tables' deployment (whose destroy would drop the tables). */
   readonly preventDestroy: boolean;
+  /** False in a private environment: the order tables are reached through a private endpoint only. */
+  readonly publicNetworkAccess: boolean;
   readonly monitoring: Monitoring;
   readonly tags: Record<string, string>;
 }
 
 /**
- * The storage account that holds the Functions host's state and the two order tables: `orders`, the
- * consumer's record of every processed order, and `acceptedorders`, the producer's accept record of
- * every accepted order (written before its message is sent).
+ * The storage account of the order data, the two order tables and nothing else: `orders`, the
+ * processor's record of every order, and `acceptedorders`, the API's accept record of every accepted
+ * order (written before its message is sent). The hosts' own state is in lib/host-storage.ts, so no
+ * host's rights reach these tables; each identity holds its table roles here table by table.
  *
  * The tables are declared through Azure Resource Manager, not `azurerm_storage_table`: in azurerm
  * 4.55 that resource always reads and writes table ACLs with the shared key (provider issues #32249
@@ -55,7 +58,9 @@ export class DataStorage extends Construct {
       replication: props.replication,
       softDeleteDays: props.softDeleteDays,
       preventDestroy: props.preventDestroy,
-      loggedServices: ['blob', 'table', 'queue'],
+      publicNetworkAccess: props.publicNetworkAccess,
+      // Tables only: the hosts' blobs and queues are in the host account (lib/host-storage.ts).
+      loggedServices: ['table'],
       monitoring: props.monitoring,
       tags: props.tags,
     });

@@ -45,6 +45,10 @@ export class PackageStore extends Construct {
       softDeleteDays: props.softDeleteDays,
       // Packages are rebuilt from source; the account may go with its environment.
       preventDestroy: false,
+      // Public in every posture: Terraform uploads each package from wherever `cdktf deploy` runs (a data-plane
+      // call), and run-from-package from a network-restricted account has open failure reports
+      // (Azure-Functions #1609, #1377). It holds code only; Entra ID roles guard it and shared keys are off.
+      publicNetworkAccess: true,
       loggedServices: ['blob'],
       monitoring: props.monitoring,
       tags: props.tags,

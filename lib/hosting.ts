@@ -1,9 +1,9 @@
-import { LinuxFunctionApp, type LinuxFunctionAppSiteConfig } from '@cdktf/provider-azurerm/lib/linux-function-app';
+import { LinuxFunctionApp, type LinuxFunctionAppSiteConfig, type LinuxFunctionAppSiteConfigIpRestriction } from '@cdktf/provider-azurerm/lib/linux-function-app';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { ServicePlan } from '@cdktf/provider-azurerm/lib/service-plan';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import type { AppHosting } from './config/types';
+import type { AppHosting, InboundAllow } from './config/types';
 import type { Monitoring } from './monitoring';
 import type { AppNames } from './naming';
 
@@ -29,6 +29,19 @@ export interface FunctionAppHostingProps {
    * lib/always-ready-schedule.ts): Terraform then ignores its changes. @default false
    */
   readonly alwaysReadyScheduled?: boolean;
+  /**
+   * Regional VNet integration: the app's outbound traffic, all of it (`vnet_route_all_enabled`), leaves
+   * through this subnet of its plan's. Absent: the app calls out over the internet.
+   */
+  readonly integrationSubnetId?: string;
+  /**
+   * Elastic Premium with a private queue: the central scale controller cannot see the queue, so the
+   * app's host reads it itself and answers the controller's scale-status calls (runtime scale
+   * monitoring). @default false
+   */
+  readonly runtimeScaleMonitoring?: boolean;
+  /** Who may call the app: everyone when absent; otherwise these callers only, on the SCM site none. */
+  readonly inboundAllow?: InboundAllow;
   readonly monitoring: Monitoring;
   readonly tags: Record<string, string>;
 }
@@ -103,8 +116,16 @@ export class FunctionAppHosting extends Construct {
       webdeployPublishBasicAuthenticationEnabled: false,
       builtinLoggingEnabled: false,
       appSettings: props.appSettings,
+      // Inline, not azurerm_app_service_virtual_network_swift_connection (the two fight each other).
+      virtualNetworkSubnetId: props.integrationSubnetId,
       siteConfig: {
-        ...scaleSiteConfig(hosting),
+        ...scaleSiteConfig(hosting, props.runtimeScaleMonitoring ?? false),
+        ...(props.integrationSubnetId
+          ? // Explicit: Resource Manager's default is false (only private ranges through the network), and
+            // WEBSITE_VNET_ROUTE_ALL is the legacy app setting azurerm filters out of state.
+            { vnetRouteAllEnabled: true }
+          : {}),
+        ...(props.inboundAllow ? accessRestrictions(props.inboundAllow) : {}),
         applicationStack: { nodeVersion: String(NODE_VERSION) },
         applicationInsightsConnectionString: props.appInsightsConnectionString,
         healthCheckPath: HEALTH_CHECK_PATH,
@@ -133,7 +154,7 @@ export class FunctionAppHosting extends Construct {
 }
 
 /** The site settings that differ by plan kind. azurerm sends `always_on` and `pre_warmed_instance_count` even when unset. */
-function scaleSiteConfig(hosting: AppHosting): Partial<LinuxFunctionAppSiteConfig> {
+function scaleSiteConfig(hosting: AppHosting, runtimeScaleMonitoring: boolean): Partial<LinuxFunctionAppSiteConfig> {
   if (hosting.kind === 'dedicated') {
     // Without it the host idles on Dedicated and the queue trigger stops (leaving it unset sends false).
     return { alwaysOn: true };
@@ -143,9 +164,41 @@ function scaleSiteConfig(hosting: AppHosting): Partial<LinuxFunctionAppSiteConfi
     alwaysOn: false,
     elasticInstanceMinimum: hosting.alwaysReady,
     appScaleLimit: hosting.appScaleLimit,
-    // Sent on create whatever the config says (0 when unset), so it is always explicit here.
+    // Sent on create whatever the config says (0 when unset), so it is always explicit here; runtime
+    // scale monitoring needs at least 1 (validation holds it there).
     preWarmedInstanceCount: hosting.prewarmed,
-    // The scale controller reads the queue itself while the namespace is public (runtime scale monitoring is for private ones).
-    runtimeScaleMonitoringEnabled: false,
+    // Public namespace: the scale controller reads the queue itself. Private: the host does (the
+    // controller sits outside the network) and the controller asks the host for its scale status.
+    runtimeScaleMonitoringEnabled: runtimeScaleMonitoring,
+  };
+}
+
+/** The access rule of Application Insights availability tests, which call from outside Azure's platform. */
+export const AVAILABILITY_TEST_TAG = 'ApplicationInsightsAvailability';
+
+/**
+ * Access restrictions from an allow list: one rule per range and per service tag, in priority order (the
+ * provider compares the list by position), then everything else denied. The default action must be
+ * `Deny` explicitly: azurerm sends its default `Allow` on create, with which the rules restrict nothing
+ * (azurerm #25244). The SCM (Kudu) site denies everyone: nothing in this design uses it (no zip
+ * deploy, basic auth off; keys and trigger sync go through Resource Manager).
+ */
+export function accessRestrictions(allow: InboundAllow): Partial<LinuxFunctionAppSiteConfig> {
+  const rules: Array<Omit<LinuxFunctionAppSiteConfigIpRestriction, 'action' | 'priority'>> = [
+    ...(allow.ipRanges ?? []).map((range, i) => ({ name: `ip-range-${i + 1}`, description: `Callers from ${range}`, ipAddress: range })),
+    ...(allow.serviceTags ?? []).map((entry, i) => ({
+      name: `service-tag-${i + 1}`,
+      description: entry.frontDoorIds ? `${entry.tag}, only with X-Azure-FDID ${entry.frontDoorIds.join(', ')}` : `Callers from ${entry.tag}`,
+      serviceTag: entry.tag,
+      // All four header lists written (the block is an attribute in azurerm); the unused ones read back empty.
+      headers: entry.frontDoorIds ? [{ xAzureFdid: [...entry.frontDoorIds], xFdHealthProbe: [], xForwardedFor: [], xForwardedHost: [] }] : undefined,
+    })),
+    ...(allow.availabilityTests === false ? [] : [{ name: 'availability-tests', description: 'Application Insights availability tests', serviceTag: AVAILABILITY_TEST_TAG }]),
+  ];
+  return {
+    ipRestriction: rules.map((rule, i) => ({ ...rule, action: 'Allow', priority: 100 + 10 * i })),
+    ipRestrictionDefaultAction: 'Deny',
+    scmUseMainIpRestriction: false,
+    scmIpRestrictionDefaultAction: 'Deny',
   };
 }

@@ -12,6 +12,12 @@ export interface KeylessStorageAccountProps {
   readonly softDeleteDays: number;
   /** `prevent_destroy`: Terraform refuses to delete the account (and its data). */
   readonly preventDestroy: boolean;
+  /**
+   * Whether the account's endpoints take connections from the internet (Entra ID still guards them).
+   * False: only private endpoints reach its data plane; Resource Manager calls (the account, its
+   * containers, the tables' template deployment, role assignments) work from anywhere.
+   */
+  readonly publicNetworkAccess: boolean;
   /** Storage services whose logs go to the workspace besides the account's metrics. */
   readonly loggedServices: ReadonlyArray<'blob' | 'table' | 'queue'>;
   readonly monitoring: Monitoring;
@@ -46,9 +52,9 @@ export class KeylessStorageAccount extends Construct {
       allowNestedItemsToBePublic: false,
       localUserEnabled: false,
       crossTenantReplicationEnabled: false,
-      // v1 posture: a public endpoint guarded by Entra ID roles; no network_rules block, which
-      // with default_action Allow and no rules would read back empty and diff forever.
-      publicNetworkAccessEnabled: true,
+      // No network_rules block in either posture: with default_action Allow and no rules it reads back
+      // empty and diffs forever, and with public access off it has nothing to add.
+      publicNetworkAccessEnabled: props.publicNetworkAccess,
       blobProperties: {
         deleteRetentionPolicy: { days: props.softDeleteDays },
         containerDeleteRetentionPolicy: { days: props.softDeleteDays },

@@ -12,6 +12,11 @@ export interface MessagingProps {
   readonly queue: QueueConfig;
   /** `prevent_destroy` on the namespace: replacing it deletes the queue and every order in it. */
   readonly preventDestroy: boolean;
+  /**
+   * Whether the namespace takes connections from the internet (Entra ID still guards it). False in a
+   * private environment: only its private endpoint reaches it (Premium only).
+   */
+  readonly publicNetworkAccess: boolean;
   readonly monitoring: Monitoring;
   readonly tags: Record<string, string>;
 }
@@ -42,9 +47,10 @@ export class Messaging extends Construct {
       premiumMessagingPartitions: premium ? 1 : undefined,
       localAuthEnabled: false,
       minimumTlsVersion: '1.2',
-      // v1 posture: a public endpoint guarded by Entra ID roles. No network_rule_set block: its own
-      // public_network_access_enabled defaults to true and would override this flag (azurerm #31059).
-      publicNetworkAccessEnabled: true,
+      // No network_rule_set block in either posture: its own public_network_access_enabled defaults to
+      // true and would override this flag (azurerm #31059), and removing a block once applied sends a
+      // reset without the flag. With public access off, only private links reach the namespace.
+      publicNetworkAccessEnabled: props.publicNetworkAccess,
       // A managed identity is only meaningful (customer-managed keys) and offered on Premium.
       identity: premium ? { type: 'SystemAssigned' } : undefined,
       tags: props.tags,

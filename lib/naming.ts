@@ -30,6 +30,8 @@ export interface ResourceNames {
   readonly queue: string;
   /** Host state and the order tables. */
   readonly dataStorageAccount: string;
+  /** The Functions hosts' own state (leases, keys, scale metrics), apart from the order data. */
+  readonly hostStorageAccount: string;
   /** Deployment packages only; the app's identity can read them but not write them. */
   readonly packageStorageAccount: string;
   readonly ordersTable: string;
@@ -45,6 +47,18 @@ export interface ResourceNames {
   readonly operationsWorkbook: string;
   /** The standard web test of the API's /api/health. */
   readonly apiAvailabilityTest: string;
+  /** The virtual network of a private environment (its subnets are named in the configuration). */
+  readonly virtualNetwork: string;
+}
+
+/** The network security group of a subnet; lower-case like every network name (ids are stored verbatim). */
+export function networkSecurityGroupName(subnetName: string): string {
+  return `nsg-${subnetName}`;
+}
+
+/** A private endpoint of a resource's sub-resource, e.g. `pe-stordersprod1a2b3c-table`. */
+export function privateEndpointName(resourceName: string, subresource: string): string {
+  return `pe-${resourceName}-${subresource}`.toLowerCase();
 }
 
 /** Namespace of derived workbook names. Changing it renames (replaces) every workbook: never do that. */
@@ -65,6 +79,7 @@ export function resourceNames(env: Pick<EnvironmentConfig, 'namePrefix' | 'name'
     serviceBusNamespace: `sb-${base}-${suffix}`,
     queue: env.queue.name,
     dataStorageAccount: `st${compact}${suffix}`,
+    hostStorageAccount: `sth${compact}${suffix}`,
     packageStorageAccount: `stpkg${compact}${suffix}`,
     ordersTable: 'orders',
     acceptedOrdersTable: 'acceptedorders',
@@ -88,5 +103,6 @@ export function resourceNames(env: Pick<EnvironmentConfig, 'namePrefix' | 'name'
     actionGroupShortName: base.slice(0, 12),
     operationsWorkbook: uuidV5(WORKBOOK_NAME_NAMESPACE, `${base}/operations`),
     apiAvailabilityTest: `webt-${base}-api-health`,
+    virtualNetwork: `vnet-${base}`,
   };
 }

@@ -14,13 +14,16 @@ import { stackName } from './config/environments';
 import type { ElasticPremiumHosting, EnvironmentConfig } from './config/types';
 import { REQUIRED_TAG_KEYS, validateEnvironment } from './config/validate';
 import { DataStorage } from './data-storage';
+import { HostStorage } from './host-storage';
 import { FunctionPackage, PackageStore } from './function-package';
 import { FunctionAppHosting } from './hosting';
 import { Messaging } from './messaging';
 import { Monitoring } from './monitoring';
 import { OperationsWorkbook } from './operations-workbook';
 import { resourceNames } from './naming';
-import { PolicyAspect } from './policy/policy-aspect';
+import { exempt, PolicyAspect } from './policy/policy-aspect';
+import { PrivateEndpoints } from './private-endpoints';
+import { PrivateNetwork } from './private-network';
 import { configureProviders } from './providers';
 import { configureStateBackend, type RemoteState } from './state-backend';
 import { TriggerSync } from './trigger-sync';
@@ -50,7 +53,8 @@ export class OrdersStack extends TerraformStack {
     super(scope, stackName(env));
     validateEnvironment(env);
     // Guardrails on every resource and output at synth: a violation fails synth naming it.
-    Aspects.of(this).add(new PolicyAspect({ requiredTags: REQUIRED_TAG_KEYS }));
+    Aspects.of(this).add(new PolicyAspect({ requiredTags: REQUIRED_TAG_KEYS, network: env.network.kind }));
+    const privateNetwork = env.network.kind === 'private' ? env.network : undefined;
 
     const names = resourceNames(env);
     const tags = { ...env.tags };
@@ -76,6 +80,7 @@ export class OrdersStack extends TerraformStack {
       serviceBus: env.serviceBus,
       queue: env.queue,
       preventDestroy: env.protectFromDestroy,
+      publicNetworkAccess: !privateNetwork,
       monitoring,
     });
 
@@ -88,6 +93,17 @@ export class OrdersStack extends TerraformStack {
       replication: env.storage.replication,
       softDeleteDays: env.storage.softDeleteDays,
       preventDestroy: env.protectFromDestroy,
+      publicNetworkAccess: !privateNetwork,
+      monitoring,
+    });
+
+    const hostStorage = new HostStorage(this, 'host-storage', {
+      ...common,
+      accountName: names.hostStorageAccount,
+      replication: env.storage.replication,
+      softDeleteDays: env.storage.softDeleteDays,
+      preventDestroy: env.protectFromDestroy,
+      publicNetworkAccess: !privateNetwork,
       monitoring,
     });
 
@@ -101,9 +117,35 @@ export class OrdersStack extends TerraformStack {
     });
     const bundler = props.bundler ?? buildFunctionBundle;
 
+    // Private: a network with an integration subnet per plan, and the namespace and the data account
+    // behind private endpoints. The package account stays public (see function-package.ts).
+    const network = privateNetwork
+      ? new PrivateNetwork(this, 'network', { ...common, name: names.virtualNetwork, addressSpace: privateNetwork.addressSpace, subnets: privateNetwork.subnets })
+      : undefined;
+    const endpoints = network
+      ? new PrivateEndpoints(this, 'private-endpoints', {
+          ...common,
+          network,
+          targets: {
+            serviceBus: { name: names.serviceBusNamespace, id: messaging.namespace.id },
+            hostStorage: { name: names.hostStorageAccount, id: hostStorage.storage.account.id },
+            dataStorage: { name: names.dataStorageAccount, id: data.storage.account.id },
+          },
+        })
+      : undefined;
+    if (privateNetwork) {
+      exempt(
+        packageStore.storage.account,
+        'private-data-services',
+        'Holds code only, no order data. Terraform uploads each package from where cdktf deploy runs (a data-plane call), and run-from-package from a network-restricted account has open failure reports; Entra ID roles guard it, shared keys are off.',
+      );
+    }
+    /** The processor's host monitors the private queue itself on Elastic Premium (the scale controller cannot reach it). */
+    const runtimeScaleMonitoring = (role: AppRole) => Boolean(privateNetwork) && role === 'orderProcessor' && env.apps[role].kind === 'elasticPremium';
+
     /** Grants both apps need: the host's state, the app's own package, telemetry. */
     const hostGrants = (pkg: FunctionPackage): AppGrant[] => [
-      { id: 'host-storage', role: 'Storage Blob Data Owner', scope: data.storage.account.id, reason: "The Functions host keeps its state (leases, keys) in this account's blobs" },
+      { id: 'host-storage', role: 'Storage Blob Data Owner', scope: hostStorage.storage.account.id, reason: "The Functions host keeps its state (leases, keys) in this account's blobs" },
       { id: 'read-package', role: 'Storage Blob Data Reader', scope: pkg.container.id, reason: 'The platform runs the app from its package blob' },
       { id: 'publish-telemetry', role: 'Monitoring Metrics Publisher', scope: monitoring.appInsights.id, reason: 'Entra ID ingestion into Application Insights (local auth is off)' },
     ];
@@ -129,6 +171,11 @@ export class OrdersStack extends TerraformStack {
           : // Receiver, not Data Owner: a Dedicated plan has no scale controller that reads the queue's length.
             { id: 'receive-orders', role: 'Azure Service Bus Data Receiver', scope: messaging.queue.id, reason: 'The order processor is triggered by the queue' },
         { id: 'record-orders', role: 'Storage Table Data Contributor', scope: data.tableScope, reason: 'The order processor records orders', dependsOn: [data.tableDeployment] },
+        ...(runtimeScaleMonitoring('orderProcessor')
+          ? // Runtime scale monitoring keeps its samples in monthly AzureFunctionsScaleMetricsYYYYMM tables that the
+            // host creates and deletes in its storage account: no table scope can name them in advance.
+            [{ id: 'scale-metrics', role: 'Storage Table Data Contributor', scope: hostStorage.storage.account.id, reason: "The processor's host keeps runtime scale-monitoring samples in monthly tables of the host account" }]
+          : []),
         {
           id: 'read-acceptances',
           role: 'Storage Table Data Reader',
@@ -159,7 +206,7 @@ export class OrdersStack extends TerraformStack {
           location,
           hosting: env.apps[role],
           alwaysReadyScheduled: scheduled,
-          hostStorageAccountName: data.storage.account.name,
+          hostStorageAccountName: hostStorage.storage.account.name,
           identityId: access.identity.id,
           appInsightsConnectionString: monitoring.appInsights.connectionString,
           appSettings: buildAppSettings(role, {
@@ -171,8 +218,14 @@ export class OrdersStack extends TerraformStack {
             identityClientId: access.identity.clientId,
             identityResourceId: access.identity.id,
             packageUrl: pkg.blob.url,
+            runtimeScaleMonitoring: runtimeScaleMonitoring(role),
           }),
-          dependsOn: [access.grantsApplied],
+          integrationSubnetId: network?.integrationSubnets[role].id,
+          runtimeScaleMonitoring: runtimeScaleMonitoring(role),
+          inboundAllow: role === 'orderApi' ? privateNetwork?.inboundAllow : undefined,
+          // A first start before the endpoints resolve privately meets a refusing public endpoint until a restart;
+          // and the subnet must be delegated and carry its NSG before the app joins it.
+          dependsOn: [access.grantsApplied, ...(network && endpoints ? [network.subnetsReady[role], ...endpoints.reachable] : [])],
           monitoring,
           tags,
         });

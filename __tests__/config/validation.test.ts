@@ -1,6 +1,6 @@
 import { Testing } from 'cdktf';
 import { dev, environments, prod } from '../../lib/config/environments';
-import type { ElasticPremiumHosting, EnvironmentConfig } from '../../lib/config/types';
+import type { ElasticPremiumHosting, EnvironmentConfig, NetworkConfig } from '../../lib/config/types';
 import { ConfigError, validateEnvironment } from '../../lib/config/validate';
 import { OrdersStack } from '../../lib/orders-stack';
 import { prodOnDedicated } from '../helpers/environments';
@@ -270,6 +270,107 @@ describe('synth fails on a bad value, naming environment, field, value and what 
     });
   });
 
+  describe('private networking', () => {
+    type PrivateNetwork = Extract<NetworkConfig, { kind: 'private' }>;
+    const network: PrivateNetwork = {
+      kind: 'private',
+      addressSpace: '10.60.0.0/23',
+      subnets: {
+        orderApi: { name: 'snet-order-api', cidr: '10.60.0.0/25' },
+        orderProcessor: { name: 'snet-order-processor', cidr: '10.60.0.128/25' },
+        privateEndpoints: { name: 'snet-private-endpoints', cidr: '10.60.1.0/27' },
+      },
+    };
+    /** prod with a private network, some of it changed. */
+    const onPrivate = (changes: Partial<PrivateNetwork> = {}, base: EnvironmentConfig = prod): EnvironmentConfig => ({ ...base, network: { ...network, ...changes } });
+    const subnet = (key: keyof PrivateNetwork['subnets'], changes: { name?: string; cidr?: string }) => onPrivate({ subnets: { ...network.subnets, [key]: { ...network.subnets[key], ...changes } } });
+
+    test('the example private environment is valid', () => {
+      expect(() => validateEnvironment(onPrivate())).not.toThrow();
+    });
+    test('an unknown kind', () => {
+      expectProblem(problemsOf({ ...dev, network: { kind: 'isolated' } as any }, {}), 'network.kind', 'isolated', /one of public, private/);
+    });
+    test('private needs a Premium namespace, and says so', () => {
+      expectProblem(problemsOf(onPrivate({}, dev), {}), 'serviceBus.sku', 'Standard', /expected Premium with network.kind 'private'/);
+    });
+    test('the address space is an IPv4 range in CIDR notation, without host bits', () => {
+      expectProblem(problemsOf(onPrivate({ addressSpace: '10.60.0.0' }), {}), 'network.addressSpace', '10.60.0.0', /CIDR notation/);
+      expectProblem(problemsOf(onPrivate({ addressSpace: '10.60.1.0/23' }), {}), 'network.addressSpace', '10.60.1.0/23', /10\.60\.0\.0\/23/);
+    });
+    test('every subnet lies inside the address space', () => {
+      expectProblem(problemsOf(subnet('privateEndpoints', { cidr: '10.60.2.0/27' }), {}), 'network.subnets.privateEndpoints.cidr', '10.60.2.0/27', /inside network.addressSpace \(10\.60\.0\.0\/23\)/);
+    });
+    test('subnets do not overlap', () => {
+      expectProblem(problemsOf(subnet('privateEndpoints', { cidr: '10.60.0.96/27' }), {}), 'network.subnets.privateEndpoints.cidr', '10.60.0.96/27', /no overlap with network.subnets.orderApi.cidr \(10\.60\.0\.0\/25\)/);
+    });
+    test('a subnet range without host bits', () => {
+      expectProblem(problemsOf(subnet('orderProcessor', { cidr: '10.60.0.130/25' }), {}), 'network.subnets.orderProcessor.cidr', '10.60.0.130/25', /network address \(10\.60\.0\.128\/25\)/);
+    });
+    test('subnet names are lower-case (ids are stored verbatim) and unique', () => {
+      expectProblem(problemsOf(subnet('orderApi', { name: 'Snet-Order-Api' }), {}), 'network.subnets.orderApi.name', 'Snet-Order-Api', /lower-case/);
+      expectProblem(problemsOf(subnet('orderProcessor', { name: 'snet-order-api' }), {}), 'network.subnets.orderProcessor.name', 'snet-order-api', /unique among the subnets \(network.subnets.orderApi has it\)/);
+    });
+    test("an integration subnet holds twice the plan's maximum instances: a /26 (59 usable) holds 29, not 30", () => {
+      const sized = (maximum: number, cidr: string) => withChanges(subnet('orderApi', { cidr }), api({ instances: { maximum } }));
+      expect(() => validateEnvironment(sized(29, '10.60.0.0/26'))).not.toThrow();
+      expectProblem(problemsOf(sized(30, '10.60.0.0/26'), {}), 'network.subnets.orderApi.cidr', '10.60.0.0/26', /expected \/25 or larger: apps.orderApi runs up to 30 instances and needs 60 usable addresses/);
+      // prod's Dedicated API scales to 10: 20 addresses, more than a /28's 11.
+      expect(prod.apps.orderApi.kind === 'dedicated' && prod.apps.orderApi.instances.maximum).toBe(10);
+      expectProblem(problemsOf(subnet('orderApi', { cidr: '10.60.0.0/28' }), {}), 'network.subnets.orderApi.cidr', '10.60.0.0/28', /\/27 or larger: apps.orderApi runs up to 10 instances/);
+    });
+    test('on Elastic Premium the limit is the app scale limit plus its prewarmed buffer, at most the burst', () => {
+      const ep = (changes: Partial<ElasticPremiumHosting>, cidr: string) => ({ ...onElasticPremium(changes), network: { ...network, subnets: { ...network.subnets, orderProcessor: { ...network.subnets.orderProcessor, cidr } } } });
+      // scale limit 20 + 1 prewarmed: 21 instances, 42 addresses: a /26 holds them.
+      expect(() => validateEnvironment(ep({ maximumBurst: 100, appScaleLimit: 20 }, '10.60.0.128/26'))).not.toThrow();
+      expectProblem(problemsOf(ep({ maximumBurst: 100, appScaleLimit: 30 }, '10.60.0.128/26'), {}), 'network.subnets.orderProcessor.cidr', '10.60.0.128/26', /up to 31 instances and needs 62/);
+      expectProblem(problemsOf(ep({ maximumBurst: 30, appScaleLimit: 30 }, '10.60.0.128/26'), {}), 'network.subnets.orderProcessor.cidr', '10.60.0.128/26', /up to 30 instances/);
+    });
+    test('an integration subnet is at least a /28, whatever the plan', () => {
+      const tiny = withChanges(subnet('orderApi', { cidr: '10.60.0.0/29' }), api({ instances: { minimum: 1, default: 1, maximum: 1 }, initialWorkers: 1, zoneBalancing: false }));
+      expectProblem(problemsOf({ ...tiny, saleWindows: [] }, {}), 'network.subnets.orderApi.cidr', '10.60.0.0/29', /expected \/28 or larger/);
+    });
+    test('the endpoint subnet has an address for each of the five private endpoints', () => {
+      expectProblem(problemsOf(subnet('privateEndpoints', { cidr: '10.60.1.0/29' }), {}), 'network.subnets.privateEndpoints.cidr', '10.60.1.0/29', /at least 5 usable addresses.*\/28 or larger/);
+      expect(() => validateEnvironment(subnet('privateEndpoints', { cidr: '10.60.1.0/28' }))).not.toThrow();
+    });
+    test('a subnet name short enough for its NSG name', () => {
+      const long = `snet-${'a'.repeat(74)}`;
+      const error = problemsOf(subnet('privateEndpoints', { name: long }), {});
+      expectProblem(error, 'network security group name of network.subnets.privateEndpoints', `nsg-${long}`, /at most 80 characters/);
+    });
+
+    describe('inbound restriction of the order API', () => {
+      const allow = (inboundAllow: unknown) => onPrivate({ inboundAllow: inboundAllow as PrivateNetwork['inboundAllow'] });
+      const frontDoor = '0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
+      test('ranges and a Front Door with its id are valid', () => {
+        expect(() => validateEnvironment(allow({ ipRanges: ['203.0.113.0/24', '198.51.100.7/32'], serviceTags: [{ tag: 'AzureFrontDoor.Backend', frontDoorIds: [frontDoor] }] }))).not.toThrow();
+      });
+      test('an empty allow list would refuse every caller', () => {
+        expectProblem(problemsOf(allow({ ipRanges: [] }), {}), 'network.inboundAllow', { ipRanges: [] }, /at least one of ipRanges or serviceTags/);
+      });
+      test('a bare address is refused (write /32)', () => {
+        expectProblem(problemsOf(allow({ ipRanges: ['198.51.100.7'] }), {}), 'network.inboundAllow.ipRanges[0]', '198.51.100.7', /CIDR notation.*write \/32/);
+      });
+      test('AzureFrontDoor.Backend needs your Front Door id, which is a GUID', () => {
+        expectProblem(problemsOf(allow({ serviceTags: [{ tag: 'AzureFrontDoor.Backend' }] }), {}), 'network.inboundAllow.serviceTags[0].frontDoorIds', undefined, /covers every Front Door in Azure/);
+        expectProblem(problemsOf(allow({ serviceTags: [{ tag: 'AzureFrontDoor.Backend', frontDoorIds: ['my-front-door'] }] }), {}), 'network.inboundAllow.serviceTags[0].frontDoorIds[0]', 'my-front-door', /lower-case GUID/);
+      });
+      test('Front Door ids only with the Front Door tag, at most 8', () => {
+        expectProblem(problemsOf(allow({ serviceTags: [{ tag: 'ApiManagement', frontDoorIds: [frontDoor] }] }), {}), 'network.inboundAllow.serviceTags[0].frontDoorIds', [frontDoor], /only the AzureFrontDoor.Backend tag/);
+        expectProblem(problemsOf(allow({ serviceTags: [{ tag: 'AzureFrontDoor.Backend', frontDoorIds: Array(9).fill(frontDoor) }] }), {}), 'network.inboundAllow.serviceTags[0].frontDoorIds', 9, /at most 8/);
+      });
+      test('a service tag is a tag name', () => {
+        expectProblem(problemsOf(allow({ serviceTags: [{ tag: 'Azure Front Door' }] }), {}), 'network.inboundAllow.serviceTags[0].tag', 'Azure Front Door', /service tag/);
+      });
+      test('at most 512 rules (App Service limit), the availability-test rule included', () => {
+        const ranges = Array.from({ length: 512 }, (_, i) => `10.${Math.floor(i / 256)}.${i % 256}.0/24`);
+        expectProblem(problemsOf(allow({ ipRanges: ranges }), {}), 'network.inboundAllow', '513 rules', /at most 512/);
+        expect(() => validateEnvironment(allow({ ipRanges: ranges, availabilityTests: false }))).not.toThrow();
+      });
+    });
+  });
+
   describe("Azure's naming rules for every derived name", () => {
     test('a prefix that breaks storage account names', () => {
       expectProblem(problemsOf(dev, { namePrefix: 'Orders' }), 'namePrefix', 'Orders', /lower-case letters and digits/);
@@ -277,7 +378,7 @@ describe('synth fails on a bad value, naming environment, field, value and what 
     test('storage account names stop at 24 characters', () => {
       // 'stpkg' + 'ordersabcdef' + 'production' ... is only reachable through long prefixes and names
       const error = problemsOf(dev, { namePrefix: 'ordersabcdef', name: 'production' });
-      expect(error.problems.map((p) => p.field)).toEqual(expect.arrayContaining(['package storage account name']));
+      expect(error.problems.map((p) => p.field)).toEqual(expect.arrayContaining(['storage account name', 'host storage account name', 'package storage account name']));
       expect(error.problems.find((p) => p.field === 'package storage account name')!.allowed).toMatch(/3-24 lower-case letters and digits/);
     });
     test('function app names stop at 32 characters (the Functions host id is cut there)', () => {

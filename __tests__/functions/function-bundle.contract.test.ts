@@ -25,7 +25,7 @@ import { startServiceBusBroker, type ServiceBusBroker } from '../helpers/service
  * Each app's deployment zip as the Functions host gets it: built by lib/bundle/function-bundle.ts,
  * unpacked, and loaded by a stand-in of the Node.js worker (scripts/harness/functions-host) that provides
  * `@azure/functions-core` the way the real worker does. Unit tests cannot catch these failures: they
- * run the library in "test mode", where registrations are no-ops (trap 1.1). With every setting, the
+ * run the library in "test mode", where registrations are no-ops (docs/functions-runtime.md, 1.1). With every setting, the
  * packages talk to Azurite's Table service and to a Service Bus stand-in (helpers/service-bus-broker.ts)
  * over AMQP, so what a built package puts on the wire is what these tests read. Every HTTP answer is
  * checked against the OpenAPI document.
@@ -90,7 +90,7 @@ describe.each(APP_ROLES)('the %s deployment zip', (role) => {
     const files = unzipSync(fs.readFileSync(bundle.zipPath));
     const packageJson = JSON.parse(Buffer.from(files['package.json']).toString('utf8'));
     expect(packageJson.main).toBe(BUNDLE_MAIN);
-    // "type": "module" would make the worker import() the CommonJS bundle as ESM (trap 1.2).
+    // "type": "module" would make the worker import() the CommonJS bundle as ESM (docs/functions-runtime.md, 1.2).
     expect(packageJson.type).toBeUndefined();
     expect(Buffer.from(files['host.json']).toString('utf8')).toBe(fs.readFileSync(path.join(projectRoot, 'functions', 'host.json'), 'utf8'));
   });
@@ -117,7 +117,7 @@ describe.each(APP_ROLES)('the %s deployment zip', (role) => {
     expect(own.every((source) => /^\.\.\/functions\/.+\.(ts|json)$/.test(source))).toBe(true);
   });
 
-  it('bundles each @azure package once (no ESM and CommonJS copies side by side: trap 1.8)', () => {
+  it('bundles each @azure package once (no ESM and CommonJS copies side by side: docs/functions-runtime.md, 1.8)', () => {
     const { metafile } = buildSync({ ...esbuildOptions({ projectRoot, entry: APPS[role].entry }), metafile: true, write: false });
     const copies = packageCopies(metafile as Metafile);
     const duplicated = [...copies].filter(([name, found]) => name.startsWith('@azure/') && found.size > 1);
@@ -242,7 +242,7 @@ describe('the order processor zip, loaded', () => {
       // Single dispatch: only then does the trigger make the message's trace context the invocation's
       // parent (with batches it becomes a link), so the processing joins the POST's operation.
       expect(triggerOf(host.registration(FUNCTION_NAMES.processOrder)).cardinality ?? 'one').toBe('one');
-      // The host ignores retry policies on Service Bus triggers (trap 2.4); retries live in the handler.
+      // The host ignores retry policies on Service Bus triggers (docs/functions-runtime.md, 2.4); retries live in the handler.
       expect(host.registration(FUNCTION_NAMES.processOrder).retryOptions).toBeUndefined();
       expect(SERVICE_BUS_CONNECTION).toBe('ServiceBusConnection');
     });

@@ -56,10 +56,31 @@ export interface TerraformJson {
 }
 
 export function synthEnvironment(environment: EnvironmentConfig, options: { remoteState?: RemoteState } = {}): Synthesized {
-  const app = Testing.app();
-  const stack = new OrdersStack(app, { environment, projectRoot: PROJECT_ROOT, bundler: fakeBundler, remoteState: options.remoteState });
-  const json = Testing.synth(stack);
-  return { json, tf: JSON.parse(JSON.stringify(stack.toTerraform())) as TerraformJson };
+  return withoutCreationTraces(() => {
+    const app = Testing.app();
+    const stack = new OrdersStack(app, { environment, projectRoot: PROJECT_ROOT, bundler: fakeBundler, remoteState: options.remoteState });
+    const json = Testing.synth(stack);
+    return { json, tf: JSON.parse(JSON.stringify(stack.toTerraform())) as TerraformJson };
+  });
+}
+
+/**
+ * Runs `build` with cdktf's creation traces left empty. cdktf captures a full stack trace for every
+ * lazy value it creates (into a plain object, not an Error), and under jest each one is formatted
+ * through the source maps of every transformed frame: most of a test synth's time. Those traces only
+ * decorate cdktf's own messages; a real Error thrown inside `build` keeps its full trace.
+ */
+export function withoutCreationTraces<T>(build: () => T): T {
+  const prepare = Error.prepareStackTrace;
+  Error.prepareStackTrace = (error, frames) => {
+    if (!(error instanceof Error)) return '';
+    return prepare ? prepare(error, frames) : [String(error), ...frames.map((frame) => `    at ${frame}`)].join('\n');
+  };
+  try {
+    return build();
+  } finally {
+    Error.prepareStackTrace = prepare;
+  }
 }
 
 /** Every resource of a type, by its logical id. */

@@ -60,11 +60,11 @@ function secureResources(stack: TerraformStack) {
 type Resources = ReturnType<typeof secureResources>;
 
 /** A bare stack of secure resources with the policy applied, `tamper` breaking one; synthesized. */
-function synthesize(tamper: (resources: Resources, stack: TerraformStack) => void = () => undefined): Error | undefined {
+function synthesize(tamper: (resources: Resources, stack: TerraformStack) => void = () => undefined, network: 'public' | 'private' = 'public'): Error | undefined {
   const app = newApp();
   const stack = new TerraformStack(app, 'test');
   new AzurermProvider(stack, 'azurerm', { features: [{}] });
-  Aspects.of(stack).add(new PolicyAspect({ requiredTags: REQUIRED_TAG_KEYS }));
+  Aspects.of(stack).add(new PolicyAspect({ requiredTags: REQUIRED_TAG_KEYS, network }));
   tamper(secureResources(stack), stack);
   try {
     app.synth();
@@ -121,6 +121,29 @@ test.each(breaks)('%s: %s fails synth with the rule, the construct path, the att
   expect(error).toBeDefined();
   expect(error!.message).toMatch(new RegExp(`policy ${rule}: test/\\S+ \\(\\S+\\) `));
   expect(error!.message).toMatch(detail);
+});
+
+test('private-data-services: in a private environment a public storage account, a public namespace, or a network_rule_set whose own flag reopens it (azurerm #31059) fails synth', () => {
+  const error = synthesize(({ storage, namespace }) => {
+    storage.addOverride('public_network_access_enabled', true);
+    namespace.addOverride('public_network_access_enabled', false);
+    namespace.addOverride('network_rule_set', { default_action: 'Allow', public_network_access_enabled: true });
+  }, 'private');
+  expect(error!.message).toMatch(/policy private-data-services: test\/storage \(azurerm_storage_account\) public_network_access_enabled = true; required: false \(the environment is private/);
+  expect(error!.message).toMatch(/policy private-data-services: test\/namespace \(azurerm_servicebus_namespace\) network_rule_set.public_network_access_enabled = true; required: false/);
+  expect(error!.message).not.toMatch(/test\/namespace \(azurerm_servicebus_namespace\) public_network_access_enabled/);
+});
+
+test('private-data-services holds private environments only: a public one may keep public data services', () => {
+  expect(synthesize(({ storage }) => storage.addOverride('public_network_access_enabled', true), 'public')).toBeUndefined();
+  expect(synthesize(({ storage, namespace }) => [storage, namespace].forEach((r) => r.addOverride('public_network_access_enabled', false)), 'private')).toBeUndefined();
+});
+
+test('in the real private stack, the package account is public only by its exemption, which says why', () => {
+  const app = newApp();
+  expect(prod.network.kind).toBe('private');
+  const exemptions = listExemptions(new OrdersStack(app, { environment: prod, projectRoot: PROJECT_ROOT, bundler: fakeBundler }));
+  expect(exemptions).toEqual([{ path: 'orders-prod/packages/packages/account', type: 'azurerm_storage_account', rule: 'private-data-services', reason: expect.stringMatching(/code only.*upload/i) }]);
 });
 
 test('an exemption is per resource and rule, carries its reason, and lets that resource pass that rule only', () => {

@@ -2,8 +2,12 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { AppSetting, TABLE_NAME_PATTERN } from '../../functions/app-settings';
 import { dev, environments, prod } from '../../lib/config/environments';
-import type { EnvironmentConfig } from '../../lib/config/types';
-import { DEDICATED_SKUS, ELASTIC_PREMIUM_SKUS, MESSAGING_UNITS, RETENTION_DAYS } from '../../lib/config/validate';
+import { contains, overlaps, parseCidr } from '../../lib/config/cidr';
+import { PRIVATE_ENDPOINTS } from '../../lib/config/private-link';
+import type { EnvironmentConfig, NetworkConfig } from '../../lib/config/types';
+import { DEDICATED_SKUS, ELASTIC_PREMIUM_SKUS, integrationAddressesNeeded, maxPlanInstances, MESSAGING_UNITS, RETENTION_DAYS, usableAddresses } from '../../lib/config/validate';
+import { AVAILABILITY_TEST_TAG } from '../../lib/hosting';
+import { APP_SERVICE_DELEGATION } from '../../lib/private-network';
 import { isCanonicalDuration } from '../../lib/config/durations';
 import { isAutoscaleTimeZone } from '../../lib/config/time-zones';
 import { remoteStateFromEnv, STATE_ENV } from '../../lib/state-backend';
@@ -12,10 +16,10 @@ import { MINIMUM_WEB_TEST_LOCATIONS, WEB_TEST_LOCATIONS } from '../../lib/availa
 import { fakeBundler, onlyResource, refTo, resourceAt, resourcesOf, synthEnvironment, type Synthesized, type TerraformJson } from '../helpers/synth';
 
 /**
- * One test (or more) per item of the checklist in ../shared/reference/azurerm-4.55-traps.md: each
- * reads the synthesized JSON the way azurerm 4.55 and Azure will read it, so that a later change
- * cannot bring back a way in which the first `cdktf deploy` fails or the second `cdktf diff` is not
- * empty. Item numbers refer to that checklist.
+ * One test (or more) per item of the checklist in docs/first-deploy.md: each reads the synthesized
+ * JSON the way azurerm 4.55 and Azure will read it, so that a later change cannot bring back a way in
+ * which the first `cdktf deploy` fails or the second `cdktf diff` is not empty. Section numbers are
+ * those of the checklist.
  */
 
 /** Each environment's stack, and prod's Dedicated alternative: its plans, autoscale settings and sale profiles must deploy too. */
@@ -247,7 +251,8 @@ describe('4. function app', () => {
         // RBAC reaches the data planes minutes after the assignment exists: the app's first start waits.
         expect(Number(/^(\d+)s$/.exec(wait.create_duration)?.[1])).toBeGreaterThanOrEqual(60);
         expect(Object.values(wait.triggers).sort()).toEqual(grants.sort());
-        expect(resourceAt(tf, 'azurerm_linux_function_app', `${id}/app`).depends_on).toEqual([`time_sleep.${waitName}`]);
+        // First the grants' wait; in a private stack also the network the app needs (checked below).
+        expect(resourceAt(tf, 'azurerm_linux_function_app', `${id}/app`).depends_on[0]).toBe(`time_sleep.${waitName}`);
       }
     });
   });
@@ -522,11 +527,12 @@ describe('9. Service Bus', () => {
     });
   });
 
-  test('no network_rule_set, whose own public access flag would override the namespace flag (azurerm #31059)', () => {
-    eachStack((tf) => {
+  test('no network_rule_set in either posture, whose own public access flag would override the namespace flag (azurerm #31059)', () => {
+    eachStack((tf, name) => {
       const ns = onlyResource(tf, 'azurerm_servicebus_namespace');
+      // Removing a block once applied sends a reset without the flag, so it is never written at all.
       expect(ns.network_rule_set).toBeUndefined();
-      expect(ns.public_network_access_enabled).toBe(true);
+      expect(ns.public_network_access_enabled).toBe(environments.find((e) => e.name === name)!.network.kind === 'public');
     });
   });
 
@@ -699,12 +705,17 @@ describe('state', () => {
   });
 });
 
+/** Both apps on EP1, as an environment may choose. */
+const elastic = { kind: 'elasticPremium', sku: 'EP1', zoneBalancing: true, alwaysReady: 3, maximumBurst: 30, appScaleLimit: 20, prewarmed: 1 } as const;
+let elasticProdTf: TerraformJson | undefined;
+/** prod (private) with both apps on Elastic Premium, synthesized once for the suites that read it. */
+const elasticSaleWindows = prod.saleWindows.map((w) => ({ ...w, minimumInstances: { orderApi: 3, orderProcessor: 4 } }));
+const elasticProd = () => (elasticProdTf ??= synthEnvironment({ ...prod, apps: { orderApi: elastic, orderProcessor: elastic }, saleWindows: elasticSaleWindows }).tf);
+
 describe('4b. Elastic Premium (both apps on EP1, as an environment may choose)', () => {
-  const elastic = { kind: 'elasticPremium', sku: 'EP1', zoneBalancing: true, alwaysReady: 3, maximumBurst: 30, appScaleLimit: 20, prewarmed: 1 } as const;
-  const saleWindows = prod.saleWindows.map((w) => ({ ...w, minimumInstances: { orderApi: 3, orderProcessor: 4 } }));
   let tf: TerraformJson;
   beforeAll(() => {
-    tf = synthEnvironment({ ...prod, apps: { orderApi: elastic, orderProcessor: elastic }, saleWindows }).tf;
+    tf = elasticProd();
   });
   const app = (id: string) => resourceAt(tf, 'azurerm_linux_function_app', `${id}/app`);
   const plan = (id: string) => resourceAt(tf, 'azurerm_service_plan', `${id}/plan`);
@@ -731,7 +742,6 @@ describe('4b. Elastic Premium (both apps on EP1, as an environment may choose)',
       const site = app(id).site_config;
       expect(site.elastic_instance_minimum).toBe(3);
       expect(site.app_scale_limit).toBeLessThanOrEqual(plan(id).maximum_elastic_worker_count);
-      expect(site.runtime_scale_monitoring_enabled).toBe(false);
     }
   });
 
@@ -776,6 +786,365 @@ describe('4b. Elastic Premium (both apps on EP1, as an environment may choose)',
 
   test('Microsoft.Logic is registered with the other resource providers', () => {
     expect(tf.provider.azurerm[0].resource_providers_to_register).toContain('Microsoft.Logic');
+  });
+});
+
+/** prod's private network (the tests below read it as the synthesized JSON states it). */
+const prodNetwork = prod.network as Extract<NetworkConfig, { kind: 'private' }>;
+const ROLES = [
+  ['orderApi', 'order-api'],
+  ['orderProcessor', 'order-processor'],
+] as const;
+/** A reference to another resource's id, as Terraform resolves it: never a hand-built id (casing, ForceNew). */
+const idRef = (type: string) => new RegExp(`^\\$\\{${type}\\.[^.}]+\\.id\\}$`);
+const keyOf = (tf: TerraformJson, type: string, resource: Record<string, any>) => Object.entries(resourcesOf(tf, type)).find(([, r]) => r === resource)![0];
+
+describe('private networking: the virtual network and its subnets', () => {
+  const tf = () => byName('prod');
+  const subnets = () => resourcesOf(tf(), 'azurerm_subnet');
+  const subnetAt = (id: string) => resourceAt(tf(), 'azurerm_subnet', `network/${id}-subnet`);
+
+  test('a public environment has no network resources at all; a private one has exactly its network', () => {
+    const NETWORK_TYPES = ['azurerm_virtual_network', 'azurerm_subnet', 'azurerm_network_security_group', 'azurerm_network_security_rule', 'azurerm_subnet_network_security_group_association', 'azurerm_private_endpoint', 'azurerm_private_dns_zone', 'azurerm_private_dns_zone_virtual_network_link'];
+    for (const type of NETWORK_TYPES) expect([type, byName('dev').resource[type]]).toEqual([type, undefined]);
+    expect(Object.keys(resourcesOf(tf(), 'azurerm_virtual_network'))).toHaveLength(1);
+    expect(Object.keys(subnets())).toHaveLength(3);
+    expect(Object.keys(resourcesOf(tf(), 'azurerm_private_endpoint'))).toHaveLength(PRIVATE_ENDPOINTS.length);
+  });
+
+  test('the network declares no inline subnet (never `subnet: []`, which removes the standalone ones) and no DNS servers (Azure DNS serves the private zones)', () => {
+    const vnet = onlyResource(tf(), 'azurerm_virtual_network');
+    expect(vnet).not.toHaveProperty('subnet');
+    expect(vnet).not.toHaveProperty('dns_servers');
+    expect(vnet.address_space).toEqual([prodNetwork.addressSpace]);
+  });
+
+  test('one integration subnet per plan, delegated to Microsoft.Web/serverFarms with exactly the action Azure sets (actions is not computed: leaving it out diffs forever)', () => {
+    for (const [, id] of ROLES) {
+      const subnet = subnetAt(id);
+      expect(subnet.delegation).toEqual([{ name: expect.stringMatching(/^[a-z-]+$/), service_delegation: { name: 'Microsoft.Web/serverFarms', actions: ['Microsoft.Network/virtualNetworks/subnets/action'] } }]);
+      expect(APP_SERVICE_DELEGATION.name).toBe(subnet.delegation[0].service_delegation.name); // the spelling azurerm validates, case-sensitive
+    }
+    const integration = ROLES.map(([, id]) => resourceAt(tf(), 'azurerm_linux_function_app', `${id}/app`).virtual_network_subnet_id);
+    expect(new Set(integration).size).toBe(ROLES.length);
+  });
+
+  test('the endpoint subnet: no delegation, NSG enforcement on endpoint traffic, and no app integrates with it', () => {
+    const subnet = subnetAt('private-endpoints');
+    expect(subnet.delegation).toBeUndefined();
+    expect(['Disabled', 'Enabled', 'NetworkSecurityGroupEnabled', 'RouteTableEnabled']).toContain(subnet.private_endpoint_network_policies);
+    expect(subnet.private_endpoint_network_policies).toBe('NetworkSecurityGroupEnabled');
+    const endpointSubnetId = refTo(tf(), 'azurerm_subnet', 'network/private-endpoints-subnet', 'id');
+    for (const app of apps(tf())) expect(app.virtual_network_subnet_id).not.toBe(endpointSubnetId);
+    for (const pe of Object.values(resourcesOf(tf(), 'azurerm_private_endpoint'))) expect(pe.subnet_id).toBe(endpointSubnetId);
+  });
+
+  test('every subnet: one prefix inside the address space, no overlap, default outbound access written explicitly, no service endpoints', () => {
+    const space = parseCidr(prodNetwork.addressSpace);
+    const all = Object.values(subnets());
+    for (const subnet of all) {
+      expect(subnet.address_prefixes).toHaveLength(1);
+      expect(contains(space, parseCidr(subnet.address_prefixes[0]))).toBe(true);
+      // azurerm always sends its default (true); written, so the posture is reviewable.
+      expect(typeof subnet.default_outbound_access_enabled).toBe('boolean');
+      expect(subnet.service_endpoints).toBeUndefined();
+      expect(subnet.virtual_network_name).toMatch(/^\$\{azurerm_virtual_network\.[^.]+\.name\}$/);
+    }
+    for (let i = 0; i < all.length; i++) {
+      for (let j = i + 1; j < all.length; j++) expect(overlaps(parseCidr(all[i].address_prefixes[0]), parseCidr(all[j].address_prefixes[0]))).toBe(false);
+    }
+  });
+
+  test("each integration subnet holds twice its plan's maximum instances (a delegated subnet in use cannot be resized)", () => {
+    for (const [role, id] of ROLES) {
+      const cidr = parseCidr(subnetAt(id).address_prefixes[0]);
+      expect(usableAddresses(cidr)).toBeGreaterThanOrEqual(integrationAddressesNeeded(maxPlanInstances(prod.apps[role])));
+    }
+    expect(usableAddresses(parseCidr(subnetAt('private-endpoints').address_prefixes[0]))).toBeGreaterThanOrEqual(PRIVATE_ENDPOINTS.length);
+  });
+
+  test('every network name is lower-case (subnet, endpoint and link ids are stored verbatim; a case change replaces them)', () => {
+    for (const type of ['azurerm_virtual_network', 'azurerm_subnet', 'azurerm_network_security_group', 'azurerm_private_endpoint', 'azurerm_private_dns_zone']) {
+      for (const r of Object.values(resourcesOf(tf(), type))) expect([type, r.name]).toEqual([type, r.name.toLowerCase()]);
+    }
+    expect(resourceAt(tf(), 'azurerm_resource_group', 'orders-prod/resource-group').name).toMatch(/^[a-z0-9-]+$/);
+  });
+});
+
+describe('private networking: network security groups', () => {
+  const tf = () => byName('prod');
+  const rulesOf = (nsgKey: string) => Object.values(resourcesOf(tf(), 'azurerm_network_security_rule')).filter((r) => r.network_security_group_name === `\${azurerm_network_security_group.${nsgKey}.name}`);
+
+  test('every subnet carries exactly one NSG, through an association by id (Checkov CKV2_AZURE_31)', () => {
+    const associations = Object.values(resourcesOf(tf(), 'azurerm_subnet_network_security_group_association'));
+    const subnetIds = Object.keys(resourcesOf(tf(), 'azurerm_subnet')).map((k) => `\${azurerm_subnet.${k}.id}`);
+    expect(associations.map((a) => a.subnet_id).sort()).toEqual(subnetIds.sort());
+    for (const a of associations) expect(a.network_security_group_id).toMatch(idRef('azurerm_network_security_group'));
+    expect(new Set(associations.map((a) => a.network_security_group_id)).size).toBe(associations.length);
+  });
+
+  test('rules are their own resources (the group\'s inline security_rule is computed and would fight them), each associated only once all its rules exist', () => {
+    for (const [key, nsg] of Object.entries(resourcesOf(tf(), 'azurerm_network_security_group'))) {
+      expect(nsg.security_rule).toBeUndefined();
+      const rules = rulesOf(key);
+      expect(rules.length).toBeGreaterThan(0);
+      const association = Object.values(resourcesOf(tf(), 'azurerm_subnet_network_security_group_association')).find((a) => a.network_security_group_id === `\${azurerm_network_security_group.${key}.id}`)!;
+      expect(association.depends_on.sort()).toEqual(rules.map((r) => `azurerm_network_security_rule.${keyOf(tf(), 'azurerm_network_security_rule', r)}`).sort());
+    }
+  });
+
+  test('rules as azurerm validates and Azure reads back: priority 100..4096 and unique per group and direction, a source port, casing of protocol, access and direction, one of port range or ranges', () => {
+    for (const key of Object.keys(resourcesOf(tf(), 'azurerm_network_security_group'))) {
+      const rules = rulesOf(key);
+      for (const direction of ['Inbound', 'Outbound']) {
+        const priorities = rules.filter((r) => r.direction === direction).map((r) => r.priority);
+        expect(new Set(priorities).size).toBe(priorities.length);
+      }
+      for (const r of rules) {
+        expect(r.priority).toBeGreaterThanOrEqual(100);
+        expect(r.priority).toBeLessThanOrEqual(4096);
+        expect(r.source_port_range).toBe('*');
+        expect(['Tcp', 'Udp', 'Icmp', '*']).toContain(r.protocol);
+        expect(['Allow', 'Deny']).toContain(r.access);
+        expect(['Inbound', 'Outbound']).toContain(r.direction);
+        expect([r.destination_port_range, r.destination_port_ranges].filter((v) => v !== undefined)).toHaveLength(1);
+        expect(r.description.length).toBeLessThanOrEqual(140);
+      }
+    }
+  });
+
+  test('integration subnets: outbound rules name each flow the apps need (the endpoints on HTTPS and AMQP, Azure Monitor, the package account); no inbound rule (it would not apply)', () => {
+    for (const [role, id] of ROLES) {
+      const nsgKey = keyOf(tf(), 'azurerm_network_security_group', resourceAt(tf(), 'azurerm_network_security_group', `network/${id}-nsg`));
+      const rules = rulesOf(nsgKey);
+      expect(rules.every((r) => r.direction === 'Outbound' && r.access === 'Allow' && r.source_address_prefix === prodNetwork.subnets[role].cidr)).toBe(true);
+      expect(rules.map((r) => [r.destination_address_prefix, r.destination_port_ranges ?? [r.destination_port_range]])).toEqual([
+        [prodNetwork.subnets.privateEndpoints.cidr, ['443', '5671-5672']],
+        ['AzureMonitor', ['443']],
+        ['Storage', ['443']],
+      ]);
+    }
+  });
+
+  test('the endpoint subnet takes HTTPS and AMQP from the virtual network and denies everything else', () => {
+    const nsgKey = keyOf(tf(), 'azurerm_network_security_group', resourceAt(tf(), 'azurerm_network_security_group', 'network/private-endpoints-nsg'));
+    const rules = rulesOf(nsgKey).sort((a, b) => a.priority - b.priority);
+    expect(rules.map((r) => [r.direction, r.access, r.source_address_prefix, r.destination_port_ranges ?? r.destination_port_range])).toEqual([
+      ['Inbound', 'Allow', 'VirtualNetwork', ['443', '5671-5672']],
+      ['Inbound', 'Deny', '*', '*'],
+    ]);
+  });
+});
+
+describe('private networking: endpoints, DNS zones and zone groups', () => {
+  const tf = () => byName('prod');
+  const endpoints = () => Object.values(resourcesOf(tf(), 'azurerm_private_endpoint'));
+  const zoneByName = (name: string) => Object.entries(resourcesOf(tf(), 'azurerm_private_dns_zone')).find(([, z]) => z.name === name)!;
+
+  test('one endpoint per sub-resource (a storage endpoint serves one), each to its target by reference, connected automatically', () => {
+    const targets = {
+      serviceBus: refTo(tf(), 'azurerm_servicebus_namespace', 'messaging/namespace', 'id'),
+      hostStorage: refTo(tf(), 'azurerm_storage_account', 'host-storage/host/account', 'id'),
+      dataStorage: refTo(tf(), 'azurerm_storage_account', 'data/data/account', 'id'),
+    };
+    expect(endpoints().map((pe) => [pe.private_service_connection.private_connection_resource_id, pe.private_service_connection.subresource_names])).toEqual(
+      PRIVATE_ENDPOINTS.map((spec) => [targets[spec.target], [spec.subresource]]),
+    );
+    for (const pe of endpoints()) {
+      // A manual connection stays Pending and the apps would find nothing behind the address.
+      expect(pe.private_service_connection.is_manual_connection).toBe(false);
+      expect(pe.private_service_connection.private_connection_resource_alias).toBeUndefined();
+      expect(pe.subnet_id).toMatch(idRef('azurerm_subnet'));
+      // Names as azurerm validates them (1-80, letters, digits, "_", ".", "-").
+      for (const name of [pe.name, pe.private_service_connection.name, pe.private_dns_zone_group.name]) expect(name).toMatch(/^[a-zA-Z\d][a-zA-Z\d_.-]{0,78}[a-zA-Z\d_]$/);
+    }
+  });
+
+  test('the package account gets no endpoint: its public name must keep resolving publicly from inside the network', () => {
+    const packages = refTo(tf(), 'azurerm_storage_account', 'packages/packages/account', 'id');
+    for (const pe of endpoints()) expect(pe.private_service_connection.private_connection_resource_id).not.toBe(packages);
+  });
+
+  test('each endpoint registers in the private DNS zone Azure requires for its sub-resource, through a zone group', () => {
+    const required = { namespace: 'privatelink.servicebus.windows.net', blob: 'privatelink.blob.core.windows.net', table: 'privatelink.table.core.windows.net', queue: 'privatelink.queue.core.windows.net' };
+    for (const pe of endpoints()) {
+      const subresource = pe.private_service_connection.subresource_names[0] as keyof typeof required;
+      const [zoneKey] = zoneByName(required[subresource]);
+      expect(pe.private_dns_zone_group.private_dns_zone_ids).toEqual([`\${azurerm_private_dns_zone.${zoneKey}.id}`]);
+    }
+  });
+
+  test('endpoints leave what Azure computes alone: no ip_configuration (dynamic addresses read back as none), no custom NIC name', () => {
+    for (const pe of endpoints()) {
+      expect(pe.ip_configuration).toBeUndefined();
+      expect(pe.custom_network_interface_name).toBeUndefined();
+    }
+  });
+
+  test('one zone per name, each linked once to the network without auto-registration; no soa_record (ForceNew and computed), no resolution_policy (Azure sets it for privatelink zones)', () => {
+    const zones = Object.entries(resourcesOf(tf(), 'azurerm_private_dns_zone'));
+    expect(zones.map(([, z]) => z.name).sort()).toEqual([...new Set(PRIVATE_ENDPOINTS.map((e) => e.zone))].sort());
+    for (const [, zone] of zones) expect(zone.soa_record).toBeUndefined();
+    const links = Object.values(resourcesOf(tf(), 'azurerm_private_dns_zone_virtual_network_link'));
+    expect(links.map((l) => l.private_dns_zone_name).sort()).toEqual(zones.map(([key]) => `\${azurerm_private_dns_zone.${key}.name}`).sort());
+    for (const link of links) {
+      expect(link.virtual_network_id).toMatch(idRef('azurerm_virtual_network'));
+      expect(link.registration_enabled).toBe(false);
+      expect(link.resolution_policy).toBeUndefined();
+      expect(link.name).toMatch(/^[a-z0-9-]{1,80}$/);
+    }
+  });
+
+  test('order: each endpoint after its subnet carries its NSG (both update the subnet)', () => {
+    const association = `azurerm_subnet_network_security_group_association.${keyOf(tf(), 'azurerm_subnet_network_security_group_association', resourceAt(tf(), 'azurerm_subnet_network_security_group_association', 'network/private-endpoints-nsg-association'))}`;
+    for (const pe of endpoints()) expect(pe.depends_on).toEqual([association]);
+  });
+});
+
+describe('private networking: the apps integrated, the data services off the internet', () => {
+  const tf = () => byName('prod');
+
+  test('both apps VNet-integrated inline (no swift connection resource), all outbound traffic through the network, no legacy route-all setting', () => {
+    expect(tf().resource.azurerm_app_service_virtual_network_swift_connection).toBeUndefined();
+    for (const [, id] of ROLES) {
+      const app = resourceAt(tf(), 'azurerm_linux_function_app', `${id}/app`);
+      expect(app.virtual_network_subnet_id).toBe(refTo(tf(), 'azurerm_subnet', `network/${id}-subnet`, 'id'));
+      // Resource Manager's default is false: without it only private ranges would go through the network.
+      expect(app.site_config.vnet_route_all_enabled).toBe(true);
+      expect(app.app_settings.WEBSITE_VNET_ROUTE_ALL).toBeUndefined();
+    }
+    for (const app of apps(byName('dev'))) {
+      expect(app.virtual_network_subnet_id).toBeUndefined();
+      expect(app.site_config.vnet_route_all_enabled).toBeUndefined();
+    }
+  });
+
+  test("each app starts only after its subnet carries its NSG, every endpoint has its DNS record and every zone is linked (a host that starts before private DNS resolves meets a refusing public endpoint)", () => {
+    const ref = (type: string, r: Record<string, any>) => `${type}.${keyOf(tf(), type, r)}`;
+    for (const [, id] of ROLES) {
+      const dependsOn = resourceAt(tf(), 'azurerm_linux_function_app', `${id}/app`).depends_on;
+      expect(dependsOn).toEqual(
+        expect.arrayContaining([
+          ref('azurerm_subnet_network_security_group_association', resourceAt(tf(), 'azurerm_subnet_network_security_group_association', `network/${id}-nsg-association`)),
+          ...Object.values(resourcesOf(tf(), 'azurerm_private_endpoint')).map((r) => ref('azurerm_private_endpoint', r)),
+          ...Object.values(resourcesOf(tf(), 'azurerm_private_dns_zone_virtual_network_link')).map((r) => ref('azurerm_private_dns_zone_virtual_network_link', r)),
+        ]),
+      );
+    }
+  });
+
+  test('the namespace and the data account have public network access off; the package account stays public (the upload and run-from-package); no network rules anywhere', () => {
+    const namespace = onlyResource(tf(), 'azurerm_servicebus_namespace');
+    expect(namespace.public_network_access_enabled).toBe(false);
+    expect(namespace.network_rule_set).toBeUndefined();
+    expect(namespace.sku).toBe('Premium');
+    expect(resourceAt(tf(), 'azurerm_storage_account', 'data/data/account').public_network_access_enabled).toBe(false);
+    expect(resourceAt(tf(), 'azurerm_storage_account', 'packages/packages/account').public_network_access_enabled).toBe(true);
+    for (const a of Object.values(resourcesOf(tf(), 'azurerm_storage_account'))) expect(a.network_rules).toBeUndefined();
+  });
+
+  test('nothing Terraform does with the private account is a data-plane call (the plan and the second diff run from outside the network)', () => {
+    const dataAccount = refTo(tf(), 'azurerm_storage_account', 'data/data/account', 'name');
+    // The only data-plane resources are the package blobs, on the public package account.
+    for (const blob of Object.values(resourcesOf(tf(), 'azurerm_storage_blob'))) expect(blob.storage_account_name).not.toBe(dataAccount);
+    for (const type of ['azurerm_storage_table', 'azurerm_storage_queue', 'azurerm_storage_share', 'azurerm_storage_table_entity', 'azurerm_storage_data_lake_gen2_filesystem']) expect(tf().resource[type]).toBeUndefined();
+    expect(tf().provider.azurerm[0].features[0].storage).toEqual([{ data_plane_available: false }]);
+  });
+
+  test('Microsoft.Network (networks, endpoints, private DNS) is registered', () => {
+    expect(tf().provider.azurerm[0].resource_providers_to_register).toContain('Microsoft.Network');
+  });
+});
+
+describe('private networking: an Elastic Premium processor (the scale controller cannot see a private queue)', () => {
+  let privateTf: TerraformJson;
+  let publicTf: TerraformJson;
+  beforeAll(() => {
+    privateTf = elasticProd();
+    publicTf = synthEnvironment({ ...dev, apps: { orderApi: elastic, orderProcessor: elastic } } as EnvironmentConfig).tf;
+  });
+  const app = (tf: TerraformJson, id: string) => resourceAt(tf, 'azurerm_linux_function_app', `${id}/app`);
+
+  test('the processor runs runtime scale monitoring, with the prewarmed instance it needs, and opts in to target-based scaling', () => {
+    const site = app(privateTf, 'order-processor').site_config;
+    expect(site.runtime_scale_monitoring_enabled).toBe(true);
+    expect(site.pre_warmed_instance_count).toBeGreaterThanOrEqual(1);
+    expect(app(privateTf, 'order-processor').app_settings[AppSetting.targetBasedScaling]).toBe('1');
+  });
+
+  test('the HTTP-triggered API does not (the platform scales HTTP from its front ends), nor any app while the namespace is public', () => {
+    expect(app(privateTf, 'order-api').site_config.runtime_scale_monitoring_enabled).toBe(false);
+    expect(app(privateTf, 'order-api').app_settings[AppSetting.targetBasedScaling]).toBeUndefined();
+    for (const id of APP_IDS) {
+      expect(app(publicTf, id).site_config.runtime_scale_monitoring_enabled).toBe(false);
+      expect(app(publicTf, id).app_settings[AppSetting.targetBasedScaling]).toBeUndefined();
+    }
+  });
+
+  test("the processor's host may write its monthly scale-metric tables (account scope: their names roll), and reads the queue's length (Data Owner on the queue)", () => {
+    const grant = resourceAt(privateTf, 'azurerm_role_assignment', 'order-processor-identity/scale-metrics');
+    expect(grant).toMatchObject({ role_definition_name: 'Storage Table Data Contributor', scope: refTo(privateTf, 'azurerm_storage_account', 'host-storage/host/account', 'id'), principal_type: 'ServicePrincipal' });
+    expect(resourceAt(privateTf, 'azurerm_role_assignment', 'order-processor-identity/receive-orders').role_definition_name).toBe('Azure Service Bus Data Owner');
+    // The app starts only after this grant too: it is one of its identity's grants the wait covers.
+    const wait = resourceAt(privateTf, 'time_sleep', 'order-processor-identity/wait-for-grants');
+    expect(Object.values(wait.triggers)).toContain(refTo(privateTf, 'azurerm_role_assignment', 'order-processor-identity/scale-metrics', 'id'));
+    expect(() => resourceAt(publicTf, 'azurerm_role_assignment', 'order-processor-identity/scale-metrics')).toThrow();
+  });
+
+  test('the extension bundle range carries a Service Bus extension that scales by target under runtime scale monitoring (5.9.0 or later: every v4 bundle)', () => {
+    const hostJson = JSON.parse(fs.readFileSync(`${__dirname}/../../functions/host.json`, 'utf8'));
+    expect(hostJson.extensionBundle.version).toBe('[4.*, 5.0.0)');
+  });
+});
+
+describe('private networking: restricting who calls the order API', () => {
+  const frontDoor = '0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
+  let restricted: TerraformJson;
+  beforeAll(() => {
+    restricted = synthEnvironment({
+      ...prod,
+      network: { ...prodNetwork, inboundAllow: { ipRanges: ['203.0.113.0/24', '198.51.100.7/32'], serviceTags: [{ tag: 'AzureFrontDoor.Backend', frontDoorIds: [frontDoor] }] } },
+    }).tf;
+  });
+  const site = (tf: TerraformJson, id: string) => resourceAt(tf, 'azurerm_linux_function_app', `${id}/app`).site_config;
+
+  test('off by default: no rules and no default action written (azurerm keeps Allow), on either app', () => {
+    for (const tf of [byName('dev'), byName('prod')]) {
+      for (const id of APP_IDS) {
+        for (const key of ['ip_restriction', 'ip_restriction_default_action', 'scm_ip_restriction', 'scm_ip_restriction_default_action', 'scm_use_main_ip_restriction']) expect([key, site(tf, id)[key]]).toEqual([key, undefined]);
+      }
+    }
+  });
+
+  test('on: default action Deny explicitly (azurerm sends Allow on create otherwise, and the rules restrict nothing)', () => {
+    expect(site(restricted, 'order-api').ip_restriction_default_action).toBe('Deny');
+  });
+
+  test('rules in priority order (compared by position), CIDR ranges, the Front Door tag only with its X-Azure-FDID, availability tests let in', () => {
+    const rules = site(restricted, 'order-api').ip_restriction;
+    expect(rules.map((r: any) => r.priority)).toEqual([...rules.map((r: any) => r.priority)].sort((a: number, b: number) => a - b));
+    expect(rules.map((r: any) => [r.ip_address ?? r.service_tag, r.action])).toEqual([
+      ['203.0.113.0/24', 'Allow'],
+      ['198.51.100.7/32', 'Allow'],
+      ['AzureFrontDoor.Backend', 'Allow'],
+      [AVAILABILITY_TEST_TAG, 'Allow'],
+    ]);
+    for (const r of rules) {
+      expect([r.ip_address, r.service_tag, r.virtual_network_subnet_id].filter(Boolean)).toHaveLength(1);
+      expect(r.name).toMatch(/^[a-z0-9-]{1,32}$/);
+      if (r.ip_address) expect(r.ip_address).toMatch(/\/\d+$/);
+    }
+    // All four header lists: the block is an attribute in azurerm; the unused ones empty, as Azure reads them back.
+    expect(rules[2].headers).toEqual([{ x_azure_fdid: [frontDoor], x_fd_health_probe: [], x_forwarded_for: [], x_forwarded_host: [] }]);
+    for (const r of [rules[0], rules[1], rules[3]]) expect(r.headers).toBeUndefined();
+  });
+
+  test('the SCM site denies everyone (nothing here deploys through Kudu); the processor is left as it was', () => {
+    expect(site(restricted, 'order-api')).toMatchObject({ scm_use_main_ip_restriction: false, scm_ip_restriction_default_action: 'Deny' });
+    expect(site(restricted, 'order-api').scm_ip_restriction).toBeUndefined();
+    expect(site(restricted, 'order-processor').ip_restriction).toBeUndefined();
+    // App Service's own health check pings come from inside the platform: the path stays as it was.
+    expect(site(restricted, 'order-api').health_check_path).toBe('/api/health');
   });
 });
 

@@ -1,6 +1,9 @@
 import { ServicebusNamespace } from '@cdktf/provider-azurerm/lib/servicebus-namespace';
 import { ServicebusQueue } from '@cdktf/provider-azurerm/lib/servicebus-queue';
 import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
+import { Subnet } from '@cdktf/provider-azurerm/lib/subnet';
+import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
+import type { NetworkConfig } from '../../lib/config/types';
 import { AppSetting, REQUIRED_SETTINGS, SERVICE_BUS_CONNECTION } from '../../functions/app-settings';
 import { dev, prod } from '../../lib/config/environments';
 import { wallClockToInstant } from '../../lib/config/time-zones';
@@ -64,7 +67,8 @@ describe('storage', () => {
     const stack = name === 'dev' ? devStack : prodStack;
     const env = name === 'dev' ? dev : prod;
     const accounts = Object.values(resourcesOf(stack.tf, 'azurerm_storage_account'));
-    expect(accounts).toHaveLength(2);
+    // Host state, order data, packages: three accounts, so no grant on one reaches another's contents.
+    expect(accounts.map((a) => a.name).sort()).toEqual([resourceNames(env).hostStorageAccount, resourceNames(env).dataStorageAccount, resourceNames(env).packageStorageAccount].sort());
     for (const account of accounts) {
       expect(account).toMatchObject({
         shared_access_key_enabled: false,
@@ -77,14 +81,16 @@ describe('storage', () => {
     }
   });
 
-  test('production protects the namespace, the order-data account and the table from an accidental destroy; dev does not', () => {
+  test('production protects the namespace, the host and order-data accounts and the table from an accidental destroy; dev does not', () => {
     const protectedIn = (tf: Synthesized['tf']) => ({
       namespace: onlyResource(tf, 'azurerm_servicebus_namespace').lifecycle?.prevent_destroy,
       dataAccount: resourceAt(tf, 'azurerm_storage_account', 'data/data/account').lifecycle?.prevent_destroy,
+      // The host account holds the function keys the shop's callers use.
+      hostAccount: resourceAt(tf, 'azurerm_storage_account', 'host-storage/host/account').lifecycle?.prevent_destroy,
       tableDeployment: onlyResource(tf, 'azurerm_resource_group_template_deployment').lifecycle?.prevent_destroy,
     });
-    expect(protectedIn(prodStack.tf)).toEqual({ namespace: true, dataAccount: true, tableDeployment: true });
-    expect(protectedIn(devStack.tf)).toEqual({ namespace: false, dataAccount: false, tableDeployment: false });
+    expect(protectedIn(prodStack.tf)).toEqual({ namespace: true, dataAccount: true, hostAccount: true, tableDeployment: true });
+    expect(protectedIn(devStack.tf)).toEqual({ namespace: false, dataAccount: false, hostAccount: false, tableDeployment: false });
   });
 
   test('production order data is geo-redundant', () => {
@@ -142,7 +148,7 @@ describe.each(ROLES)('the %s function app', (role, id) => {
     const clientId = refTo(prodStack.tf, 'azurerm_user_assigned_identity', `${id}-identity/identity`, 'client_id');
     expect(app.identity).toEqual({ type: 'UserAssigned', identity_ids: [identityId] });
     expect(app.storage_uses_managed_identity).toBe(true);
-    expect(app.storage_account_name).toBe(refTo(prodStack.tf, 'azurerm_storage_account', 'data/data/account', 'name'));
+    expect(app.storage_account_name).toBe(refTo(prodStack.tf, 'azurerm_storage_account', 'host-storage/host/account', 'name'));
     expect(app.app_settings).toMatchObject({
       AzureWebJobsStorage__credential: 'managedidentity',
       AzureWebJobsStorage__clientId: clientId,
@@ -244,8 +250,9 @@ describe('identity and access: least privilege at the narrowest scope', () => {
   const queue = (tf: Synthesized['tf']) => refTo(tf, 'azurerm_servicebus_queue', 'messaging/queue', 'id');
   const ordersTable = (tf: Synthesized['tf']) => `${refTo(tf, 'azurerm_storage_account', 'data/data/account', 'id')}/tableServices/default/tables/orders`;
   const acceptedTable = (tf: Synthesized['tf']) => `${refTo(tf, 'azurerm_storage_account', 'data/data/account', 'id')}/tableServices/default/tables/acceptedorders`;
+  const hostAccount = (tf: Synthesized['tf']) => refTo(tf, 'azurerm_storage_account', 'host-storage/host/account', 'id');
   const common = (tf: Synthesized['tf'], id: string) => [
-    ['Storage Blob Data Owner', refTo(tf, 'azurerm_storage_account', 'data/data/account', 'id')],
+    ['Storage Blob Data Owner', hostAccount(tf)],
     ['Storage Blob Data Reader', refTo(tf, 'azurerm_storage_container', `${id}-package/container`, 'id')],
     ['Monitoring Metrics Publisher', refTo(tf, 'azurerm_application_insights', 'monitoring/app-insights', 'id')],
   ];
@@ -262,6 +269,9 @@ describe('identity and access: least privilege at the narrowest scope', () => {
       [env.apps.orderProcessor.kind === 'elasticPremium' ? 'Azure Service Bus Data Owner' : 'Azure Service Bus Data Receiver', queue(tf)],
       ['Storage Table Data Contributor', ordersTable(tf)],
       ['Storage Table Data Reader', acceptedTable(tf)],
+      // A private Elastic Premium host samples the queue itself and keeps the samples in monthly tables
+      // of the host account (never the order data's).
+      ...(env.apps.orderProcessor.kind === 'elasticPremium' && env.network.kind === 'private' ? [['Storage Table Data Contributor', hostAccount(tf)]] : []),
       ...common(tf, 'order-processor'),
     ],
   };
@@ -404,18 +414,22 @@ describe('autoscale of the API plan', () => {
 });
 
 describe('monitoring and alerts', () => {
-  test('diagnostic settings send the namespace, both storage accounts, each plan and each app to the workspace', () => {
+  test('diagnostic settings send the namespace, every storage account, each plan and each app to the workspace', () => {
     const workspace = refTo(prodStack.tf, 'azurerm_log_analytics_workspace', 'monitoring/workspace', 'id');
     const settings = Object.values(resourcesOf(prodStack.tf, 'azurerm_monitor_diagnostic_setting'));
     for (const s of settings) expect(s.log_analytics_workspace_id).toBe(workspace);
     const targets = settings.map((s) => s.target_resource_id);
     const data = refTo(prodStack.tf, 'azurerm_storage_account', 'data/data/account', 'id');
+    const host = refTo(prodStack.tf, 'azurerm_storage_account', 'host-storage/host/account', 'id');
     expect(targets).toEqual(
       expect.arrayContaining([
         refTo(prodStack.tf, 'azurerm_servicebus_namespace', 'messaging/namespace', 'id'),
         data,
-        `${data}/blobServices/default`,
         `${data}/tableServices/default`,
+        host,
+        `${host}/blobServices/default`,
+        `${host}/tableServices/default`,
+        `${host}/queueServices/default`,
         refTo(prodStack.tf, 'azurerm_storage_account', 'packages/packages/account', 'id'),
         ...ROLES.flatMap(([, id]) => [refTo(prodStack.tf, 'azurerm_service_plan', `${id}/plan`, 'id'), refTo(prodStack.tf, 'azurerm_linux_function_app', `${id}/app`, 'id')]),
       ]),
@@ -443,6 +457,49 @@ describe('monitoring and alerts', () => {
     const group = refTo(prodStack.tf, 'azurerm_monitor_action_group', 'alerts/action-group', 'id');
     for (const a of alerts) expect(a.action).toEqual([{ action_group_id: group }]);
     expect(onlyResource(prodStack.tf, 'azurerm_monitor_action_group').email_receiver).toEqual([{ name: 'orders-oncall', email_address: 'orders-oncall@example.com', use_common_alert_schema: true }]);
+  });
+});
+
+describe('network posture', () => {
+  const network = prod.network as Extract<NetworkConfig, { kind: 'private' }>;
+
+  test('dev is public: the namespace and both accounts take internet connections (Entra ID guards them), no network exists', () => {
+    expect(dev.network.kind).toBe('public');
+    expect(onlyResource(devStack.tf, 'azurerm_servicebus_namespace').public_network_access_enabled).toBe(true);
+    for (const account of Object.values(resourcesOf(devStack.tf, 'azurerm_storage_account'))) expect(account.public_network_access_enabled).toBe(true);
+    expect(devStack.json).not.toHaveResource(VirtualNetwork);
+  });
+
+  test('prod is private: the namespace and the order data off the internet, the package account public', () => {
+    expect(network.kind).toBe('private');
+    expect(onlyResource(prodStack.tf, 'azurerm_servicebus_namespace').public_network_access_enabled).toBe(false);
+    expect(prodStack.json).toHaveResourceWithProperties(StorageAccount, { name: resourceNames(prod).dataStorageAccount, public_network_access_enabled: false });
+    expect(prodStack.json).toHaveResourceWithProperties(StorageAccount, { name: resourceNames(prod).packageStorageAccount, public_network_access_enabled: true });
+  });
+
+  test("the network and its subnets are the configuration's", () => {
+    expect(prodStack.json).toHaveResourceWithProperties(VirtualNetwork, { name: resourceNames(prod).virtualNetwork, address_space: [network.addressSpace] });
+    for (const subnet of Object.values(network.subnets)) expect(prodStack.json).toHaveResourceWithProperties(Subnet, { name: subnet.name, address_prefixes: [subnet.cidr] });
+  });
+
+  test("private endpoints: the namespace, the host account's blob, table and queue, and the data account's table", () => {
+    const names = resourceNames(prod);
+    const expected = [
+      [names.serviceBusNamespace, 'namespace'],
+      [names.hostStorageAccount, 'blob'],
+      [names.hostStorageAccount, 'table'],
+      [names.hostStorageAccount, 'queue'],
+      [names.dataStorageAccount, 'table'],
+    ];
+    expect(Object.values(resourcesOf(prodStack.tf, 'azurerm_private_endpoint')).map((pe) => pe.name)).toEqual(expected.map(([target, subresource]) => `pe-${target}-${subresource}`));
+  });
+
+  test.each(ROLES)('the %s app calls out through its own subnet; its inbound stays open (no allow list configured)', (_, id) => {
+    const app = resourceAt(prodStack.tf, 'azurerm_linux_function_app', `${id}/app`);
+    expect(app.virtual_network_subnet_id).toBe(refTo(prodStack.tf, 'azurerm_subnet', `network/${id}-subnet`, 'id'));
+    expect(app.site_config.vnet_route_all_enabled).toBe(true);
+    expect(app.public_network_access_enabled).toBe(true);
+    expect(app.site_config.ip_restriction).toBeUndefined();
   });
 });
 

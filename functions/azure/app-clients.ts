@@ -7,7 +7,7 @@ import { createAcceptedOrdersTable, createAppCredential, createDeadLetterBrowser
 
 /**
  * The app's SDK clients, each created on first use from the app settings and reused by every later
- * invocation (module scope, traps 1.4 and 4.4). Nothing is created or read when this module loads.
+ * invocation (module scope, docs/functions-runtime.md, 1.4 and 4.4). Nothing is created or read when this module loads.
  */
 
 export const SERVICE_BUS_SCOPE = 'https://servicebus.azure.net/.default';
@@ -54,7 +54,7 @@ export function createAppClients(env: Environment, options: AppClientsOptions) {
     acceptedOrdersTable: () => acceptedOrdersTable.get(),
     watermarkTable: () => watermarkTable.get(),
 
-    /** Fetches the identity's tokens once. Never throws: a failure here must not stop the app (trap 1.5). */
+    /** Fetches the identity's tokens once. Never throws: a failure here must not stop the app (docs/functions-runtime.md, 1.5). */
     async warmUp(): Promise<string> {
       if (!env[AppSetting.identityClientId]?.trim()) return `skipped: ${AppSetting.identityClientId} is not set`;
       const outcomes = await Promise.allSettled(
@@ -65,7 +65,7 @@ export function createAppClients(env: Environment, options: AppClientsOptions) {
         .join('; ');
     },
 
-    /** Closes the Service Bus connection if one was opened. Never throws (trap 1.5). */
+    /** Closes the Service Bus connection if one was opened. Never throws (docs/functions-runtime.md, 1.5). */
     async close(): Promise<string> {
       const client = serviceBus.peek();
       if (!client) return 'nothing to close';

@@ -10,7 +10,7 @@ import type { OrdersTable } from '../store/order-records';
 // `import = require` on purpose: esbuild then resolves every @azure package through its CommonJS
 // build, the build @azure/service-bus (CommonJS only) pulls in anyway. Mixing `import` here would add
 // the ESM build of core-rest-pipeline, core-auth, core-util... next to the CommonJS one: two copies of
-// each in the bundle, and `instanceof RestError` false for half the errors (trap 1.8). The contract
+// each in the bundle, and `instanceof RestError` false for half the errors (docs/functions-runtime.md, 1.8). The contract
 // test checks that each @azure package is bundled once.
 import identity = require('@azure/identity');
 import serviceBus = require('@azure/service-bus');
@@ -24,8 +24,8 @@ import Long = require('long');
 
 /**
  * The app's user-assigned identity. One instance is shared by all clients: the managed-identity token
- * cache lives inside it (trap 4.1). One retry instead of three, because there is no overall deadline
- * on a token request (trap 4.2); callers bound their operations instead.
+ * cache lives inside it (docs/functions-runtime.md, 4.1). One retry instead of three, because there is no overall deadline
+ * on a token request (docs/functions-runtime.md, 4.2); callers bound their operations instead.
  */
 export function createAppCredential(clientId: string): TokenCredential {
   return new identity.ManagedIdentityCredential({ clientId, retryOptions: { maxRetries: 1 } });
@@ -33,7 +33,7 @@ export function createAppCredential(clientId: string): TokenCredential {
 
 /**
  * The app's Service Bus client. One retry 500 ms later instead of core-amqp's 3 retries 30 s apart
- * (trap 4.3); callers bound each operation with an abort signal on top.
+ * (docs/functions-runtime.md, 4.3); callers bound each operation with an abort signal on top.
  */
 export function createServiceBusClient(credential: TokenCredential, fullyQualifiedNamespace: string): ServiceBusClient {
   return new serviceBus.ServiceBusClient(fullyQualifiedNamespace, credential, {

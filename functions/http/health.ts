@@ -4,7 +4,7 @@ import { settingsProblems, type Environment } from '../settings';
 /**
  * GET /api/health of either app, for App Service's health check (anonymous: the check sends no key). Cheap on
  * purpose: it checks the configuration only and calls neither Service Bus nor Tables, so a slow
- * dependency cannot get healthy instances evicted (trap 5.4).
+ * dependency cannot get healthy instances evicted (docs/functions-runtime.md, 5.4).
  */
 export function createHealthHandler(env: Environment, required: readonly string[]) {
   return async function health(): Promise<HttpResponseInit> {

@@ -5,7 +5,7 @@ import { validationProblem } from './problem';
  * Reads a JSON request body defensively, in the order a client can fix things: media type (415),
  * size (413, from `content-length` before reading, then from the bytes read), syntax (400).
  * The body is read exactly once with `text()` (a fetch body is single-use, and `json()` would turn
- * bad JSON into a 500: trap 3.2).
+ * bad JSON into a 500: docs/functions-runtime.md, 3.2).
  */
 
 export type JsonBody = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly response: HttpResponseInit };

@@ -45,7 +45,7 @@ export type OrderMessageValidation =
   | { readonly ok: true; readonly order: AcceptedOrder }
   | { readonly ok: false; readonly reason: string; readonly order?: AcceptedOrder };
 
-/** Validates a message body (which arrives as `unknown`: trap 2.1) and recomputes its total. */
+/** Validates a message body (which arrives as `unknown`: docs/functions-runtime.md, 2.1) and recomputes its total. */
 export function validateOrderMessage(body: unknown): OrderMessageValidation {
   const parsed = acceptedOrderSchema.safeParse(body);
   if (!parsed.success) {

@@ -1,7 +1,7 @@
 /**
  * An order message that can never be processed (invalid payload, total mismatch).
  *
- * Dead-letter route (no preview SDK binding, trap 2.5 option A is out): the consumer logs the reason
+ * Dead-letter route (no preview SDK binding, docs/functions-runtime.md, 2.5 option A is out): the consumer logs the reason
  * and throws this error. The host abandons the message, Service Bus redelivers it until the queue's
  * max delivery count, then moves it to the queue's dead-letter queue with DeadLetterReason
  * `MaxDeliveryCountExceeded`. Nothing is completed or lost; `npm run dlq -- <env>` lists it with the

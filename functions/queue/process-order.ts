@@ -82,7 +82,7 @@ export function createProcessOrderHandler(dependencies: ProcessOrderDependencies
     };
     let table: OrdersTable | undefined;
 
-    // The host JSON-parses the body when it can, so it may be an object, a string or a number (trap 2.1).
+    // The host JSON-parses the body when it can, so it may be an object, a string or a number (docs/functions-runtime.md, 2.1).
     const validation = validateOrderMessage(message);
     if (!validation.ok && !validation.order) return poison(validation.reason);
     const stated: AcceptedOrder = validation.order!;
@@ -170,7 +170,7 @@ export function createProcessOrderHandler(dependencies: ProcessOrderDependencies
   }
 }
 
-/** messageId and deliveryCount from the trigger metadata (camelCased by the library: trap 2.2). */
+/** messageId and deliveryCount from the trigger metadata (camelCased by the library: docs/functions-runtime.md, 2.2). */
 function deliveryOf(context: InvocationContext): { messageId?: string; deliveryCount?: number } {
   const metadata = context.triggerMetadata ?? {};
   const messageId = typeof metadata.messageId === 'string' ? metadata.messageId : undefined;

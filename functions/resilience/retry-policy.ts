@@ -5,7 +5,7 @@ import { isTransient } from './transient-errors';
 /**
  * Retries transient failures inside one invocation, with exponential backoff and jitter.
  * Why here and not by throwing: when a queue-triggered function throws, the host abandons the message
- * and Service Bus redelivers it at once, with no backoff (trap 2.3), so a 10-second Table outage
+ * and Service Bus redelivers it at once, with no backoff (docs/functions-runtime.md, 2.3), so a 10-second Table outage
  * would use up the queue's delivery count and dead-letter good orders within seconds.
  */
 

@@ -1,7 +1,7 @@
 /**
  * Which failures are worth retrying within the same invocation. Errors are judged by `statusCode`,
  * `code` and `name`, never by `instanceof`: a bundle can hold more than one copy of an SDK's error
- * class (trap 1.8), and network errors arrive wrapped (core-rest-pipeline's RestError keeps the
+ * class (docs/functions-runtime.md, 1.8), and network errors arrive wrapped (core-rest-pipeline's RestError keeps the
  * socket error's code, or uses REQUEST_SEND_ERROR).
  */
 

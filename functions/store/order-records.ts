@@ -3,7 +3,7 @@ import type { AcceptedOrder } from '../orders/order-message';
 /**
  * The orders table: one entity per order, PartitionKey = order id, RowKey = ORDER_ROW_KEY.
  * The consumer claims an order with an insert (a second insert of the same key fails with 409, so
- * a redelivered message is detected) and never upserts: an upsert would hide the duplicate (trap 2.7).
+ * a redelivered message is detected) and never upserts: an upsert would hide the duplicate (docs/functions-runtime.md, 2.7).
  * Order ids are UUIDs, so they never contain the characters Table keys forbid (/ \ # ? and controls).
  *
  * A record in `processing` carries its claim: the owner (the invocation that runs the downstream
@@ -235,7 +235,7 @@ export async function findOrder(table: OrdersTable, orderId: string, abortSignal
   }
 }
 
-/** The HTTP status of a Tables error (RestError.statusCode), judged by property, not by class (trap 1.8). */
+/** The HTTP status of a Tables error (RestError.statusCode), judged by property, not by class (docs/functions-runtime.md, 1.8). */
 function statusOf(error: unknown): number | undefined {
   const statusCode = (error as { statusCode?: unknown } | null)?.statusCode;
   return typeof statusCode === 'number' ? statusCode : undefined;

@@ -50,6 +50,8 @@ export const dev: EnvironmentConfig = {
     },
   },
   saleWindows: [],
+  // Public endpoints guarded by Entra ID roles: cheap, reachable from a laptop (Standard Service Bus has no private endpoints).
+  network: { kind: 'public' },
   storage: { replication: 'ZRS', softDeleteDays: 7 },
   monitoring: { logRetentionDays: 30, dailyQuotaGb: 1 },
   alerts: { receivers: oncall, backlogThreshold: 1000, backlogWindow: 'PT15M', http5xxThreshold: 10 },
@@ -104,6 +106,19 @@ export const prod: EnvironmentConfig = {
     { name: 'black-friday-2026', start: '2026-11-27T04:00:00', end: '2026-11-28T02:00:00', timeZone: 'W. Europe Standard Time', minimumInstances: { orderApi: 2, orderProcessor: 2 } },
     { name: 'cyber-monday-2026', start: '2026-11-30T04:00:00', end: '2026-12-01T02:00:00', timeZone: 'W. Europe Standard Time', minimumInstances: { orderApi: 2, orderProcessor: 2 } },
   ],
+  // The namespace and the order data off the internet; the order API's inbound stays public. Integration
+  // subnets are /24 (251 usable addresses: up to 125 instances, twice over during scale operations), so
+  // any hosting validation allows (up to Elastic Premium's burst of 100) fits without resizing a
+  // delegated subnet, which Azure refuses while it is in use.
+  network: {
+    kind: 'private',
+    addressSpace: '10.60.0.0/22',
+    subnets: {
+      orderApi: { name: 'snet-order-api', cidr: '10.60.0.0/24' },
+      orderProcessor: { name: 'snet-order-processor', cidr: '10.60.1.0/24' },
+      privateEndpoints: { name: 'snet-private-endpoints', cidr: '10.60.2.0/27' },
+    },
+  },
   storage: { replication: 'GZRS', softDeleteDays: 14 },
   monitoring: { logRetentionDays: 90, dailyQuotaGb: -1 },
   alerts: { receivers: oncall, backlogThreshold: 5000, backlogWindow: 'PT15M', http5xxThreshold: 10 },

@@ -174,6 +174,60 @@ export interface StorageConfig {
   readonly softDeleteDays: number;
 }
 
+/** A subnet of the environment's virtual network. */
+export interface SubnetConfig {
+  /** Lower-case (Azure stores subnet ids verbatim; a case change replaces what references them). @example 'snet-order-api' */
+  readonly name: string;
+  /** IPv4 range inside `addressSpace`, e.g. `10.60.0.0/25`. Sized up front: a delegated subnet in use cannot be resized. */
+  readonly cidr: string;
+}
+
+/**
+ * Who may call the order API when it sits behind a front door or gateway. Off when absent: the API is
+ * open to every caller (order routes still need a function key). When present, everything else is
+ * denied, on the SCM site too.
+ */
+export interface InboundAllow {
+  /** Caller ranges in IPv4 CIDR notation (`/32` for one address). */
+  readonly ipRanges?: readonly string[];
+  /**
+   * Azure service tags, e.g. `AzureFrontDoor.Backend` or `ApiManagement`. `AzureFrontDoor.Backend` needs
+   * `frontDoorIds`: the tag covers every Front Door in Azure, the `X-Azure-FDID` header only yours.
+   */
+  readonly serviceTags?: ReadonlyArray<{ readonly tag: string; readonly frontDoorIds?: readonly string[] }>;
+  /**
+   * Let Application Insights availability tests in (service tag `ApplicationInsightsAvailability`);
+   * App Service's own health check pings come from inside the platform and need no rule. @default true
+   */
+  readonly availabilityTests?: boolean;
+}
+
+/**
+ * Where the environment's data services can be reached from.
+ * - `public`: every endpoint public, guarded by Entra ID roles (cheap; reachable from a laptop).
+ * - `private`: a virtual network; the Service Bus namespace and the data account reachable only
+ *   through private endpoints; both apps integrated with the network, all their outbound traffic
+ *   routed through it. The order API's inbound stays public (the shop calls it). Needs Premium Service Bus.
+ */
+export type NetworkConfig =
+  | { readonly kind: 'public' }
+  | {
+      readonly kind: 'private';
+      /** The virtual network's IPv4 address space, e.g. `10.60.0.0/23`. */
+      readonly addressSpace: string;
+      readonly subnets: {
+        /** Integration subnet of the order API's plan (one plan per subnet), sized for its maximum instances. */
+        readonly orderApi: SubnetConfig;
+        /** Integration subnet of the order processor's plan. */
+        readonly orderProcessor: SubnetConfig;
+        /** The private endpoints of the namespace and the data account (one address each). */
+        readonly privateEndpoints: SubnetConfig;
+      };
+      readonly inboundAllow?: InboundAllow;
+    };
+
+export type NetworkKind = NetworkConfig['kind'];
+
 export interface EnvironmentConfig {
   /** Short environment name; the stack is `orders-<name>`. @example 'prod' */
   readonly name: string;
@@ -188,6 +242,7 @@ export interface EnvironmentConfig {
   /** Hosting of each app: the order API (HTTP) and the order processor (the queue trigger), each on a plan of its own. */
   readonly apps: Readonly<Record<AppRole, AppHosting>>;
   readonly saleWindows: readonly SaleWindow[];
+  readonly network: NetworkConfig;
   readonly storage: StorageConfig;
   readonly monitoring: MonitoringConfig;
   readonly alerts: AlertsConfig;

@@ -1,12 +1,14 @@
 import { Token } from 'cdktf';
 import { findIana } from 'windows-iana';
 import { QUEUE_NAME_PATTERN } from '../../functions/app-settings';
-import { resourceNames } from '../naming';
+import { networkSecurityGroupName, resourceNames } from '../naming';
 import { durationSeconds, isCanonicalDuration } from './durations';
 import { isAutoscaleTimeZone, parseWallClock, wallClockToInstant, windowsNamesFor } from './time-zones';
 import { APP_ROLES, type AppRole } from '../../functions/apps';
 import { PLAN_SKUS as SKU_FACTS, skusOf } from './plan-skus';
-import type { AppHosting, DedicatedHosting, ElasticPremiumHosting, EnvironmentConfig, ServiceBusSku, StorageReplication } from './types';
+import { addressCount, cidrProblem, contains, overlaps, parseCidr, type Cidr } from './cidr';
+import { PRIVATE_ENDPOINTS } from './private-link';
+import type { AppHosting, DedicatedHosting, ElasticPremiumHosting, EnvironmentConfig, InboundAllow, NetworkConfig, ServiceBusSku, StorageReplication } from './types';
 
 /**
  * Validation of one environment's configuration, run when its stack is built. Each rule checks one
@@ -41,6 +43,15 @@ export const MAX_ALWAYS_READY = 20;
 export const MAX_PREWARMED = 10;
 /** Autoscale allows 20 profiles: the default one plus one per sale window. */
 export const MAX_SALE_WINDOWS = 19;
+export const NETWORK_KINDS = ['public', 'private'] as const;
+/** Azure keeps the first four addresses and the last one of every subnet. */
+export const AZURE_RESERVED_ADDRESSES = 5;
+/** Regional VNet integration needs an unused subnet of /28 or larger. */
+export const MIN_INTEGRATION_SUBNET_PREFIX = 28;
+/** App Service access restrictions allow 512 rules per site. */
+export const MAX_ACCESS_RULES = 512;
+/** The `X-Azure-FDID` header condition of one access rule takes at most 8 Front Door ids. */
+export const MAX_FRONT_DOOR_IDS = 8;
 
 export interface ConfigProblem {
   readonly field: string;
@@ -113,6 +124,7 @@ export function validateEnvironment(env: EnvironmentConfig): void {
   checkQueue(c, env);
   checkApps(c, env);
   checkSaleWindows(c, env);
+  checkNetwork(c, env);
   checkStorageMonitoringAlerts(c, env);
   if (c.problems.length === 0) checkDerivedNames(c, env);
   if (c.problems.length > 0) throw new ConfigError(`orders-${env.name}`, c.problems);
@@ -285,6 +297,112 @@ function checkSaleMinimum(c: Checks, field: string, minimum: number | undefined,
   }
 }
 
+/**
+ * Instances an app's plan can run at most: a Dedicated plan's autoscale maximum; on Elastic Premium the
+ * app's scale limit plus its prewarmed buffer, never more than the plan's burst (the plan holds this
+ * one app).
+ */
+export function maxPlanInstances(hosting: AppHosting): number {
+  return hosting.kind === 'dedicated' ? hosting.instances.maximum : Math.min(hosting.maximumBurst, hosting.appScaleLimit + hosting.prewarmed);
+}
+
+/** Addresses of a subnet that Azure lets resources use. */
+export function usableAddresses(cidr: Cidr): number {
+  return addressCount(cidr) - AZURE_RESERVED_ADDRESSES;
+}
+
+/**
+ * Addresses an integration subnet must offer for a plan of `instances`: one per instance, twice over,
+ * because a scale operation (and a platform upgrade) briefly holds old and new addresses together
+ * (Microsoft Learn, "Integrate your app with an Azure virtual network", subnet requirements: /28 for 5
+ * instances, /27 for 13, /26 for 29).
+ */
+export function integrationAddressesNeeded(instances: number): number {
+  return 2 * instances;
+}
+
+/** The smallest subnet (largest prefix) with `needed` usable addresses, at most `/maxPrefix`. */
+function smallestPrefixFor(needed: number, maxPrefix: number): number {
+  let prefix = maxPrefix;
+  while (prefix > 0 && 2 ** (32 - prefix) - AZURE_RESERVED_ADDRESSES < needed) prefix--;
+  return prefix;
+}
+
+const SUBNET_NAME = /^[a-z0-9](?:[a-z0-9_.-]{0,78}[a-z0-9_])?$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const SERVICE_TAG = /^[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)*$/;
+
+function checkNetwork(c: Checks, env: EnvironmentConfig): void {
+  const network = env.network as NetworkConfig | undefined;
+  c.oneOf('network.kind', network?.kind, NETWORK_KINDS as readonly unknown[]);
+  if (network?.kind !== 'private') return;
+  // Private endpoints and network rules exist on Premium namespaces only.
+  c.check(env.serviceBus.sku === 'Premium', 'serviceBus.sku', env.serviceBus.sku, "expected Premium with network.kind 'private': only a Premium namespace takes private endpoints and can turn public access off");
+
+  const spaceProblem = cidrProblem(network.addressSpace);
+  if (spaceProblem) c.fail('network.addressSpace', network.addressSpace, spaceProblem);
+  const space = spaceProblem ? undefined : parseCidr(network.addressSpace);
+
+  const subnets: Array<{ key: string; cidr: Cidr }> = [];
+  const names = new Map<string, string>();
+  for (const [key, subnet] of Object.entries(network.subnets) as Array<[keyof typeof network.subnets, { name: string; cidr: string }]>) {
+    const f = `network.subnets.${key}`;
+    c.matches(`${f}.name`, subnet.name, SUBNET_NAME, 'expected 1-80 lower-case letters, digits, "_", "." or "-", starting with a letter or digit and ending with one or "_" (Azure stores subnet ids verbatim, so casing must never change)');
+    if (names.has(subnet.name)) c.fail(`${f}.name`, subnet.name, `expected a name unique among the subnets (network.subnets.${names.get(subnet.name)} has it)`);
+    names.set(subnet.name, key);
+    const problem = cidrProblem(subnet.cidr);
+    if (problem) {
+      c.fail(`${f}.cidr`, subnet.cidr, problem);
+      continue;
+    }
+    const cidr = parseCidr(subnet.cidr);
+    if (space && !contains(space, cidr)) c.fail(`${f}.cidr`, subnet.cidr, `expected a range inside network.addressSpace (${network.addressSpace})`);
+    for (const other of subnets) {
+      if (overlaps(other.cidr, cidr)) c.fail(`${f}.cidr`, subnet.cidr, `expected no overlap with network.subnets.${other.key}.cidr (${other.cidr.text})`);
+    }
+    subnets.push({ key, cidr });
+    if (key === 'privateEndpoints') {
+      const needed = PRIVATE_ENDPOINTS.length;
+      c.check(usableAddresses(cidr) >= needed, `${f}.cidr`, subnet.cidr, `expected at least ${needed} usable addresses, one per private endpoint (Azure keeps ${AZURE_RESERVED_ADDRESSES} of every subnet): /${smallestPrefixFor(needed, 29)} or larger`);
+    } else {
+      const instances = maxPlanInstances(env.apps[key]);
+      const needed = integrationAddressesNeeded(instances);
+      const rule = `one address per instance, doubled while a scale operation or platform upgrade holds old and new ones, plus the ${AZURE_RESERVED_ADDRESSES} Azure keeps`;
+      c.check(
+        cidr.prefix <= MIN_INTEGRATION_SUBNET_PREFIX && usableAddresses(cidr) >= needed,
+        `${f}.cidr`,
+        subnet.cidr,
+        `expected /${smallestPrefixFor(needed, MIN_INTEGRATION_SUBNET_PREFIX)} or larger: apps.${key} runs up to ${instances} instances and needs ${needed} usable addresses (${rule})`,
+      );
+    }
+  }
+  if (network.inboundAllow) checkInboundAllow(c, network.inboundAllow);
+}
+
+function checkInboundAllow(c: Checks, allow: InboundAllow): void {
+  const f = 'network.inboundAllow';
+  const ranges = allow.ipRanges ?? [];
+  const tags = allow.serviceTags ?? [];
+  c.check(ranges.length + tags.length > 0, f, allow, 'expected at least one of ipRanges or serviceTags (omit inboundAllow to leave the API open; an empty allow list would refuse every caller)');
+  ranges.forEach((range, i) => {
+    const problem = cidrProblem(range);
+    if (problem) c.fail(`${f}.ipRanges[${i}]`, range, `${problem} (App Service refuses a bare address: write /32)`);
+  });
+  tags.forEach((entry, i) => {
+    c.matches(`${f}.serviceTags[${i}].tag`, entry.tag, SERVICE_TAG, 'expected an Azure service tag such as AzureFrontDoor.Backend or ApiManagement');
+    const ids = entry.frontDoorIds ?? [];
+    if (entry.tag === 'AzureFrontDoor.Backend') {
+      c.check(ids.length >= 1, `${f}.serviceTags[${i}].frontDoorIds`, entry.frontDoorIds, 'expected your Front Door id(s): AzureFrontDoor.Backend covers every Front Door in Azure, the X-Azure-FDID header only yours');
+    } else if (ids.length > 0) {
+      c.fail(`${f}.serviceTags[${i}].frontDoorIds`, entry.frontDoorIds, 'only the AzureFrontDoor.Backend tag takes Front Door ids');
+    }
+    c.check(ids.length <= MAX_FRONT_DOOR_IDS, `${f}.serviceTags[${i}].frontDoorIds`, ids.length, `expected at most ${MAX_FRONT_DOOR_IDS} Front Door ids per tag (App Service header condition)`);
+    ids.forEach((id, j) => c.matches(`${f}.serviceTags[${i}].frontDoorIds[${j}]`, id, UUID, 'expected a Front Door id (a lower-case GUID, the X-Azure-FDID header value)'));
+  });
+  const rules = ranges.length + tags.length + (allow.availabilityTests === false ? 0 : 1);
+  c.check(rules <= MAX_ACCESS_RULES, f, `${rules} rules`, `expected at most ${MAX_ACCESS_RULES} access restriction rules (App Service limit)`);
+}
+
 function checkStorageMonitoringAlerts(c: Checks, env: EnvironmentConfig): void {
   c.oneOf('storage.replication', env.storage.replication, STORAGE_REPLICATIONS);
   c.integer('storage.softDeleteDays', env.storage.softDeleteDays, 1, 365);
@@ -308,6 +426,7 @@ function checkDerivedNames(c: Checks, env: EnvironmentConfig): void {
   const n = resourceNames(env);
   const derived = '(derived from namePrefix and name: shorten them)';
   c.matches('storage account name', n.dataStorageAccount, /^[a-z0-9]{3,24}$/, `expected 3-24 lower-case letters and digits ${derived}`);
+  c.matches('host storage account name', n.hostStorageAccount, /^[a-z0-9]{3,24}$/, `expected 3-24 lower-case letters and digits ${derived}`);
   c.matches('package storage account name', n.packageStorageAccount, /^[a-z0-9]{3,24}$/, `expected 3-24 lower-case letters and digits ${derived}`);
   const namespaceOk = /^[a-zA-Z][a-zA-Z0-9-]{4,48}[a-zA-Z0-9]$/.test(n.serviceBusNamespace) && !/(-sb|-mgmt)$/.test(n.serviceBusNamespace);
   c.check(namespaceOk, 'Service Bus namespace name', n.serviceBusNamespace, `expected 6-50 letters, digits and "-", starting with a letter, not ending in "-", "-sb" or "-mgmt" ${derived}`);
@@ -326,4 +445,10 @@ function checkDerivedNames(c: Checks, env: EnvironmentConfig): void {
   c.matches('Log Analytics workspace name', n.logAnalytics, /^[a-zA-Z0-9][a-zA-Z0-9-]{2,61}[a-zA-Z0-9]$/, `expected 4-63 letters, digits and "-" ${derived}`);
   c.matches('table name', n.ordersTable, /^[A-Za-z][A-Za-z0-9]{2,62}$/, 'expected 3-63 letters and digits, starting with a letter');
   c.matches('action group short name', n.actionGroupShortName, /^.{1,12}$/, 'expected 1-12 characters');
+  if (env.network.kind === 'private') {
+    // The network's own name (vnet-<namePrefix>-<name>) always fits Azure's rule: namePrefix and name are short and lower-case.
+    for (const [key, subnet] of Object.entries(env.network.subnets)) {
+      c.matches(`network security group name of network.subnets.${key}`, networkSecurityGroupName(subnet.name), /^.{1,80}$/, 'expected at most 80 characters: shorten the subnet name (its NSG is named nsg-<subnet name>)');
+    }
+  }
 }

@@ -25,6 +25,8 @@ export interface ResourceUnderCheck {
 export interface PolicyContext {
   /** Tag keys every taggable resource must carry. */
   readonly requiredTags: readonly string[];
+  /** The environment's network posture: `private` forbids public network access on data services. */
+  readonly network: 'public' | 'private';
 }
 
 export interface Rule {
@@ -34,7 +36,7 @@ export interface Rule {
   check(resource: ResourceUnderCheck, context: PolicyContext): Violation[];
 }
 
-export type RuleId = 'no-shared-keys' | 'tls-and-https' | 'role-scope-and-strength' | 'no-secrets-in-settings' | 'required-tags';
+export type RuleId = 'no-shared-keys' | 'tls-and-https' | 'role-scope-and-strength' | 'no-secrets-in-settings' | 'required-tags' | 'private-data-services';
 
 /** `attribute` must equal `required` (a missing attribute is a violation: scanners and reviewers do not count provider defaults). */
 function expectValue(config: Json, attribute: string, required: unknown, why: string): Violation[] {
@@ -167,4 +169,26 @@ export const requiredTags: Rule = {
   },
 };
 
-export const RULES: readonly Rule[] = [noSharedKeys, tlsAndHttps, roleScopeAndStrength, noSecretsInSettings, requiredTags];
+/**
+ * In a private environment the data services take no connection from the internet: storage accounts
+ * and Service Bus namespaces have public network access off, and a namespace's `network_rule_set`, if
+ * one is ever written, does not turn it back on (its own flag defaults to true, azurerm #31059). A
+ * resource that must stay public (the package account) is exempted by name, with its reason.
+ */
+export const privateDataServices: Rule = {
+  id: 'private-data-services',
+  enforces: 'In a private environment, no public network access on data services (storage accounts, Service Bus namespaces); exemptions name the resource and why.',
+  check: (resource, context) => {
+    if (context.network !== 'private') return [];
+    const why = 'the environment is private: only its private endpoints may reach the data';
+    return byType({
+      azurerm_storage_account: (c) => expectValue(c, 'public_network_access_enabled', false, why),
+      azurerm_servicebus_namespace: (c) => [
+        ...expectValue(c, 'public_network_access_enabled', false, why),
+        ...(c.network_rule_set === undefined ? [] : expectValue(c, 'network_rule_set.public_network_access_enabled', false, `${why}; the block's own flag defaults to true`)),
+      ],
+    })(resource);
+  },
+};
+
+export const RULES: readonly Rule[] = [noSharedKeys, tlsAndHttps, roleScopeAndStrength, noSecretsInSettings, requiredTags, privateDataServices];

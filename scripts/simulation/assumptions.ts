@@ -1,13 +1,12 @@
 /**
  * Every parameter of the model that is not read from the synthesized stack or the workload, with its
- * default and where that default comes from. Tags, as in the team's reference notes
- * (shared/reference/autoscale-model.md, kept beside the repository):
+ * default and where that default comes from (each with its source in ASSUMPTIONS.md). Tags:
  *   [D] stated in Microsoft docs or SDK source, [C] community evidence, [I] inference, no source,
  *   [M] measured here by `npm run bench` (the built packages through scripts/harness; see ASSUMPTIONS.md).
  * ASSUMPTIONS.md lists the same with the public documentation behind each.
  */
 
-/** How the docs' two readings of cooldowns are simulated (reference §1, "Cooldown", [D, conflicting]). */
+/** How the docs' two readings of cooldowns are simulated ([D, conflicting]: Azure Monitor's "Understanding autoscale settings" vs "Get started" pages, ASSUMPTIONS.md). */
 export type CooldownMode =
   /** autoscale-understanding-settings.md: the cooldown of the rule that fired most recently blocks every rule. */
   | 'last-action'
@@ -27,9 +26,9 @@ export interface AutoscaleParameters {
 }
 
 export interface InstanceParameters {
-  /** Seconds from the scale decision until the plan has the worker. [I] no official figure; reference §3 assumes 1-3 min. */
+  /** Seconds from the scale decision until the plan has the worker. [I] no official figure; 1-3 min assumed (ASSUMPTIONS.md). */
   readonly allocationS: number;
-  /** Seconds from a worker to a Functions host pulling messages. [C] 5-60 s (cold-start measurements, reference §3). */
+  /** Seconds from a worker to a Functions host pulling messages. [C] 5-60 s (cold-start measurements, ASSUMPTIONS.md). */
   readonly hostStartS: number;
   /**
    * Milliseconds the new instance's worker takes to load the order processor's package (require of the
@@ -157,7 +156,7 @@ export interface BeforeParameters {
   readonly workersPerInstance: number | undefined;
   /** Instances of the synchronous API; undefined = the default autoscale profile's `default` capacity (no autoscale). */
   readonly instances: number | undefined;
-  /** Seconds after which the front end gives up on a request. [D] 230 s, App Service's load balancer limit (reference §7). */
+  /** Seconds after which the front end gives up on a request. [D] 230 s, App Service's load balancer limit (App Service FAQ, ASSUMPTIONS.md). */
   readonly timeoutS: number;
   /**
    * Whether a worker still processes a request whose client already timed out. [I] The front end does not

@@ -12,8 +12,7 @@ import {
 } from './autoscale-setting';
 
 /**
- * Azure Monitor autoscale, one run at a time. Facts from §1-2 of the team's reference notes
- * (shared/reference/autoscale-model.md, kept beside the repository):
+ * Azure Monitor autoscale, one run at a time. Facts, each with its source in ASSUMPTIONS.md:
  *
  *  - [D] Each run picks the profile (a fixed-date one that covers the instant, else the default),
  *    enforces its min/max, then evaluates that profile's rules only.

@@ -9,7 +9,7 @@ import { ORDER_POISON, ORDER_TRANSIENT, type Orders } from './workload';
  *  - Workers: a fixed number per instance; requests that find them all busy wait in arrival order.
  *    The instances are pooled into one first-come-first-served queue: the load balancer is assumed to
  *    spread perfectly, which flatters this side [I].
- *  - Timeout: the front end gives up after `timeoutS` (230 s on App Service [D], reference §7); the
+ *  - Timeout: the front end gives up after `timeoutS` (230 s on App Service [D], App Service FAQ); the
  *    client sees a failure. Unless `processesAbandonedRequests` is false, the worker still processes the
  *    request when its turn comes [I].
  *  - A transient failure is retried inside the request with the consumer's retry policy, takes as long,

@@ -1,6 +1,5 @@
 /**
- * Unit prices (USD), each with its date and source, from §6 of the team's reference notes
- * (shared/reference/autoscale-model.md, kept beside the repository).
+ * Unit prices (USD), each with its date and source (listed in ASSUMPTIONS.md, "Prices").
  * None comes from an official pricing page: allow about ±15% [I], and check them against
  * https://azure.microsoft.com/pricing/details/app-service/linux/,
  * https://azure.microsoft.com/pricing/details/functions/ and

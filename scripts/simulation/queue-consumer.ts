@@ -18,7 +18,7 @@ import { ORDER_POISON, ORDER_TRANSIENT, type Orders } from './workload';
  *    the queue with deliveryCount + 1; after max_delivery_count deliveries it is dead-lettered [D].
  *    The host renews locks while an invocation runs (maxAutoLockRenewalDuration), so lock_duration only
  *    matters for messages in flight on an instance that scale-in removes: they return when the lock
- *    expires, deliveryCount + 1 [I, reference §5].
+ *    expires, deliveryCount + 1 [D, Service Bus "Message transfers, locks and settlement"].
  *  - New instances serve after allocation + host start [I] + package load [M]; they count for scaling
  *    (and billing) from the decision on. Scale-in removes instances still starting first, then the
  *    newest [I].

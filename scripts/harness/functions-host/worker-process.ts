@@ -3,7 +3,7 @@
  * for the Azure Functions Node.js worker, enough to load the app the way the real worker does.
  *
  * - It provides `@azure/functions-core` by proxying `Module.prototype.require`, like the worker's
- *   setupCoreModule (trap 1.1): no stub module on disk, no alias.
+ *   setupCoreModule (docs/functions-runtime.md, 1.1): no stub module on disk, no alias.
  * - It `require`s package.json's `main` from the unpacked zip (worker startApp/loadScriptFile), asks the
  *   programming model for capabilities and runs the appStart hooks.
  * - Invocations go through the app's own ProgrammingModel: getInvocationModel(coreCtx) ->
@@ -24,7 +24,7 @@ const connections: Connection[] = [];
 const fatalErrors: string[] = [];
 const systemLogs: string[] = [];
 
-// The worker exits on these (trap 1.5); record them so a test can fail on them.
+// The worker exits on these (docs/functions-runtime.md, 1.5); record them so a test can fail on them.
 process.on('unhandledRejection', (reason) => fatalErrors.push(`unhandledRejection: ${String((reason as Error)?.stack ?? reason)}`));
 process.on('uncaughtException', (error) => fatalErrors.push(`uncaughtException: ${String(error?.stack ?? error)}`));
 
