@@ -89,7 +89,11 @@ async function main(): Promise<void> {
 
   const { Stryker } = await import('@stryker-mutator/core');
   const started = Date.now();
-  const results = await new Stryker({ mutate, incremental: args.incremental }).runMutationTest();
+  // One incremental file per selection: a run of functions/orders must not overwrite what a run of
+  // lib/config/validate.ts saved for its next --incremental run.
+  const selection = args.paths.length > 0 ? args.paths.map((p) => p.replace(/\.ts$/, '').replace(/[^A-Za-z0-9]+/g, '-')).join('+') : 'all';
+  const incrementalFile = `reports/mutation/incremental/${selection}.json`;
+  const results = await new Stryker({ mutate, incremental: args.incremental, incrementalFile }).runMutationTest();
   const seconds = (Date.now() - started) / 1000;
 
   console.log('\nScore per module (killed + timed out over all mutants):');
