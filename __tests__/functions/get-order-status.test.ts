@@ -195,4 +195,20 @@ describe('orderStatusOf', () => {
     expect(orderStatusOf(accepted, undefined, at, acceptWindowMs(5_000))).toMatchObject({ stage: 'unconfirmed' });
     expect(orderStatusOf(accepted, undefined, at, acceptWindowMs(60_000))).toMatchObject({ stage: 'received' });
   });
+
+  it('reads a record as received until its window ends exactly, and asks again when it ends (whole seconds, rounded up)', () => {
+    const accepted = acceptRecordOf(acceptedSample(), 'f');
+    const at = (ms: number) => orderStatusOf(accepted, undefined, new Date(ACCEPTED_AT + ms), WINDOW_MS);
+    expect(at(WINDOW_MS - 1)).toMatchObject({ stage: 'received', retryAfterSeconds: 1 });
+    expect(at(WINDOW_MS - 1_500)).toMatchObject({ stage: 'received', retryAfterSeconds: 2 });
+    expect(at(WINDOW_MS)).toMatchObject({ stage: 'unconfirmed', retryAfterSeconds: PENDING_RETRY_AFTER_SECONDS });
+  });
+
+  it('answers for records of earlier versions that lack the time or the cause of their outcome', () => {
+    const order = acceptedSample();
+    const record = { orderId: order.orderId, customerId: 'c', currency: 'EUR', totalMinorUnits: 3399, itemCount: 2, acceptedAt: order.acceptedAt, etag: 'e' };
+    expect(orderStatusOf(undefined, { ...record, status: 'processed' }, new Date(), WINDOW_MS)).toMatchObject({ status: 'processed', processedAt: '' });
+    expect(orderStatusOf(undefined, { ...record, status: 'failed' }, new Date(), WINDOW_MS)).toMatchObject({ status: 'failed', failedAt: '', failedBy: 'processor' });
+    expect(orderStatusOf(undefined, { ...record, status: 'failed', failedBy: 'dead-letter-queue' }, new Date(), WINDOW_MS)).toMatchObject({ failedBy: 'dead-letter-queue' });
+  });
 });
