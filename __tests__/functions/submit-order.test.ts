@@ -312,6 +312,16 @@ describe('POST /api/orders', () => {
     expect(sent[0].correlationId).toBe('inv-0001');
   });
 
+  it('keeps a correlation id of 1 to 128 allowed characters, and nothing longer or with other characters at either end (headers arrive trimmed)', async () => {
+    const correlationOf = async (header: string) => {
+      const { sender, sent } = recordingSender();
+      const response = await handlerWith(sender).handler(jsonRequest(sampleOrderText, { 'x-correlation-id': header }), testContext().context);
+      return [sent[0].correlationId, headerOf(response, 'x-correlation-id')];
+    };
+    for (const kept of ['a', 'c'.repeat(128), 'web-1.checkout:42_x']) expect(await correlationOf(kept)).toEqual([kept, kept]);
+    for (const replaced of ['c'.repeat(129), 'abc/', '/abc', 'a b']) expect([replaced, await correlationOf(replaced)]).toEqual([replaced, ['inv-0001', 'inv-0001']]);
+  });
+
   it.each([
     ['malformed JSON', 400, '(body)', () => jsonRequest('{"customerId": ')],
     ['a body that is not an object', 400, '(body)', () => jsonRequest('[1,2]')],
