@@ -1,4 +1,4 @@
-import { Testing } from 'cdktf';
+import { Lazy, Testing } from 'cdktf';
 import { dev, environments, prod } from '../../lib/config/environments';
 import type { ElasticPremiumHosting, EnvironmentConfig, NetworkConfig } from '../../lib/config/types';
 import { ConfigError, validateEnvironment } from '../../lib/config/validate';
@@ -559,7 +559,27 @@ describe('every range is tried at both ends', () => {
     ['a backlog threshold that is not a number', withChanges(dev, { alerts: { backlogThreshold: NaN } }), ['alerts.backlogThreshold']],
     ['an alert window of a day', withChanges(dev, { alerts: { backlogWindow: 'P1D' } }), []],
     ['an alert window Azure does not offer', withChanges(dev, { alerts: { backlogWindow: 'PT10M' } }), ['alerts.backlogWindow']],
+    // Rules across fields and the order of checks
+    ['a name that is not a string', { ...prod, saleWindows: [{ ...bf, name: 7 as unknown as string }] }, ['saleWindows[0].name']],
+    ['a bad field beside derived names that are too long: the field alone', withChanges(dev, { namePrefix: 'ordersabcdef', name: 'production', queue: { maxDeliveryCount: 0 } }), ['queue.maxDeliveryCount']],
+    ['fewer instances than workers without zone balancing', withChanges(dev, { apps: { orderApi: { initialWorkers: 2 } } } as any), []],
+    ['a sale window without minimums', { ...prod, saleWindows: [{ ...bf, minimumInstances: undefined as any }] }, ['saleWindows[0].minimumInstances.orderApi', 'saleWindows[0].minimumInstances.orderProcessor']],
+    ['two windows listed latest first', { ...prod, saleWindows: [prod.saleWindows[1], prod.saleWindows[0]] }, []],
+    ['two overlapping windows listed latest first', { ...prod, saleWindows: [{ ...prod.saleWindows[1], start: '2026-11-27T12:00:00' }, prod.saleWindows[0]] }, ['saleWindows[cyber-monday-2026]']],
+    ['a time zone autoscale knows and no IANA zone matches', { ...prod, saleWindows: [{ ...bf, timeZone: 'Kamchatka Standard Time' }] }, ['saleWindows[0].timeZone']],
+    ['no network at all', { ...dev, network: undefined as unknown as NetworkConfig }, ['network.kind']],
+    ['a /28 integration subnet for 5 instances', {
+      ...withChanges(prod, { apps: { orderApi: { instances: { maximum: 5 } } } } as any),
+      network: { ...privateNetwork, subnets: { ...privateNetwork.subnets, orderApi: { ...privateNetwork.subnets.orderApi, cidr: '10.60.0.0/28' } } },
+    }, []],
+    ['one range and one service tag', allow({ ipRanges: ['203.0.113.0/24'], serviceTags: [{ tag: 'ApiManagement' }] }), []],
+    ['Front Door without ids', allow({ serviceTags: [{ tag: 'AzureFrontDoor.Backend', frontDoorIds: [] }] }), ['network.inboundAllow.serviceTags[0].frontDoorIds']],
+    ['511 ranges, a tag and the availability-test rule', allow({ ipRanges: Array.from({ length: 511 }, (_, i) => `10.${Math.floor(i / 256)}.${i % 256}.0/24`), serviceTags: [{ tag: 'ApiManagement' }] }), ['network.inboundAllow']],
   ])('%s', (_, env, fields) => {
     expect(rejected(env)).toEqual(fields);
+  });
+
+  it('skips a value that is still an unresolved Terraform token (checked when it resolves)', () => {
+    expect(rejected(withChanges(dev, { location: Lazy.stringValue({ produce: () => 'not a region' }) }))).toEqual([]);
   });
 });
