@@ -132,6 +132,13 @@ describe('the dead-letter scan', () => {
     expect((await scan({}, testContext().context)).letters).toBe(2);
   });
 
+  it('runs with its defaults: the real clock, its own budget and page size', async () => {
+    const { dlq, orders, accepts, watermarks } = await setup([letterOf(ORDER_IDS[0], 1), letterOf(ORDER_IDS[1], 2)]);
+    const scan = createDeadLetterScanHandler({ deadLetters: () => dlq, ordersTable: () => orders, acceptedOrders: () => accepts, watermarks: () => watermarks });
+    expect(await scan({}, testContext().context)).toMatchObject({ letters: 2, watermark: 2n });
+    expect(dlq.peeks[dlq.peeks.length - 1]).toEqual([3n, 100]);
+  });
+
   it('gives each Service Bus call its default bound, not an instant one', async () => {
     const { dlq, scan } = await setup([letterOf(ORDER_IDS[0], 1)]);
     const peek = dlq.peek.bind(dlq);
