@@ -58,12 +58,16 @@ describe('GET /api/orders/{id}', () => {
     expect([response.status, bodyOf(response).type, fieldsOf(response)]).toEqual([400, PROBLEM_TYPES.invalidRequest, ['id']]);
   });
 
-  it('reads the clock when none is given: a record written just now is still being answered, never cached', async () => {
+  it('reads the clock and bounds the lookups by default: a record written just now is still being answered, never cached', async () => {
     const accepts = new FakeAcceptedOrdersTable();
     const order = acceptedSample();
     const { orderId, ...fields } = acceptRecordOf({ ...order, acceptedAt: new Date().toISOString() }, requestFingerprint(order));
     await accepts.createEntity({ partitionKey: orderId, rowKey: ACCEPT_RECORD_ROW_KEY, ...fields });
-    const handler = createGetOrderStatusHandler({ ordersTable: () => new FakeOrdersTable(), acceptedOrders: () => accepts, sendTimeoutMs: () => SEND_TIMEOUT_MS });
+    const orders = new FakeOrdersTable();
+    // A read that takes a moment: the default lookup bound (5 s) leaves it time.
+    const read = orders.getEntity.bind(orders);
+    orders.getEntity = async (...args) => (await new Promise((resolve) => setTimeout(resolve, 20)), read(...args));
+    const handler = createGetOrderStatusHandler({ ordersTable: () => orders, acceptedOrders: () => accepts, sendTimeoutMs: () => SEND_TIMEOUT_MS });
     const response = await handler(getRequest(orderId), testContext().context);
     expect([response.status, bodyOf(response).stage, headerOf(response, 'cache-control')]).toEqual([200, 'received', 'no-store']);
   });

@@ -29,7 +29,10 @@ describe('readJsonBody', () => {
   });
 
   it('answers 415 when the content type is absent', async () => {
+    // A string body gets text/plain from fetch; without a body the header is truly absent.
     expect(await answer('{}', {})).toEqual({ status: 415, type: PROBLEM_TYPES.invalidRequest, fields: ['content-type'] });
+    const bare = await readJsonBody(new HttpRequest({ method: 'POST', url: 'http://127.0.0.1:7071/api/orders' }), MAX_BYTES);
+    expect(bare.ok || [bare.response.status, bodyOf(bare.response).errors[0].field]).toEqual([415, 'content-type']);
   });
 
   it('takes a body of exactly the largest size, declared or read, and refuses one byte more with 413', async () => {
