@@ -1,4 +1,4 @@
-import { Testing } from 'cdktf';
+import { Lazy, Testing } from 'cdktf';
 import { dev, environments, prod } from '../../lib/config/environments';
 import type { ElasticPremiumHosting, EnvironmentConfig, NetworkConfig } from '../../lib/config/types';
 import { ConfigError, validateEnvironment } from '../../lib/config/validate';
@@ -407,5 +407,185 @@ describe('synth fails on a bad value, naming environment, field, value and what 
     test('the deployer is an object id', () => {
       expectProblem(problemsOf(dev, { deployerObjectId: 'ci-bot' }), 'deployerObjectId', 'ci-bot', /object id/);
     });
+  });
+});
+
+/**
+ * Each rule at its edges: the largest and smallest allowed values pass, one step past them fails
+ * naming the field. Only fields are compared (the messages are checked once per rule above).
+ */
+describe('every range is tried at both ends', () => {
+  /** The fields validation names for `env`; [] when it is valid. */
+  function rejected(env: EnvironmentConfig): string[] {
+    try {
+      validateEnvironment(env);
+      return [];
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems.map((p) => p.field);
+      throw error;
+    }
+  }
+  const frontDoor = '0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0';
+  const privateNetwork = prod.network as Extract<NetworkConfig, { kind: 'private' }>;
+  const allow = (inboundAllow: unknown): EnvironmentConfig => ({ ...prod, network: { ...privateNetwork, inboundAllow } as NetworkConfig });
+  const tags = (count: number) => ({ ...dev.tags, ...Object.fromEntries(Array.from({ length: count - 3 }, (_, i) => [`t${i}`, 'v'])) });
+  const ep = (changes: Partial<ElasticPremiumHosting>): EnvironmentConfig => ({
+    ...prod,
+    apps: { ...prod.apps, orderProcessor: { ...(prod.apps.orderProcessor as ElasticPremiumHosting), ...changes } },
+    saleWindows: [],
+  });
+  const bf = prod.saleWindows[0];
+  const windows = (count: number) =>
+    Array.from({ length: count }, (_, i) => ({ ...bf, name: `sale-${i}`, start: `2027-01-${String(i + 1).padStart(2, '0')}T00:00:00`, end: `2027-01-${String(i + 1).padStart(2, '0')}T12:00:00` }));
+  const receivers = (name: string, email = 'ops@example.com') => ({ alerts: { receivers: [{ name, email }] } });
+
+  it.each<[string, EnvironmentConfig, string[]]>([
+    // Identity
+    ['a 2-character name', withChanges(dev, { name: 'd1' }), []],
+    ['a 10-character name', withChanges(dev, { name: 'd123456789', namePrefix: 'ab' }), []],
+    ['an 11-character name', withChanges(dev, { name: 'd1234567890', namePrefix: 'ab' }), ['name']],
+    ['a name starting with a digit', withChanges(dev, { name: '1dev' }), ['name']],
+    ['a name with a trailing hyphen', withChanges(dev, { name: 'dev-' }), ['name']],
+    // Allowed by its own rule; only the longest derived name (the package account) is then too long.
+    ['a 12-character prefix', withChanges(dev, { namePrefix: 'o12345678901', name: 'd1' }), ['package storage account name']],
+    ['a 13-character prefix', withChanges(dev, { namePrefix: 'o123456789012', name: 'd1' }), ['namePrefix']],
+    ['a prefix starting with a digit', withChanges(dev, { namePrefix: '1orders' }), ['namePrefix']],
+    ['a prefix with junk at the end', withChanges(dev, { namePrefix: 'orders!' }), ['namePrefix']],
+    ['a region with a space', withChanges(dev, { location: 'west europe' }), ['location']],
+    ['a region starting with a digit', withChanges(dev, { location: '1westeurope' }), ['location']],
+    ['a region with junk at the end', withChanges(dev, { location: 'westeurope!' }), ['location']],
+    ['50 tags', { ...dev, tags: tags(50) }, []],
+    ['51 tags', { ...dev, tags: tags(51) }, ['tags']],
+    ['a 128-character tag key', { ...dev, tags: { ...dev.tags, ['k'.repeat(128)]: 'v' } }, []],
+    ['a 129-character tag key', { ...dev, tags: { ...dev.tags, ['k'.repeat(129)]: 'v' } }, [`tags.${'k'.repeat(129)}`]],
+    ['a tag key starting with "-"', { ...dev, tags: { ...dev.tags, '-k': 'v' } }, ['tags.-k']],
+    ['a tag key with junk at the end', { ...dev, tags: { ...dev.tags, 'k!': 'v' } }, ['tags.k!']],
+    ['a 256-character tag value', { ...dev, tags: { ...dev.tags, k: 'v'.repeat(256) } }, []],
+    ['a 257-character tag value', { ...dev, tags: { ...dev.tags, k: 'v'.repeat(257) } }, ['tags.k']],
+    ['a tag value with a "/"', { ...dev, tags: { ...dev.tags, k: 'a/b' } }, ['tags.k']],
+    ['a tag value that is not a string', { ...dev, tags: { ...dev.tags, k: 7 as unknown as string } }, ['tags.k']],
+    ['a tag value that is a list', { ...dev, tags: { ...dev.tags, k: ['v'] as unknown as string } }, ['tags.k']],
+    ['a deployer object id', withChanges(dev, { deployerObjectId: frontDoor }), []],
+    ['a deployer object id with junk at either end', withChanges(dev, { deployerObjectId: `${frontDoor}0` }), ['deployerObjectId']],
+    ['a deployer object id with a leading character', withChanges(dev, { deployerObjectId: `0${frontDoor}` }), ['deployerObjectId']],
+    // Service Bus
+    ['messaging units without a Premium namespace', withChanges(dev, { serviceBus: { messagingUnits: prod.serviceBus.messagingUnits } }), ['serviceBus.messagingUnits']],
+    ['a Premium namespace without messaging units', { ...prod, serviceBus: { sku: 'Premium' } }, ['serviceBus.messagingUnits']],
+    ['a fixed number of messaging units', withChanges(prod, { serviceBus: { messagingUnits: { minimum: 4, maximum: 4 } } }), []],
+    ['a minimum above the maximum', withChanges(prod, { serviceBus: { messagingUnits: { minimum: 8, maximum: 4 } } }), ['serviceBus.messagingUnits.minimum']],
+    ['namespace CPU 1 to 100 %', withChanges(prod, { serviceBus: { messagingUnits: { scaleInCpuPercent: 1, scaleOutCpuPercent: 100 } } }), []],
+    ['namespace CPU 0 %', withChanges(prod, { serviceBus: { messagingUnits: { scaleInCpuPercent: 0 } } }), ['serviceBus.messagingUnits.scaleInCpuPercent']],
+    ['namespace CPU 101 %', withChanges(prod, { serviceBus: { messagingUnits: { scaleOutCpuPercent: 101 } } }), ['serviceBus.messagingUnits.scaleOutCpuPercent']],
+    ['namespace scale-in at its scale-out', withChanges(prod, { serviceBus: { messagingUnits: { scaleInCpuPercent: 70 } } }), ['serviceBus.messagingUnits.scaleInCpuPercent']],
+    // Queue
+    ['lock PT5M and delivery count 100', withChanges(dev, { queue: { lockDuration: 'PT5M', maxDeliveryCount: 100 } }), []],
+    ['lock PT5M1S', withChanges(dev, { queue: { lockDuration: 'PT5M1S' } }), ['queue.lockDuration']],
+    ['lock PT59S', withChanges(dev, { queue: { lockDuration: 'PT59S' } }), ['queue.lockDuration']],
+    ['delivery count 1', withChanges(dev, { queue: { maxDeliveryCount: 1 } }), []],
+    ['delivery count 0', withChanges(dev, { queue: { maxDeliveryCount: 0 } }), ['queue.maxDeliveryCount']],
+    ['delivery count 101', withChanges(dev, { queue: { maxDeliveryCount: 101 } }), ['queue.maxDeliveryCount']],
+    ['delivery count 1.5', withChanges(dev, { queue: { maxDeliveryCount: 1.5 } }), ['queue.maxDeliveryCount']],
+    ['TTL PT5M and P365D, detection PT20S and P7D', withChanges(dev, { queue: { defaultMessageTtl: 'P365D', duplicateDetectionWindow: 'PT20S' } }), []],
+    ['TTL PT5M, detection P7D', withChanges(dev, { queue: { defaultMessageTtl: 'PT5M', duplicateDetectionWindow: 'P7D' } }), []],
+    ['TTL P366D', withChanges(dev, { queue: { defaultMessageTtl: 'P366D' } }), ['queue.defaultMessageTtl']],
+    ['detection P8D', withChanges(dev, { queue: { duplicateDetectionWindow: 'P8D' } }), ['queue.duplicateDetectionWindow']],
+    ['5120 MB on Standard', withChanges(dev, { queue: { maxSizeInMegabytes: 5120 } }), []],
+    ['10240 MB on Standard', withChanges(dev, { queue: { maxSizeInMegabytes: 10240 } }), ['queue.maxSizeInMegabytes (Standard)']],
+    ['81920 MB on Premium', withChanges(prod, { queue: { maxSizeInMegabytes: 81920 } }), []],
+    // Dedicated plans
+    ['30 workers from creation', withChanges(dev, { apps: { orderApi: { initialWorkers: 30, instances: { minimum: 30, default: 30, maximum: 30 } } } } as any), []],
+    ['31 workers from creation', withChanges(dev, { apps: { orderApi: { initialWorkers: 31 } } } as any), ['apps.orderApi.initialWorkers']],
+    ['0 workers from creation', withChanges(dev, { apps: { orderApi: { initialWorkers: 0 } } } as any), ['apps.orderApi.initialWorkers']],
+    ['zone balancing with 2 workers and a minimum of 2', withChanges(dev, { apps: { orderApi: { zoneBalancing: true, initialWorkers: 2, instances: { minimum: 2, default: 2 } } } } as any), []],
+    ['a minimum equal to default and maximum', withChanges(dev, { apps: { orderApi: { instances: { minimum: 3, default: 3, maximum: 3 } } } } as any), []],
+    ['a minimum of 0', withChanges(dev, { apps: { orderApi: { instances: { minimum: 0 } } } } as any), ['apps.orderApi.instances.minimum']],
+    ['scale-out step 1', withChanges(dev, { apps: { orderProcessor: { autoscale: { backlog: { scaleOutStep: 1 } } } } } as any), []],
+    ['scale-out step 0', withChanges(dev, { apps: { orderProcessor: { autoscale: { backlog: { scaleOutStep: 0 } } } } } as any), ['apps.orderProcessor.autoscale.backlog.scaleOutStep']],
+    ['a backlog scale-in at its scale-out', withChanges(dev, { apps: { orderProcessor: { autoscale: { backlog: { scaleInPerInstance: 500 } } } } } as any), ['apps.orderProcessor.autoscale.backlog.scaleInPerInstance']],
+    ['a backlog scale-in of 0', withChanges(dev, { apps: { orderProcessor: { autoscale: { backlog: { scaleInPerInstance: 0 } } } } } as any), ['apps.orderProcessor.autoscale.backlog.scaleInPerInstance']],
+    ['plan CPU 1 to 100 %', withChanges(dev, { apps: { orderApi: { autoscale: { scaleInCpuPercent: 1, scaleOutCpuPercent: 100 } } } } as any), []],
+    ['plan CPU scale-in at its scale-out', withChanges(dev, { apps: { orderApi: { autoscale: { scaleInCpuPercent: 70 } } } } as any), ['apps.orderApi.autoscale.scaleInCpuPercent']],
+    ['plan CPU 0 %', withChanges(dev, { apps: { orderApi: { autoscale: { scaleInCpuPercent: 0 } } } } as any), ['apps.orderApi.autoscale.scaleInCpuPercent']],
+    ['windows PT5M and PT12H, cooldowns PT1M and P7D', withChanges(dev, { apps: { orderApi: { autoscale: { scaleOutWindow: 'PT5M', scaleInWindow: 'PT12H', scaleOutCooldown: 'PT1M', scaleInCooldown: 'P7D' } } } } as any), []],
+    ['a window of PT12H1M', withChanges(dev, { apps: { orderApi: { autoscale: { scaleInWindow: 'PT12H1M' } } } } as any), ['apps.orderApi.autoscale.scaleInWindow']],
+    ['a cooldown of P8D', withChanges(dev, { apps: { orderApi: { autoscale: { scaleInCooldown: 'P8D' } } } } as any), ['apps.orderApi.autoscale.scaleInCooldown']],
+    ['a cooldown of PT59S', withChanges(dev, { apps: { orderApi: { autoscale: { scaleOutCooldown: 'PT59S' } } } } as any), ['apps.orderApi.autoscale.scaleOutCooldown']],
+    // Elastic Premium
+    ['a burst equal to always-ready and the scale limit', ep({ alwaysReady: 5, maximumBurst: 5, appScaleLimit: 5 }), []],
+    ['a scale limit below always-ready', ep({ alwaysReady: 5, appScaleLimit: 4 }), ['apps.orderProcessor.appScaleLimit']],
+    ['10 prewarmed instances', ep({ prewarmed: 10 }), []],
+    ['11 prewarmed instances', ep({ prewarmed: 11 }), ['apps.orderProcessor.prewarmed']],
+    ['always-ready 0 without zone balancing', ep({ alwaysReady: 0, zoneBalancing: false }), ['apps.orderProcessor.alwaysReady']],
+    // Past both the range and the burst.
+    ['a scale limit of 101', ep({ maximumBurst: 100, appScaleLimit: 101 }), ['apps.orderProcessor.appScaleLimit', 'apps.orderProcessor.appScaleLimit']],
+    // Sale windows
+    ['19 sale windows', { ...prod, saleWindows: windows(19) }, []],
+    ['a window of exactly 365 days', { ...prod, saleWindows: [{ ...bf, start: '2027-01-01T00:00:00', end: '2028-01-01T00:00:00' }] }, []],
+    ['a window of 365 days and a second', { ...prod, saleWindows: [{ ...bf, start: '2027-01-01T00:00:00', end: '2028-01-01T00:00:01' }] }, ['saleWindows[0].end']],
+    ['a window that ends as it starts', { ...prod, saleWindows: [{ ...bf, end: bf.start }] }, ['saleWindows[0].end']],
+    ['a 63-character window name', { ...prod, saleWindows: [{ ...bf, name: `S${'a'.repeat(62)}` }] }, []],
+    ['a 64-character window name', { ...prod, saleWindows: [{ ...bf, name: `S${'a'.repeat(63)}` }] }, ['saleWindows[0].name']],
+    ['a window name starting with a space', { ...prod, saleWindows: [{ ...bf, name: ' sale' }] }, ['saleWindows[0].name']],
+    ['a window name with junk at the end', { ...prod, saleWindows: [{ ...bf, name: 'sale!' }] }, ['saleWindows[0].name']],
+    ["a window minimum at the Dedicated app's maximum", withChanges(prodOnDedicated, { saleWindows: [{ ...prodOnDedicated.saleWindows[0], minimumInstances: { orderApi: 20, orderProcessor: 20 } }] }), []],
+    ["a window minimum at the Elastic Premium app's limit", { ...ep({ alwaysReady: 3, maximumBurst: 20, appScaleLimit: 20 }), saleWindows: [{ ...bf, minimumInstances: { orderApi: 2, orderProcessor: 20 } }] }, []],
+    ["a window minimum past the Elastic Premium app's scale limit", { ...ep({ alwaysReady: 3, maximumBurst: 20, appScaleLimit: 10 }), saleWindows: [{ ...bf, minimumInstances: { orderApi: 2, orderProcessor: 11 } }] }, ['saleWindows[0].minimumInstances.orderProcessor']],
+    // Inbound restriction
+    ['8 Front Door ids', allow({ serviceTags: [{ tag: 'AzureFrontDoor.Backend', frontDoorIds: Array(8).fill(frontDoor) }] }), []],
+    ['a Front Door id with junk at the end', allow({ serviceTags: [{ tag: 'AzureFrontDoor.Backend', frontDoorIds: [`${frontDoor}0`] }] }), ['network.inboundAllow.serviceTags[0].frontDoorIds[0]']],
+    ['a service tag with junk at the end', allow({ serviceTags: [{ tag: 'ApiManagement!' }] }), ['network.inboundAllow.serviceTags[0].tag']],
+    ['a service tag starting with a digit', allow({ serviceTags: [{ tag: '1ApiManagement' }] }), ['network.inboundAllow.serviceTags[0].tag']],
+    ['a service tag of two parts', allow({ serviceTags: [{ tag: 'Storage.WestEurope' }] }), []],
+    ['511 ranges and the availability-test rule', allow({ ipRanges: Array.from({ length: 511 }, (_, i) => `10.${Math.floor(i / 256)}.${i % 256}.0/24`) }), []],
+    ['only a service tag', allow({ serviceTags: [{ tag: 'ApiManagement' }] }), []],
+    // Storage, monitoring, alerts
+    ['soft delete 1 and 365 days', withChanges(dev, { storage: { softDeleteDays: 365 } }), []],
+    ['soft delete 1 day', withChanges(dev, { storage: { softDeleteDays: 1 } }), []],
+    ['soft delete 366 days', withChanges(dev, { storage: { softDeleteDays: 366 } }), ['storage.softDeleteDays']],
+    ['soft delete 0 days', withChanges(dev, { storage: { softDeleteDays: 0 } }), ['storage.softDeleteDays']],
+    ['no daily cap', withChanges(dev, { monitoring: { dailyQuotaGb: -1 } }), []],
+    ['a daily cap of 0.5 GB', withChanges(dev, { monitoring: { dailyQuotaGb: 0.5 } }), []],
+    ['a daily cap of 0 GB', withChanges(dev, { monitoring: { dailyQuotaGb: 0 } }), ['monitoring.dailyQuotaGb']],
+    ['a daily cap of -2 GB', withChanges(dev, { monitoring: { dailyQuotaGb: -2 } }), ['monitoring.dailyQuotaGb']],
+    ['an infinite daily cap', withChanges(dev, { monitoring: { dailyQuotaGb: Infinity } }), ['monitoring.dailyQuotaGb']],
+    ['a 128-character receiver name', withChanges(dev, receivers(`o${'p'.repeat(127)}`)), []],
+    ['a 129-character receiver name', withChanges(dev, receivers(`o${'p'.repeat(128)}`)), ['alerts.receivers[0].name']],
+    ['a receiver name starting with a space', withChanges(dev, receivers(' ops')), ['alerts.receivers[0].name']],
+    ['a receiver name with junk at the end', withChanges(dev, receivers('ops!')), ['alerts.receivers[0].name']],
+    ['two receivers', withChanges(dev, { alerts: { receivers: [{ name: 'ops', email: 'a@example.com' }, { name: 'dev', email: 'b@example.com' }] } }), []],
+    ['two receivers of one name', withChanges(dev, { alerts: { receivers: [{ name: 'ops', email: 'a@example.com' }, { name: 'ops', email: 'b@example.com' }] } }), ['alerts.receivers[1].name']],
+    ['an e-mail address with a space before it', withChanges(dev, receivers('ops', ' ops@example.com')), ['alerts.receivers[0].email']],
+    ['an e-mail address with a space after it', withChanges(dev, receivers('ops', 'ops@example.com ')), ['alerts.receivers[0].email']],
+    ['an e-mail address without a domain dot', withChanges(dev, receivers('ops', 'ops@example')), ['alerts.receivers[0].email']],
+    ['a 5xx threshold of 0', withChanges(dev, { alerts: { http5xxThreshold: 0 } }), ['alerts.http5xxThreshold']],
+    ['a backlog threshold that is not a number', withChanges(dev, { alerts: { backlogThreshold: NaN } }), ['alerts.backlogThreshold']],
+    ['an alert window of a day', withChanges(dev, { alerts: { backlogWindow: 'P1D' } }), []],
+    ['an alert window Azure does not offer', withChanges(dev, { alerts: { backlogWindow: 'PT10M' } }), ['alerts.backlogWindow']],
+    // Rules across fields and the order of checks
+    ['a name that is not a string', { ...prod, saleWindows: [{ ...bf, name: 7 as unknown as string }] }, ['saleWindows[0].name']],
+    ['a bad field beside derived names that are too long: the field alone', withChanges(dev, { namePrefix: 'ordersabcdef', name: 'production', queue: { maxDeliveryCount: 0 } }), ['queue.maxDeliveryCount']],
+    ['fewer instances than workers without zone balancing', withChanges(dev, { apps: { orderApi: { initialWorkers: 2 } } } as any), []],
+    ['a sale window without minimums', { ...prod, saleWindows: [{ ...bf, minimumInstances: undefined as any }] }, ['saleWindows[0].minimumInstances.orderApi', 'saleWindows[0].minimumInstances.orderProcessor']],
+    ['two windows listed latest first', { ...prod, saleWindows: [prod.saleWindows[1], prod.saleWindows[0]] }, []],
+    ['two overlapping windows listed latest first', { ...prod, saleWindows: [{ ...prod.saleWindows[1], start: '2026-11-27T12:00:00' }, prod.saleWindows[0]] }, ['saleWindows[cyber-monday-2026]']],
+    ['a time zone autoscale knows and no IANA zone matches', { ...prod, saleWindows: [{ ...bf, timeZone: 'Kamchatka Standard Time' }] }, ['saleWindows[0].timeZone']],
+    ['no network at all', { ...dev, network: undefined as unknown as NetworkConfig }, ['network.kind']],
+    ['a /28 integration subnet for 5 instances', {
+      ...withChanges(prod, { apps: { orderApi: { instances: { maximum: 5 } } } } as any),
+      network: { ...privateNetwork, subnets: { ...privateNetwork.subnets, orderApi: { ...privateNetwork.subnets.orderApi, cidr: '10.60.0.0/28' } } },
+    }, []],
+    ['a one-character subnet name', { ...prod, network: { ...privateNetwork, subnets: { ...privateNetwork.subnets, privateEndpoints: { ...privateNetwork.subnets.privateEndpoints, name: 'p' } } } }, []],
+    ['a subnet name with junk at the end', { ...prod, network: { ...privateNetwork, subnets: { ...privateNetwork.subnets, privateEndpoints: { ...privateNetwork.subnets.privateEndpoints, name: 'snet-pe!' } } } }, ['network.subnets.privateEndpoints.name']],
+    ['a Front Door id with a character before it', allow({ serviceTags: [{ tag: 'AzureFrontDoor.Backend', frontDoorIds: [`0${frontDoor}`] }] }), ['network.inboundAllow.serviceTags[0].frontDoorIds[0]']],
+    ['a service tag of three parts', allow({ serviceTags: [{ tag: 'Sql.WestEurope.Primary' }] }), []],
+    ['one range and one service tag', allow({ ipRanges: ['203.0.113.0/24'], serviceTags: [{ tag: 'ApiManagement' }] }), []],
+    ['Front Door without ids', allow({ serviceTags: [{ tag: 'AzureFrontDoor.Backend', frontDoorIds: [] }] }), ['network.inboundAllow.serviceTags[0].frontDoorIds']],
+    ['511 ranges, a tag and the availability-test rule', allow({ ipRanges: Array.from({ length: 511 }, (_, i) => `10.${Math.floor(i / 256)}.${i % 256}.0/24`), serviceTags: [{ tag: 'ApiManagement' }] }), ['network.inboundAllow']],
+  ])('%s', (_, env, fields) => {
+    expect(rejected(env)).toEqual(fields);
+  });
+
+  it('skips a value that is still an unresolved Terraform token (checked when it resolves)', () => {
+    expect(rejected(withChanges(dev, { location: Lazy.stringValue({ produce: () => 'not a region' }) }))).toEqual([]);
   });
 });

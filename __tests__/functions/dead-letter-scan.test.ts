@@ -123,6 +123,29 @@ describe('the dead-letter scan', () => {
     expect(dlq.peeks.length).toBe(result.letters);
   });
 
+  it('peeks no further once exactly its budget has passed', async () => {
+    let clock = NOW.getTime();
+    const { dlq, scan } = await setup([letterOf(ORDER_IDS[0], 1), letterOf(ORDER_IDS[1], 2), letterOf(ORDER_IDS[2], 3)], { pageSize: 1, budgetMs: 1_000, clock: () => new Date(clock) });
+    const peek = dlq.peek.bind(dlq);
+    // Each page takes 500 ms: after two pages the budget is spent to the millisecond.
+    dlq.peek = async (from, max, signal) => ((clock += 500), peek(from, max, signal));
+    expect((await scan({}, testContext().context)).letters).toBe(2);
+  });
+
+  it('runs with its defaults: the real clock, its own budget and page size', async () => {
+    const { dlq, orders, accepts, watermarks } = await setup([letterOf(ORDER_IDS[0], 1), letterOf(ORDER_IDS[1], 2)]);
+    const scan = createDeadLetterScanHandler({ deadLetters: () => dlq, ordersTable: () => orders, acceptedOrders: () => accepts, watermarks: () => watermarks });
+    expect(await scan({}, testContext().context)).toMatchObject({ letters: 2, watermark: 2n });
+    expect(dlq.peeks[dlq.peeks.length - 1]).toEqual([3n, 100]);
+  });
+
+  it('gives each Service Bus call its default bound, not an instant one', async () => {
+    const { dlq, scan } = await setup([letterOf(ORDER_IDS[0], 1)]);
+    const peek = dlq.peek.bind(dlq);
+    dlq.peek = async (from, max, signal) => (await new Promise((resolve) => setTimeout(resolve, 20)), peek(from, max, signal));
+    expect((await scan({}, testContext().context)).letters).toBe(1);
+  });
+
   it('peeks nothing when Service Bus fails, and leaves the watermark alone', async () => {
     const { dlq, scan, watermark } = await setup([letterOf(ORDER_IDS[0], 1)]);
     dlq.failNext = Object.assign(new Error('link detached'), { code: 'ServiceUnavailableError' });

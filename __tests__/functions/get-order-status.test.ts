@@ -6,12 +6,14 @@ import { requestFingerprint } from '../../functions/orders/request-fingerprint';
 import { SettingsError } from '../../functions/settings';
 import { acceptRecordOf, ACCEPT_RECORD_ROW_KEY, markQueued, type AcceptRecord } from '../../functions/store/accepted-orders';
 import { claimOrder, markProcessed, recordFailure } from '../../functions/store/order-records';
+import { HttpRequest } from '@azure/functions';
 import { FakeAcceptedOrdersTable, FakeOrdersTable, tableError } from '../helpers/fake-orders-table';
 import { bodyOf, getRequest, headerOf, logText, testContext } from '../helpers/invocation';
 import { expectDocumented } from '../helpers/openapi';
 import { acceptedSample } from '../helpers/orders';
 
 const signal = new AbortController().signal;
+const fieldsOf = (response: { jsonBody?: unknown }) => (bodyOf(response).errors as Array<{ field: string }>).map((e) => e.field);
 const CLAIM = { owner: 'inv-1', expiresAt: new Date('2026-03-01T10:00:45Z'), requestFingerprint: 'f'.repeat(64) };
 const ACCEPTED_AT = Date.parse('2026-03-01T10:00:00Z');
 const SEND_TIMEOUT_MS = 5_000;
@@ -48,6 +50,26 @@ describe('GET /api/orders/{id}', () => {
     expect(response.status).toBe(400);
     expect(bodyOf(response).errors).toEqual([{ field: 'id', message: 'must be a UUID' }]);
     expect([orders.calls, accepts.calls]).toEqual([[], []]);
+  });
+
+  it('answers 400 when the route gives no id at all', async () => {
+    const handler = createGetOrderStatusHandler({ ordersTable: () => new FakeOrdersTable(), acceptedOrders: () => new FakeAcceptedOrdersTable(), sendTimeoutMs: () => SEND_TIMEOUT_MS });
+    const response = await handler(new HttpRequest({ method: 'GET', url: 'http://127.0.0.1:7071/api/orders/' }), testContext().context);
+    expect([response.status, bodyOf(response).type, fieldsOf(response)]).toEqual([400, PROBLEM_TYPES.invalidRequest, ['id']]);
+  });
+
+  it('reads the clock and bounds the lookups by default: a record written just now is still being answered, never cached', async () => {
+    const accepts = new FakeAcceptedOrdersTable();
+    const order = acceptedSample();
+    const { orderId, ...fields } = acceptRecordOf({ ...order, acceptedAt: new Date().toISOString() }, requestFingerprint(order));
+    await accepts.createEntity({ partitionKey: orderId, rowKey: ACCEPT_RECORD_ROW_KEY, ...fields });
+    const orders = new FakeOrdersTable();
+    // A read that takes a moment: the default lookup bound (5 s) leaves it time.
+    const read = orders.getEntity.bind(orders);
+    orders.getEntity = async (...args) => (await new Promise((resolve) => setTimeout(resolve, 20)), read(...args));
+    const handler = createGetOrderStatusHandler({ ordersTable: () => orders, acceptedOrders: () => accepts, sendTimeoutMs: () => SEND_TIMEOUT_MS });
+    const response = await handler(getRequest(orderId), testContext().context);
+    expect([response.status, bodyOf(response).stage, headerOf(response, 'cache-control')]).toEqual([200, 'received', 'no-store']);
   });
 
   it('answers 404 only for an id that was never accepted (neither record exists)', async () => {
@@ -117,6 +139,7 @@ describe('GET /api/orders/{id}', () => {
     const response = await ask(order.orderId.toUpperCase());
     expect(response.status).toBe(200);
     expect(headerOf(response, 'retry-after')).toBeUndefined();
+    expect(headerOf(response, 'cache-control')).toBe('no-store');
     expect(bodyOf(response)).toEqual({
       orderId: order.orderId,
       status: 'processed',
@@ -194,5 +217,21 @@ describe('orderStatusOf', () => {
     const at = new Date(ACCEPTED_AT + acceptWindowMs(5_000) + 1_000);
     expect(orderStatusOf(accepted, undefined, at, acceptWindowMs(5_000))).toMatchObject({ stage: 'unconfirmed' });
     expect(orderStatusOf(accepted, undefined, at, acceptWindowMs(60_000))).toMatchObject({ stage: 'received' });
+  });
+
+  it('reads a record as received until its window ends exactly, and asks again when it ends (whole seconds, rounded up)', () => {
+    const accepted = acceptRecordOf(acceptedSample(), 'f');
+    const at = (ms: number) => orderStatusOf(accepted, undefined, new Date(ACCEPTED_AT + ms), WINDOW_MS);
+    expect(at(WINDOW_MS - 1)).toMatchObject({ stage: 'received', retryAfterSeconds: 1 });
+    expect(at(WINDOW_MS - 1_500)).toMatchObject({ stage: 'received', retryAfterSeconds: 2 });
+    expect(at(WINDOW_MS)).toMatchObject({ stage: 'unconfirmed', retryAfterSeconds: PENDING_RETRY_AFTER_SECONDS });
+  });
+
+  it('answers for records of earlier versions that lack the time or the cause of their outcome', () => {
+    const order = acceptedSample();
+    const record = { orderId: order.orderId, customerId: 'c', currency: 'EUR', totalMinorUnits: 3399, itemCount: 2, acceptedAt: order.acceptedAt, etag: 'e' };
+    expect(orderStatusOf(undefined, { ...record, status: 'processed' }, new Date(), WINDOW_MS)).toMatchObject({ status: 'processed', processedAt: '' });
+    expect(orderStatusOf(undefined, { ...record, status: 'failed' }, new Date(), WINDOW_MS)).toMatchObject({ status: 'failed', failedAt: '', failedBy: 'processor' });
+    expect(orderStatusOf(undefined, { ...record, status: 'failed', failedBy: 'dead-letter-queue' }, new Date(), WINDOW_MS)).toMatchObject({ failedBy: 'dead-letter-queue' });
   });
 });

@@ -26,6 +26,8 @@ describe('GET /api/health', () => {
     const response = expectDocumented('/health', 'get', await createHealthHandler(complete, required)());
     expect(response.status).toBe(200);
     expect(bodyOf(response)).toEqual({ status: 'healthy' });
+    // A cached answer would hide a setting that went missing.
+    expect(new Headers(response.headers as Record<string, string>).get('cache-control')).toBe('no-store');
   });
 
   it('answers 503 naming each missing (or blank) setting', async () => {

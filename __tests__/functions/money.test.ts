@@ -15,6 +15,8 @@ describe('money in minor units', () => {
     expect(toMinorUnits(0.1, 2)).toBe(10);
     expect(toMinorUnits(1.005, 3)).toBe(1005);
     expect(toMinorUnits(500, 0)).toBe(500);
+    expect(toMinorUnits(7.5, 3)).toBe(7500);
+    expect(toMinorUnits(0, 2)).toBe(0);
     expect(() => toMinorUnits(1.005, 2)).toThrow(RangeError);
   });
 
@@ -27,5 +29,12 @@ describe('money in minor units', () => {
     expect(totalMinorUnits('EUR', items)).toBe(2 * 1250 + 3 * 10 + 899);
     expect(totalMinorUnits('JPY', [{ quantity: 3, unitPrice: 500 }])).toBe(1500);
     expect(totalMinorUnits('BHD', [{ quantity: 2, unitPrice: 1.234 }])).toBe(2468);
+  });
+
+  it('refuses a total that is not a safe integer of minor units instead of rounding it', () => {
+    // 100 items x 10,000 x 1,000,000 UYW at 4 decimals: 10^16 minor units, past 2^53.
+    const items = Array.from({ length: 100 }, () => ({ quantity: 10_000, unitPrice: 1_000_000 }));
+    expect(() => totalMinorUnits('UYW', items)).toThrow(RangeError);
+    expect(totalMinorUnits('BHD', items)).toBe(10 ** 15);
   });
 });

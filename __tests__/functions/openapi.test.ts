@@ -133,6 +133,8 @@ describe('the document', () => {
   it('is what GET /api/openapi.json serves, byte for byte of its JSON', async () => {
     const response = record('/openapi.json', 'get', await createOpenApiDocumentHandler()(), 'openapi.json');
     expect(JSON.parse(String(response.body))).toEqual(OPENAPI_DOCUMENT);
+    const headers = new Headers(response.headers as Record<string, string>);
+    expect([headers.get('content-type'), headers.get('cache-control')]).toEqual(['application/json', 'public, max-age=300']);
   });
 });
 

@@ -1,4 +1,4 @@
-import { ORDER_ID_NAMESPACE, orderIdFor, uuidV5 } from '../../functions/orders/order-id';
+import { ORDER_ID_NAMESPACE, canonicalOrderId, isUuid, orderIdFor, uuidV5 } from '../../functions/orders/order-id';
 
 describe('order ids', () => {
   it('implements UUID v5 as RFC 9562 publishes it (Appendix A.4: DNS namespace, "www.example.com")', () => {
@@ -24,5 +24,13 @@ describe('order ids', () => {
 
   it('rejects a namespace that is not a UUID', () => {
     expect(() => uuidV5('not-a-uuid', 'x')).toThrow(/not a UUID/);
+  });
+
+  it('takes a UUID in either case and nothing around it', () => {
+    const id = orderIdFor('cust-1', 'checkout-42');
+    expect(isUuid(id)).toBe(true);
+    expect(isUuid(id.toUpperCase())).toBe(true);
+    expect(canonicalOrderId(id.toUpperCase())).toBe(id);
+    for (const junk of [`${id}0`, `0${id}`, ` ${id}`, `${id}\n`, id.replace(/-/g, ''), id.slice(1)]) expect([junk, isUuid(junk)]).toEqual([junk, false]);
   });
 });

@@ -38,4 +38,21 @@ describe('the order message', () => {
   it('ignores fields it does not know (a producer may add one first)', () => {
     expect(validateOrderMessage({ ...acceptedSample(), channel: 'web' }).ok).toBe(true);
   });
+
+  it('takes an acceptedAt with a UTC offset, and refuses one that is no date-time', () => {
+    expect(validateOrderMessage({ ...acceptedSample(), acceptedAt: '2026-03-01T11:00:00+01:00' }).ok).toBe(true);
+    expect(validateOrderMessage({ ...acceptedSample(), acceptedAt: '1 March 2026' }).ok).toBe(false);
+  });
+
+  it('states whose order it is when only a price is too precise for the currency', () => {
+    const result = validateOrderMessage({ ...acceptedSample(), items: [{ sku: 'A', quantity: 1, unitPrice: 12.345 }], totalMinorUnits: 1235 });
+    expect(result).toMatchObject({ ok: false, order: { orderId: acceptedSample().orderId, currency: 'EUR' } });
+  });
+
+  it('refuses another schema version and a total that is not a whole number of minor units', () => {
+    expect(validateOrderMessage({ ...acceptedSample(), schemaVersion: 2 }).ok).toBe(false);
+    expect(validateOrderMessage({ ...acceptedSample(), totalMinorUnits: 3399.5 }).ok).toBe(false);
+    expect(validateOrderMessage({ ...acceptedSample(), totalMinorUnits: -3399 }).ok).toBe(false);
+  });
 });
+

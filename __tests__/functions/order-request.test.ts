@@ -1,6 +1,6 @@
 import { parseOrderRequest } from '../../functions/orders/order-request';
 import { ORDER_ID_NAME_SEPARATOR } from '../../functions/orders/order-id';
-import { MAX_ITEMS, MAX_QUANTITY } from '../../functions/orders/order-fields';
+import { MAX_ITEMS, MAX_QUANTITY, MAX_UNIT_PRICE } from '../../functions/orders/order-fields';
 import { sampleOrder } from '../helpers/invocation';
 
 /** The field errors for one body, as `field: message`. */
@@ -98,5 +98,31 @@ describe('order request validation', () => {
     // Blank, or with a stray space at either end: never a key of its own (issue 7, finding 10).
     for (const key of ['   ', ' k', 'k ']) expect(errorsFor({ ...sampleOrder(), idempotencyKey: key })).toHaveProperty('idempotencyKey');
     expect(parseOrderRequest({ ...sampleOrder(), idempotencyKey: 'a b' }).ok).toBe(true);
+  });
+
+  it('accepts the largest allowed values and the smallest, and refuses one past them', () => {
+    const many = Array.from({ length: MAX_ITEMS }, (_, i) => ({ sku: `S-${i}`, quantity: MAX_QUANTITY, unitPrice: MAX_UNIT_PRICE }));
+    expect(parseOrderRequest({ ...sampleOrder(), items: many }).ok).toBe(true);
+    expect(parseOrderRequest(withItem({ sku: 'A', quantity: 1, unitPrice: 0.01 })).ok).toBe(true);
+    expect(errorsFor(withItem({ sku: 'A', quantity: 1, unitPrice: MAX_UNIT_PRICE + 0.01 }))).toHaveProperty(['items[0].unitPrice']);
+  });
+
+  it.each([
+    ['customerId', 'x'],
+    ['customerId', 'x'.repeat(64)],
+    ['customerId', 'C.1_a-b'],
+  ])('accepts %s %p (1 to 64 characters of the charset)', (field, value) => {
+    expect(parseOrderRequest({ ...sampleOrder(), [field]: value }).ok).toBe(true);
+  });
+
+  it.each(['-cust', '.cust', 'cust!', 'cust 1', ' cust', 'cust\n'])('rejects the customer id %p: junk at either end is not part of an id', (customerId) => {
+    expect(Object.keys(errorsFor({ ...sampleOrder(), customerId }))).toEqual(['customerId']);
+  });
+
+  it('accepts SKUs of 1 to 64 characters of the charset, and nothing with junk at either end', () => {
+    for (const sku of ['A', 'S'.repeat(64), 'sku_1.2-x']) expect([sku, parseOrderRequest(withItem({ sku, quantity: 1, unitPrice: 1 })).ok]).toEqual([sku, true]);
+    for (const sku of ['-SKU', '_SKU', 'SKU!', 'SKU 1', ' SKU', 'S'.repeat(65), '']) {
+      expect([sku, Object.keys(errorsFor(withItem({ sku, quantity: 1, unitPrice: 1 })))]).toEqual([sku, ['items[0].sku']]);
+    }
   });
 });

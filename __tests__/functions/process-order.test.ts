@@ -385,6 +385,45 @@ describe('processOrder (queue consumer)', () => {
     expect(stepCalls).toHaveLength(2);
   });
 
+  it('accepts an acceptedAt up to exactly 5 minutes ahead of its clock, and treats one a millisecond more as poison', async () => {
+    const at = (aheadMs: number) => ({ ...acceptedSample(), acceptedAt: new Date(PROCESSED_AT.getTime() + aheadMs).toISOString() });
+    for (const aheadMs of [4 * 60_000, 5 * 60_000]) {
+      const { stepCalls, handler } = setup();
+      await handler(at(aheadMs), delivery().context);
+      expect([aheadMs, stepCalls.length]).toEqual([aheadMs, 2]);
+    }
+    const { stepCalls, handler } = setup();
+    await expect(handler(at(5 * 60_000 + 1), delivery().context)).rejects.toBeInstanceOf(PoisonMessageError);
+    expect(stepCalls).toEqual([]);
+  });
+
+  it('throws a poison error that carries the message id and delivery count, or neither when the trigger gives none', async () => {
+    const { handler } = setup();
+    const error = await handler('not an order', testContext({ messageId: 'msg-7', deliveryCount: 3 }).context).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'PoisonMessageError', code: 'POISON_MESSAGE', retryable: false, messageId: 'msg-7', deliveryCount: 3 });
+    const bare = await handler('not an order', testContext({ messageId: 42, deliveryCount: 'many' }).context).catch((e: unknown) => e);
+    expect(bare).toMatchObject({ code: 'POISON_MESSAGE', messageId: undefined, deliveryCount: undefined });
+    const none = await handler('not an order', testContext().context).catch((e: unknown) => e);
+    expect(none).toMatchObject({ code: 'POISON_MESSAGE', messageId: undefined, deliveryCount: undefined });
+  });
+
+  it('runs with its defaults: the consumer retry policy, and no downstream steps', async () => {
+    const table = new FakeOrdersTable();
+    const sleeps: number[] = [];
+    const handler = createProcessOrderHandler({
+      ordersTable: () => table,
+      acceptedOrders: () => new FakeAcceptedOrdersTable(),
+      now: () => PROCESSED_AT,
+      sleep: async (ms) => void sleeps.push(ms),
+      random: () => 0,
+    });
+    table.failNext('createEntity', tableError(503));
+    await handler(acceptedSample(), delivery().context);
+    // The consumer policy's first backoff: half of 500 ms with random() = 0.
+    expect(sleeps).toEqual([250]);
+    expect(table.entities.get(recordKey(acceptedSample().orderId))).toMatchObject({ status: 'processed' });
+  });
+
   it('retries transient table failures with growing backoff, then succeeds', async () => {
     const { table, handler, sleeps } = setup();
     table.failNext('createEntity', tableError(503), Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), tableError(429));

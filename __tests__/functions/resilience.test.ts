@@ -23,7 +23,18 @@ describe('isTransient (judged by statusCode/code, never instanceof)', () => {
     expect(isTransient({ statusCode })).toBe(false);
   });
 
-  it.each(['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'REQUEST_SEND_ERROR', 'DEADLINE_EXCEEDED'])('retries network code %s', (code) => {
+  it.each([
+    'ECONNRESET',
+    'ETIMEDOUT',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'EPIPE',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'REQUEST_SEND_ERROR',
+    'DEADLINE_EXCEEDED',
+  ])('retries network code %s', (code) => {
     expect(isTransient(Object.assign(new Error('x'), { code }))).toBe(true);
   });
 
@@ -38,8 +49,38 @@ describe('isTransient (judged by statusCode/code, never instanceof)', () => {
     expect(isTransient('a string')).toBe(false);
   });
 
+  it.each(['ENOENT', 'ERR_INVALID_ARG_TYPE', 'RETRY_BUDGET_EXHAUSTED'])('does not retry an error whose code %s is not a network failure', (code) => {
+    expect(isTransient(Object.assign(new Error('x'), { code }))).toBe(false);
+  });
+
+  it('looks through at most five errors (the error and four causes), and ends on a null or circular cause', () => {
+    const wrapped = (depth: number): unknown => (depth === 0 ? { code: 'ECONNRESET' } : { name: 'Error', cause: wrapped(depth - 1) });
+    expect(isTransient(wrapped(4))).toBe(true);
+    expect(isTransient(wrapped(5))).toBe(false);
+    expect(isTransient({ name: 'Error', cause: null })).toBe(false);
+    const circular: { name: string; cause?: unknown } = { name: 'Error' };
+    circular.cause = circular;
+    expect(isTransient(circular)).toBe(false);
+  });
+
+  it('names our own failures by code: a deadline is retried, a used-up budget is not', () => {
+    expect(new DeadlineExceededError(10)).toMatchObject({ name: 'DeadlineExceededError', code: 'DEADLINE_EXCEEDED', timeoutMs: 10 });
+    expect(new RetryBudgetExhaustedError()).toMatchObject({ name: 'RetryBudgetExhaustedError', code: 'RETRY_BUDGET_EXHAUSTED' });
+    expect(isTransient(new DeadlineExceededError(10))).toBe(true);
+    expect(isTransient(new RetryBudgetExhaustedError())).toBe(false);
+  });
+
   it('describes an error by name, status and code without its stack', () => {
     expect(describeError(Object.assign(new Error('gone'), { name: 'RestError', statusCode: 503, code: 'ServerBusy' }))).toBe('RestError (status 503, ServerBusy): gone');
+  });
+
+  it('describes only what the error has, and anything thrown that is not an object', () => {
+    expect(describeError(Object.assign(new Error('reset'), { code: 'ECONNRESET' }))).toBe('Error (ECONNRESET): reset');
+    expect(describeError({ statusCode: 404, code: 404 })).toBe('Error (status 404): ');
+    expect(describeError(new TypeError('bug'))).toBe('TypeError: bug');
+    expect(describeError(null)).toBe('null');
+    expect(describeError(undefined)).toBe('undefined');
+    expect(describeError('a string')).toBe('a string');
   });
 });
 
@@ -105,6 +146,23 @@ describe('withRetry', () => {
     expect(sleeps).toEqual([50, 200, 188]);
   });
 
+  it('without a shared budget, gives each attempt its whole timeout', async () => {
+    const result = await withRetry(
+      () => new Promise<string>((resolve) => setTimeout(() => resolve('slow but in time'), 30)),
+      { ...policy, maxAttempts: 1 },
+    );
+    expect(result).toBe('slow but in time');
+  });
+
+  it('gives up when the backoff would use up exactly what is left of the budget', async () => {
+    const failure = Object.assign(new Error('busy'), { statusCode: 503 });
+    const operation = jest.fn(async () => Promise.reject(failure));
+    // random 0: the first backoff is half its 100 ms ceiling, 50 ms, all that is left.
+    const error = await withRetry(operation, policy, { sleep: async () => {}, random: () => 0, now: () => 0, budgetEndsAt: 50 }).catch((e: unknown) => e);
+    expect(error).toBe(failure);
+    expect(operation).toHaveBeenCalledTimes(1);
+  });
+
   it('stops at a non-transient error without sleeping', async () => {
     const sleep = jest.fn(async () => {});
     const failure = Object.assign(new Error('bad request'), { statusCode: 400 });
@@ -152,6 +210,11 @@ describe('withRetry', () => {
     // Without the shared budget, 4 steps x 15.5 s could take 62 s: past a 1-minute lock.
     expect(worstCaseMs(CONSUMER_RETRY_POLICY)).toBeLessThanOrEqual(CONSUMER_RETRY_BUDGET_MS);
     expect(backoffCeilingMs(CONSUMER_RETRY_POLICY, 1)).toBe(500);
+    // 4 attempts x 3 s, plus the backoffs before attempts 2 to 4 (0.5 + 1 + 2 s).
+    expect(worstCaseMs(CONSUMER_RETRY_POLICY)).toBe(15_500);
+    // Ceilings 100, 200, then capped at 250: 4 x 1 s + 550 ms.
+    expect(worstCaseMs(policy)).toBe(4_550);
+    expect(worstCaseMs({ ...policy, maxAttempts: 1 })).toBe(1_000);
     const lockTooShort = environments
       .filter((environment) => CONSUMER_RETRY_BUDGET_MS > isoDurationMs(environment.queue.lockDuration) / 2)
       .map((environment) => `${environment.name}: lockDuration ${environment.queue.lockDuration}`);

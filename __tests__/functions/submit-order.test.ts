@@ -1,6 +1,6 @@
 import { AppSetting, MAX_ORDER_BODY_BYTES } from '../../functions/app-settings';
 import { MAX_LISTED_ERRORS, MAX_LISTED_FIELD_LENGTH, PROBLEM_TYPES } from '../../functions/http/problem';
-import { createSubmitOrderHandler, type OrderMessage, type OrderSender } from '../../functions/http/submit-order';
+import { acceptWindowMs, createSubmitOrderHandler, type OrderMessage, type OrderSender } from '../../functions/http/submit-order';
 import { orderIdFor } from '../../functions/orders/order-id';
 import { requestFingerprint } from '../../functions/orders/request-fingerprint';
 import { SettingsError } from '../../functions/settings';
@@ -166,6 +166,12 @@ describe('POST /api/orders', () => {
     ['a quoted header key with a leading space', JSON.stringify(sampleWithoutKey()), { 'idempotency-key': '" k"' }, ['Idempotency-Key']],
     ['an empty quoted header key', JSON.stringify(sampleWithoutKey()), { 'idempotency-key': '""' }, ['Idempotency-Key']],
     ['a broken quoted header key', JSON.stringify(sampleWithoutKey()), { 'idempotency-key': '"abc' }, ['Idempotency-Key']],
+    ['a valid header key and an invalid body key', JSON.stringify({ ...sampleOrder(), idempotencyKey: 'checkout-2f9c1e7a ' }), { 'idempotency-key': 'checkout-2f9c1e7a' }, ['idempotencyKey']],
+    ['a body key that is not a string', JSON.stringify({ ...sampleOrder(), idempotencyKey: 42 }), { 'idempotency-key': 'checkout-2f9c1e7a' }, ['idempotencyKey']],
+    ['an invalid header key and an invalid body key', JSON.stringify({ ...sampleOrder(), idempotencyKey: ' k' }), { 'idempotency-key': '"abc' }, ['Idempotency-Key', 'idempotencyKey']],
+    ['a body that is JSON null', 'null', {}, ['(body)']],
+    ['a body that is an array', '[1,2]', {}, ['(body)']],
+    ['a body that is a string', '"order"', { 'idempotency-key': 'k' }, ['(body)']],
   ])('rejects %s with 400 naming the key, and writes and sends nothing', async (_, body, headers, fields) => {
     const { sender } = recordingSender();
     const { handler, table } = handlerWith(sender);
@@ -312,9 +318,18 @@ describe('POST /api/orders', () => {
     expect(sent[0].correlationId).toBe('inv-0001');
   });
 
+  it('keeps a correlation id of 1 to 128 allowed characters, and nothing longer or with other characters at either end (headers arrive trimmed)', async () => {
+    const correlationOf = async (header: string) => {
+      const { sender, sent } = recordingSender();
+      const response = await handlerWith(sender).handler(jsonRequest(sampleOrderText, { 'x-correlation-id': header }), testContext().context);
+      return [sent[0].correlationId, headerOf(response, 'x-correlation-id')];
+    };
+    for (const kept of ['a', 'c'.repeat(128), 'web-1.checkout:42_x']) expect(await correlationOf(kept)).toEqual([kept, kept]);
+    for (const replaced of ['c'.repeat(129), 'abc/', '/abc', 'a b']) expect([replaced, await correlationOf(replaced)]).toEqual([replaced, ['inv-0001', 'inv-0001']]);
+  });
+
   it.each([
     ['malformed JSON', 400, '(body)', () => jsonRequest('{"customerId": ')],
-    ['a body that is not an object', 400, '(body)', () => jsonRequest('[1,2]')],
     ['a missing field', 400, 'customerId', () => jsonRequest(JSON.stringify({ ...sampleOrder(), customerId: undefined }))],
     ['a non-positive quantity', 400, 'items[0].quantity', () => jsonRequest(JSON.stringify({ ...sampleOrder(), items: [{ sku: 'A', quantity: 0, unitPrice: 1 }] }))],
     ['an unknown currency', 400, 'currency', () => jsonRequest(JSON.stringify({ ...sampleOrder(), currency: 'XYZ' }))],
@@ -351,6 +366,19 @@ describe('POST /api/orders', () => {
     expect(bodyOf(response).errors[0].field).toHaveLength(MAX_LISTED_FIELD_LENGTH + 3);
     expect(bodyOf(response).errorsOmitted).toBeUndefined();
     expect(JSON.stringify(bodyOf(response)).length).toBeLessThan(1_000);
+  });
+
+  it('stamps acceptedAt from the clock when none is given, and allows 17 s for a request to finish with the default bounds', async () => {
+    const { sender, sent } = recordingSender();
+    const submit = createSubmitOrderHandler({ sender: () => sender, acceptedOrders: () => new FakeAcceptedOrdersTable(), sendTimeoutMs: () => 5_000 });
+    const before = Date.now();
+    expect((await submit(jsonRequest(sampleOrderText), testContext().context)).status).toBe(202);
+    const acceptedAt = Date.parse((sent[0].body as { acceptedAt: string }).acceptedAt);
+    expect(acceptedAt).toBeGreaterThanOrEqual(before);
+    expect(acceptedAt).toBeLessThanOrEqual(Date.now());
+    // Accept record 5 s + send 5 s + marking queued 2 s + clock skew 5 s.
+    expect(acceptWindowMs(5_000)).toBe(17_000);
+    expect(acceptWindowMs(10_000, 1_000)).toBe(18_000);
   });
 
   it('accepts a charset parameter on the content type', async () => {

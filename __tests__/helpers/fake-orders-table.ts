@@ -11,12 +11,14 @@ type Operation = 'createEntity' | 'getEntity' | 'updateEntity';
 
 /**
  * An in-memory double of one Azure table at the SDK boundary: inserts fail with 409 on an existing
- * key, reads with 404 on a missing one, merges with 412 on a stale ETag, like Azure Table storage.
- * `failNext` makes the next calls of one operation throw.
+ * key, reads with 404 on a missing one, merges with 412 on a stale ETag, like Azure Table storage;
+ * an update mode other than Merge or Replace is refused, like @azure/data-tables refuses it.
+ * `failNext` makes the next calls of one operation throw; `signals` keeps the abort signal of each call.
  */
 export class FakeTable<Entity extends Keyed> {
   readonly entities = new Map<string, Entity & { etag: string }>();
   readonly calls: Operation[] = [];
+  readonly signals: Array<AbortSignal | undefined> = [];
   private version = 0;
   private readonly failures: Array<{ operation: Operation; error: unknown }> = [];
 
@@ -24,8 +26,8 @@ export class FakeTable<Entity extends Keyed> {
     for (const error of errors) this.failures.push({ operation, error });
   }
 
-  async createEntity(entity: Entity): Promise<{ etag?: string }> {
-    this.record('createEntity');
+  async createEntity(entity: Entity, options?: { abortSignal?: AbortSignal }): Promise<{ etag?: string }> {
+    this.record('createEntity', options);
     const key = this.key(entity.partitionKey, entity.rowKey);
     if (this.entities.has(key)) throw tableError(409, 'EntityAlreadyExists');
     const etag = this.nextEtag();
@@ -33,15 +35,16 @@ export class FakeTable<Entity extends Keyed> {
     return { etag };
   }
 
-  async getEntity(partitionKey: string, rowKey: string): Promise<Entity & { etag: string }> {
-    this.record('getEntity');
+  async getEntity(partitionKey: string, rowKey: string, options?: { abortSignal?: AbortSignal }): Promise<Entity & { etag: string }> {
+    this.record('getEntity', options);
     const found = this.entities.get(this.key(partitionKey, rowKey));
     if (!found) throw tableError(404, 'ResourceNotFound');
     return { ...found };
   }
 
-  async updateEntity(update: Keyed & Partial<Entity>, _mode: 'Merge', options: { etag: string }): Promise<{ etag?: string }> {
-    this.record('updateEntity');
+  async updateEntity(update: Keyed & Partial<Entity>, mode: 'Merge', options: { etag: string; abortSignal?: AbortSignal }): Promise<{ etag?: string }> {
+    if ((mode as string) !== 'Merge' && (mode as string) !== 'Replace') throw new Error(`Unexpected value for update mode: ${mode}`);
+    this.record('updateEntity', options);
     const key = this.key(update.partitionKey, update.rowKey);
     const current = this.entities.get(key);
     if (!current) throw tableError(404, 'ResourceNotFound');
@@ -52,8 +55,9 @@ export class FakeTable<Entity extends Keyed> {
     return { etag };
   }
 
-  private record(operation: Operation): void {
+  private record(operation: Operation, options?: { abortSignal?: AbortSignal }): void {
     this.calls.push(operation);
+    this.signals.push(options?.abortSignal);
     const index = this.failures.findIndex((failure) => failure.operation === operation);
     if (index >= 0) throw this.failures.splice(index, 1)[0].error;
   }

@@ -18,7 +18,8 @@ export async function readJsonBody(request: HttpRequest, maxBytes: number): Prom
   if (mediaType !== JSON_MEDIA_TYPE) {
     return reject(415, 'Unsupported media type', `send the order as ${JSON_MEDIA_TYPE}`, 'content-type', `must be ${JSON_MEDIA_TYPE}, was ${contentType ?? 'absent'}`);
   }
-  const declaredLength = Number(request.headers.get('content-length') ?? '0');
+  // An absent header reads as 0 (Number(null)).
+  const declaredLength = Number(request.headers.get('content-length'));
   if (declaredLength > maxBytes) return tooLarge(maxBytes);
 
   const text = await request.text();

@@ -98,7 +98,8 @@ export function createSubmitOrderHandler(dependencies: SubmitOrderDependencies) 
     const bodyKey = typeof sentBodyKey === 'string' && IDEMPOTENCY_KEY.test(sentBodyKey) ? sentBodyKey : undefined;
     const headerKey = request.headers.get(IDEMPOTENCY_KEY_HEADER);
     const key = idempotencyKeyOf(headerKey, bodyKey);
-    const keyNamedByBody = sentBodyKey !== undefined && bodyKey === undefined && headerKey === null;
+    // A body key and no header: the body schema names whatever is wrong with the key (a valid one makes `key` ok).
+    const keyNamedByBody = sentBodyKey !== undefined && headerKey === null;
     const errors = [...(key.ok || keyNamedByBody ? [] : key.errors), ...(parsed.ok ? [] : parsed.errors)];
     if (!parsed.ok || !key.ok) {
       return validationProblem('Invalid order', `${errors.length} field(s) are invalid; nothing was accepted`, errors);

@@ -13,12 +13,14 @@ import { ISO_4217_FUNDS, ISO_4217_MINOR_UNITS } from './iso-4217';
  *   Chilean pesos, so a payment in the fund code itself would fail downstream.
  */
 
-const ISO_4217_CODE = /^[A-Z]{3}$/;
 const FUNDS = new Set(ISO_4217_FUNDS);
 
-/** True for an upper-case ISO 4217 code with a numeric minor unit that is not a fund. */
+/**
+ * True for an upper-case ISO 4217 code with a numeric minor unit that is not a fund. The table's own
+ * keys are the codes (three upper-case letters), so a lookup of its own properties is the whole check.
+ */
 export function isSupportedCurrency(code: string): boolean {
-  return ISO_4217_CODE.test(code) && Object.hasOwn(ISO_4217_MINOR_UNITS, code) && ISO_4217_MINOR_UNITS[code] !== null && !FUNDS.has(code);
+  return Object.hasOwn(ISO_4217_MINOR_UNITS, code) && ISO_4217_MINOR_UNITS[code] !== null && !FUNDS.has(code);
 }
 
 /** Decimal places of the currency's minor unit (the cents of EUR), as ISO 4217 gives them. */

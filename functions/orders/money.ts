@@ -20,7 +20,7 @@ export function toMinorUnits(amount: number, digits: number): number {
   }
   // toFixed is exact here: the value has at most `digits` decimals and stays far below 2^53.
   const [whole, fraction = ''] = amount.toFixed(digits).split('.');
-  return Number(whole) * 10 ** digits + Number(fraction || '0');
+  return Number(whole) * 10 ** digits + Number(fraction);
 }
 
 export interface PricedItem {

@@ -65,7 +65,8 @@ export function orderStatusOf(
   if (order) return pending(common, 'processing', PENDING_RETRY_AFTER_SECONDS);
   if (accepted!.state === 'queued') return pending(common, 'accepted', PENDING_RETRY_AFTER_SECONDS);
   const windowLeftMs = Date.parse(accepted!.acceptedAt) + acceptWindowMs - now.getTime();
-  if (windowLeftMs > 0) return pending(common, 'received', Math.max(1, Math.ceil(windowLeftMs / 1000)));
+  // Whole seconds, rounded up: at least 1 while any of the window is left.
+  if (windowLeftMs > 0) return pending(common, 'received', Math.ceil(windowLeftMs / 1000));
   return pending(common, 'unconfirmed', PENDING_RETRY_AFTER_SECONDS);
 }
 

@@ -77,15 +77,13 @@ export async function acquireClaim(options: AcquireClaimOptions): Promise<ClaimO
   const leaseMs = options.leaseMs ?? CLAIM_LEASE_MS;
   const claim = (): Claim => ({ owner, expiresAt: new Date(now() + leaseMs), requestFingerprint });
 
-  const first = await retrying('record', (signal) => claimOrder(table, order, claim(), signal));
-  if (first.claimed) return { kind: 'claimed', record: first.record, tookOver: false };
-
-  let record = first.record;
+  // The record this insert wrote (ours), or the one an earlier delivery wrote.
+  let record = (await retrying('record', (signal) => claimOrder(table, order, claim(), signal))).record;
   let waitMs = CLAIM_WAIT_FIRST_MS;
   for (;;) {
     if (!holdsThisBody(record, order, requestFingerprint)) return { kind: 'different-body', record };
     if (record.status === 'processed') return { kind: 'processed', record };
-    // Our own insert, retried after its answer was lost.
+    // Our own insert: this one, or an earlier attempt whose answer was lost.
     if (record.claimOwner === owner) return { kind: 'claimed', record, tookOver: false };
 
     // A `failed` record (the order's message was dead-lettered or rejected, and this is a replay or
