@@ -43,9 +43,10 @@ describe('load (open model)', () => {
       const { code, result } = await load(baseUrl, ['--rate', '200', '--duration', '0.5s']);
       expect(code).toBe(0);
       expect([result.offered, result.sent, result.notSent]).toEqual([100, 100, 0]);
-      // Timers on a busy machine can make the last send late (a lower rate), never early; the bound
-      // leaves 0.5 s of slack and is still 50 times what a closed loop would reach.
-      expect(result.achievedRate).toBeGreaterThan(100);
+      // Timers on a busy machine make sends late (a lower rate), never early: on two loaded cores the
+      // half second of sends has stretched past a second. The bound is still 10 times what a closed
+      // loop would reach; the open-connection counts below are what tell the two models apart.
+      expect(result.achievedRate).toBeGreaterThan(20);
       expect(result.achievedRate).toBeLessThanOrEqual(200);
       expect(api.stats.peakOpenPosts).toBeGreaterThan(80);
       expect(result.peakInFlight).toBeGreaterThan(80);
