@@ -22,14 +22,22 @@ app.http(FUNCTION_NAMES.submitOrder, {
   route: ROUTES.orders,
   methods: ['POST'],
   authLevel: ORDER_API_AUTH_LEVEL,
-  handler: createSubmitOrderHandler({ sender: clients.orderSender, acceptedOrders: clients.acceptedOrdersTable, sendTimeoutMs: () => sendTimeoutMs(env) }),
+  handler: createSubmitOrderHandler({
+    sender: clients.orderSender,
+    acceptedOrders: clients.acceptedOrdersTable,
+    sendTimeoutMs: () => sendTimeoutMs(env),
+  }),
 });
 
 app.http(FUNCTION_NAMES.getOrderStatus, {
   route: ROUTES.orderStatus,
   methods: ['GET'],
   authLevel: ORDER_API_AUTH_LEVEL,
-  handler: createGetOrderStatusHandler({ ordersTable: clients.ordersTable, acceptedOrders: clients.acceptedOrdersTable, sendTimeoutMs: () => sendTimeoutMs(env) }),
+  handler: createGetOrderStatusHandler({
+    ordersTable: clients.ordersTable,
+    acceptedOrders: clients.acceptedOrdersTable,
+    sendTimeoutMs: () => sendTimeoutMs(env),
+  }),
 });
 
 app.http(FUNCTION_NAMES.openApiDocument, {

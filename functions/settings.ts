@@ -40,23 +40,33 @@ interface SettingRule {
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 /** A host name, optionally with a port (loopback tests use 127.0.0.1:<port>); no scheme, path or key. */
-const HOST_NAME = /^(?=.{1,253}(:|$))[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::\d{1,5})?$/;
+const HOST_NAME =
+  /^(?=.{1,253}(:|$))[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::\d{1,5})?$/;
 /** Plain decimal digits without sign, leading zero, exponent, hex prefix or spaces. */
 const DECIMAL_INTEGER = /^[1-9][0-9]*$/;
 
 const isGuid: SettingRule = { expected: 'a client id (a GUID such as 00000000-0000-0000-0000-000000000000)', valid: (v) => GUID.test(v) };
-const isTableName: SettingRule = { expected: 'an Azure table name: 3-63 letters and digits, starting with a letter', valid: (v) => TABLE_NAME_PATTERN.test(v) };
+const isTableName: SettingRule = {
+  expected: 'an Azure table name: 3-63 letters and digits, starting with a letter',
+  valid: (v) => TABLE_NAME_PATTERN.test(v),
+};
 
 /** The rule of every setting the functions read. */
 const RULES: Readonly<Record<string, SettingRule>> = {
-  [AppSetting.queueName]: { expected: 'a Service Bus queue name: 2-260 letters, digits, ".", "-", "_", "~" or "/"', valid: (v) => QUEUE_NAME_PATTERN.test(v) },
+  [AppSetting.queueName]: {
+    expected: 'a Service Bus queue name: 2-260 letters, digits, ".", "-", "_", "~" or "/"',
+    valid: (v) => QUEUE_NAME_PATTERN.test(v),
+  },
   [AppSetting.serviceBusNamespace]: {
     expected: 'the namespace host name, such as sb-orders-prod.servicebus.windows.net (no scheme, path or key)',
     valid: (v) => HOST_NAME.test(v),
   },
   [AppSetting.serviceBusCredential]: { expected: "'managedidentity'", valid: (v) => v === 'managedidentity' },
   [AppSetting.serviceBusClientId]: isGuid,
-  [AppSetting.tableServiceUri]: { expected: 'an https URL of a table service, without query, fragment or credentials', valid: isTableServiceUri },
+  [AppSetting.tableServiceUri]: {
+    expected: 'an https URL of a table service, without query, fragment or credentials',
+    valid: isTableServiceUri,
+  },
   [AppSetting.tableName]: isTableName,
   [AppSetting.acceptedTableName]: isTableName,
   [AppSetting.identityClientId]: isGuid,
@@ -73,7 +83,9 @@ function isTableServiceUri(value: string): boolean {
   } catch {
     return false;
   }
-  return url.protocol === 'https:' && url.hostname !== '' && url.username === '' && url.password === '' && url.search === '' && url.hash === '';
+  return (
+    url.protocol === 'https:' && url.hostname !== '' && url.username === '' && url.password === '' && url.search === '' && url.hash === ''
+  );
 }
 
 /**
@@ -85,7 +97,8 @@ function checkSetting(env: Environment, name: string, optional = false): Setting
   const value = env[name];
   if (value === undefined || value.trim() === '') return optional ? undefined : { setting: name, problem: 'missing' };
   const rule = RULES[name];
-  if (value !== value.trim()) return { setting: name, problem: 'invalid', expected: `${rule?.expected ?? 'a value'}, without leading or trailing spaces` };
+  if (value !== value.trim())
+    return { setting: name, problem: 'invalid', expected: `${rule?.expected ?? 'a value'}, without leading or trailing spaces` };
   if (rule && !rule.valid(value)) return { setting: name, problem: 'invalid', expected: rule.expected };
   return undefined;
 }
@@ -111,11 +124,13 @@ export function sendTimeoutMs(env: Environment): number {
 }
 
 /** Everything wrong with an app's settings (`required` are its own), for `/api/health`: names and rules, never values. */
-export function settingsProblems(env: Environment, required: readonly string[]): { missing: string[]; invalid: Array<{ setting: string; expected: string }> } {
-  const problems = [
-    ...required.map((name) => checkSetting(env, name)),
-    checkSetting(env, AppSetting.sendTimeoutMs, true),
-  ].filter((p): p is SettingProblem => p !== undefined);
+export function settingsProblems(
+  env: Environment,
+  required: readonly string[],
+): { missing: string[]; invalid: Array<{ setting: string; expected: string }> } {
+  const problems = [...required.map((name) => checkSetting(env, name)), checkSetting(env, AppSetting.sendTimeoutMs, true)].filter(
+    (p): p is SettingProblem => p !== undefined,
+  );
   return {
     missing: problems.filter((p) => p.problem === 'missing').map((p) => p.setting),
     invalid: problems.filter((p) => p.problem === 'invalid').map((p) => ({ setting: p.setting, expected: p.expected! })),

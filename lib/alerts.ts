@@ -61,7 +61,14 @@ export class Alerts extends Construct {
       frequency: 'PT1M',
       windowSize: 'PT5M',
       // DeadletteredMessages counts what sits in the dead-letter queue: above 0 means at least one order needs an operator.
-      criteria: { metricNamespace: 'Microsoft.ServiceBus/namespaces', metricName: 'DeadletteredMessages', aggregation: 'Maximum', operator: 'GreaterThan', threshold: 0, dimension: ourQueue },
+      criteria: {
+        metricNamespace: 'Microsoft.ServiceBus/namespaces',
+        metricName: 'DeadletteredMessages',
+        aggregation: 'Maximum',
+        operator: 'GreaterThan',
+        threshold: 0,
+        dimension: ourQueue,
+      },
     });
 
     this.backlog = this.alert('backlog', props, {
@@ -71,7 +78,14 @@ export class Alerts extends Construct {
       frequency: 'PT5M',
       windowSize: props.alerts.backlogWindow,
       // ActiveMessages is a gauge: its minimum over the window is above X only if it stayed above X throughout.
-      criteria: { metricNamespace: 'Microsoft.ServiceBus/namespaces', metricName: 'ActiveMessages', aggregation: 'Minimum', operator: 'GreaterThan', threshold: props.alerts.backlogThreshold, dimension: ourQueue },
+      criteria: {
+        metricNamespace: 'Microsoft.ServiceBus/namespaces',
+        metricName: 'ActiveMessages',
+        aggregation: 'Minimum',
+        operator: 'GreaterThan',
+        threshold: props.alerts.backlogThreshold,
+        dimension: ourQueue,
+      },
     });
 
     this.serverErrors = this.alert('server-errors', props, {
@@ -80,7 +94,13 @@ export class Alerts extends Construct {
       severity: 1,
       frequency: 'PT1M',
       windowSize: 'PT5M',
-      criteria: { metricNamespace: 'Microsoft.Web/sites', metricName: 'Http5xx', aggregation: 'Total', operator: 'GreaterThan', threshold: props.alerts.http5xxThreshold },
+      criteria: {
+        metricNamespace: 'Microsoft.Web/sites',
+        metricName: 'Http5xx',
+        aggregation: 'Total',
+        operator: 'GreaterThan',
+        threshold: props.alerts.http5xxThreshold,
+      },
     });
 
     if (props.availability) {
@@ -104,7 +124,13 @@ export class Alerts extends Construct {
         severity: 2,
         frequency: 'PT5M',
         windowSize: 'PT15M',
-        criteria: { metricNamespace: 'Microsoft.Logic/workflows', metricName: 'RunsFailed', aggregation: 'Total', operator: 'GreaterThan', threshold: 0 },
+        criteria: {
+          metricNamespace: 'Microsoft.Logic/workflows',
+          metricName: 'RunsFailed',
+          aggregation: 'Total',
+          operator: 'GreaterThan',
+          threshold: 0,
+        },
       }),
     );
   }
@@ -127,7 +153,9 @@ export class Alerts extends Construct {
       windowSize: spec.windowSize,
       autoMitigate: true,
       enabled: true,
-      ...('criteria' in spec ? { criteria: [spec.criteria] } : { applicationInsightsWebTestLocationAvailabilityCriteria: spec.webTestCriteria }),
+      ...('criteria' in spec
+        ? { criteria: [spec.criteria] }
+        : { applicationInsightsWebTestLocationAvailabilityCriteria: spec.webTestCriteria }),
       action: [{ actionGroupId: this.actionGroup.id }],
       tags: props.tags,
       lifecycle: {

@@ -114,7 +114,10 @@ export function scheduleActions(appId: string) {
     'active-windows': {
       type: 'Query',
       // start <= now < end, compared as ticks (instants), not as strings.
-      inputs: { from: "@parameters('windows')", where: "@and(greaterOrEquals(ticks(utcNow()), ticks(item()['start'])), less(ticks(utcNow()), ticks(item()['end'])))" },
+      inputs: {
+        from: "@parameters('windows')",
+        where: "@and(greaterOrEquals(ticks(utcNow()), ticks(item()['start'])), less(ticks(utcNow()), ticks(item()['end'])))",
+      },
       runAfter: {},
     },
     'window-minimums': {
@@ -134,11 +137,18 @@ export function scheduleActions(appId: string) {
     },
     'set-if-different': {
       type: 'If',
-      expression: { and: [{ not: { equals: ["@body('current')?['properties']?['minimumElasticInstanceCount']", "@outputs('desired')"] } }] },
+      expression: {
+        and: [{ not: { equals: ["@body('current')?['properties']?['minimumElasticInstanceCount']", "@outputs('desired')"] } }],
+      },
       actions: {
         'set-always-ready': {
           type: 'Http',
-          inputs: { method: 'PATCH', uri: configUri, body: { properties: { minimumElasticInstanceCount: "@outputs('desired')" } }, authentication },
+          inputs: {
+            method: 'PATCH',
+            uri: configUri,
+            body: { properties: { minimumElasticInstanceCount: "@outputs('desired')" } },
+            authentication,
+          },
           runAfter: {},
         },
       },

@@ -131,7 +131,10 @@ function planRules(props: PlanAutoscaleProps): MonitorAutoscaleSettingProfileRul
   ];
   if (!r.backlog) return cpuRules;
   return [
-    { metricTrigger: backlog('GreaterThan', r.backlog.scaleOutPerInstance, r.scaleOutWindow, 'Average'), scaleAction: increase(r.backlog.scaleOutStep) },
+    {
+      metricTrigger: backlog('GreaterThan', r.backlog.scaleOutPerInstance, r.scaleOutWindow, 'Average'),
+      scaleAction: increase(r.backlog.scaleOutStep),
+    },
     cpuRules[0],
     // Maximum over the window: scale in only when the backlog stayed low the whole time.
     { metricTrigger: backlog('LessThan', r.backlog.scaleInPerInstance, r.scaleInWindow, 'Maximum'), scaleAction: decrease },

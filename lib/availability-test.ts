@@ -65,7 +65,9 @@ export class AvailabilityTest extends Construct {
     super(scope, id);
     this.locations = props.locations ?? DEFAULT_WEB_TEST_LOCATIONS;
     if (this.locations.length < MINIMUM_WEB_TEST_LOCATIONS) {
-      throw new Error(`availability test ${props.name}: locations has ${this.locations.length} entries; at least ${MINIMUM_WEB_TEST_LOCATIONS} are needed (Microsoft's minimum for a reliable alert)`);
+      throw new Error(
+        `availability test ${props.name}: locations has ${this.locations.length} entries; at least ${MINIMUM_WEB_TEST_LOCATIONS} are needed (Microsoft's minimum for a reliable alert)`,
+      );
     }
     this.webTest = new ApplicationInsightsStandardWebTest(this, 'web-test', {
       name: props.name,

@@ -1,4 +1,8 @@
-import { LinuxFunctionApp, type LinuxFunctionAppSiteConfig, type LinuxFunctionAppSiteConfigIpRestriction } from '@cdktf/provider-azurerm/lib/linux-function-app';
+import {
+  LinuxFunctionApp,
+  type LinuxFunctionAppSiteConfig,
+  type LinuxFunctionAppSiteConfigIpRestriction,
+} from '@cdktf/provider-azurerm/lib/linux-function-app';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { ServicePlan } from '@cdktf/provider-azurerm/lib/service-plan';
 import type { ITerraformDependable } from 'cdktf';
@@ -187,12 +191,18 @@ export function accessRestrictions(allow: InboundAllow): Partial<LinuxFunctionAp
     ...(allow.ipRanges ?? []).map((range, i) => ({ name: `ip-range-${i + 1}`, description: `Callers from ${range}`, ipAddress: range })),
     ...(allow.serviceTags ?? []).map((entry, i) => ({
       name: `service-tag-${i + 1}`,
-      description: entry.frontDoorIds ? `${entry.tag}, only with X-Azure-FDID ${entry.frontDoorIds.join(', ')}` : `Callers from ${entry.tag}`,
+      description: entry.frontDoorIds
+        ? `${entry.tag}, only with X-Azure-FDID ${entry.frontDoorIds.join(', ')}`
+        : `Callers from ${entry.tag}`,
       serviceTag: entry.tag,
       // All four header lists written (the block is an attribute in azurerm); the unused ones read back empty.
-      headers: entry.frontDoorIds ? [{ xAzureFdid: [...entry.frontDoorIds], xFdHealthProbe: [], xForwardedFor: [], xForwardedHost: [] }] : undefined,
+      headers: entry.frontDoorIds
+        ? [{ xAzureFdid: [...entry.frontDoorIds], xFdHealthProbe: [], xForwardedFor: [], xForwardedHost: [] }]
+        : undefined,
     })),
-    ...(allow.availabilityTests === false ? [] : [{ name: 'availability-tests', description: 'Application Insights availability tests', serviceTag: AVAILABILITY_TEST_TAG }]),
+    ...(allow.availabilityTests === false
+      ? []
+      : [{ name: 'availability-tests', description: 'Application Insights availability tests', serviceTag: AVAILABILITY_TEST_TAG }]),
   ];
   return {
     ipRestriction: rules.map((rule, i) => ({ ...rule, action: 'Allow', priority: 100 + 10 * i })),

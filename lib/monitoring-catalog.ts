@@ -149,7 +149,17 @@ export const LOG_TABLES = {
   },
   AppExceptions: {
     reference: 'https://learn.microsoft.com/azure/azure-monitor/reference/tables/appexceptions',
-    columns: [...CONTEXT, 'ProblemId', 'ExceptionType', 'OuterType', 'OuterMessage', 'InnermostType', 'InnermostMessage', 'SeverityLevel', 'Details'],
+    columns: [
+      ...CONTEXT,
+      'ProblemId',
+      'ExceptionType',
+      'OuterType',
+      'OuterMessage',
+      'InnermostType',
+      'InnermostMessage',
+      'SeverityLevel',
+      'Details',
+    ],
   },
   AppAvailabilityResults: {
     reference: 'https://learn.microsoft.com/azure/azure-monitor/reference/tables/appavailabilityresults',

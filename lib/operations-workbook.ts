@@ -61,7 +61,8 @@ export class OperationsWorkbook extends Construct {
       resourceGroupName: props.resourceGroupName,
       location: props.location,
       displayName: props.displayName,
-      description: 'Black Friday operations of the order pipeline: backlog, rates, instances, latency, errors, scale, and where an order is.',
+      description:
+        'Black Friday operations of the order pipeline: backlog, rates, instances, latency, errors, scale, and where an order is.',
       category: 'workbook',
       sourceId: Fn.lower(props.appInsightsId),
       dataJson: JSON.stringify(this.content),
@@ -91,25 +92,63 @@ function workbookContent(props: OperationsWorkbookProps): WorkbookContent {
         `log queries a few minutes. An order's own status is always \`GET /api/orders/{id}\`.`,
     ),
     parameters(),
-    metrics('backlog', 'Queue backlog (active) and dead letters', 'microsoft.servicebus/namespaces', [props.namespaceId], [
-      ['ActiveMessages', 'Average'],
-      ['ActiveMessages', 'Maximum'],
-      ['DeadletteredMessages', 'Maximum'],
-    ], ourQueue),
-    metrics('queue-rates', 'Messages in and completed per minute (Service Bus)', 'microsoft.servicebus/namespaces', [props.namespaceId], [
-      ['IncomingMessages', 'Total'],
-      ['CompleteMessage', 'Total'],
-    ], ourQueue),
+    metrics(
+      'backlog',
+      'Queue backlog (active) and dead letters',
+      'microsoft.servicebus/namespaces',
+      [props.namespaceId],
+      [
+        ['ActiveMessages', 'Average'],
+        ['ActiveMessages', 'Maximum'],
+        ['DeadletteredMessages', 'Maximum'],
+      ],
+      ourQueue,
+    ),
+    metrics(
+      'queue-rates',
+      'Messages in and completed per minute (Service Bus)',
+      'microsoft.servicebus/namespaces',
+      [props.namespaceId],
+      [
+        ['IncomingMessages', 'Total'],
+        ['CompleteMessage', 'Total'],
+      ],
+      ourQueue,
+    ),
     logs('order-rates', 'Orders accepted (202) and processed per minute', queries.ordersPerMinute(), 'timechart', props.workspaceId),
-    logs('instances', 'Instances per app (distinct instances sending telemetry, per minute)', queries.instancesPerApp(), 'timechart', props.workspaceId),
-    logs('latency', 'End-to-end latency, accepted to processed (ms): p50, p95, p99 per 5 minutes', queries.endToEndLatency(), 'timechart', props.workspaceId),
+    logs(
+      'instances',
+      'Instances per app (distinct instances sending telemetry, per minute)',
+      queries.instancesPerApp(),
+      'timechart',
+      props.workspaceId,
+    ),
+    logs(
+      'latency',
+      'End-to-end latency, accepted to processed (ms): p50, p95, p99 per 5 minutes',
+      queries.endToEndLatency(),
+      'timechart',
+      props.workspaceId,
+    ),
     logs('status-mix', 'HTTP status codes of the order API per minute', queries.httpStatusMix(), 'timechart', props.workspaceId),
-    metrics('http-errors', `HTTP 2xx, 4xx and 5xx of the ${props.api.title} (platform metrics)`, 'microsoft.web/sites', [props.api.appId], [
-      ['Http2xx', 'Total'],
-      ['Http4xx', 'Total'],
-      ['Http5xx', 'Total'],
-    ]),
-    metrics('availability', 'Availability of /api/health (standard web test)', 'microsoft.insights/components', [props.appInsightsId], [['availabilityResults/availabilityPercentage', 'Average']]),
+    metrics(
+      'http-errors',
+      `HTTP 2xx, 4xx and 5xx of the ${props.api.title} (platform metrics)`,
+      'microsoft.web/sites',
+      [props.api.appId],
+      [
+        ['Http2xx', 'Total'],
+        ['Http4xx', 'Total'],
+        ['Http5xx', 'Total'],
+      ],
+    ),
+    metrics(
+      'availability',
+      'Availability of /api/health (standard web test)',
+      'microsoft.insights/components',
+      [props.appInsightsId],
+      [['availabilityResults/availabilityPercentage', 'Average']],
+    ),
   ];
   if (dedicated.length > 0) {
     items.push(
@@ -136,8 +175,13 @@ function workbookContent(props: OperationsWorkbookProps): WorkbookContent {
     );
   }
   items.push(
-    markdown('where-is-order', `## Where is order X?\nEnter an order id above. The rows are the whole trace of every operation that names the order: the POST, the processing, the status polls.`),
-    logs('order-trace', 'The trace of the order', queries.whereIsOrder(), 'table', props.workspaceId, { conditionalOnParameter: ORDER_ID_PARAMETER }),
+    markdown(
+      'where-is-order',
+      `## Where is order X?\nEnter an order id above. The rows are the whole trace of every operation that names the order: the POST, the processing, the status polls.`,
+    ),
+    logs('order-trace', 'The trace of the order', queries.whereIsOrder(), 'table', props.workspaceId, {
+      conditionalOnParameter: ORDER_ID_PARAMETER,
+    }),
   );
   return { version: 'Notebook/1.0', items, fallbackResourceIds: [props.appInsightsId] };
 }
@@ -164,7 +208,9 @@ function parameters(): WorkbookItem {
           type: 4,
           isRequired: true,
           value: { durationMs: FOUR_HOURS_MS },
-          typeSettings: { selectableValues: [900_000, 3_600_000, FOUR_HOURS_MS, 43_200_000, 86_400_000].map((durationMs) => ({ durationMs })) },
+          typeSettings: {
+            selectableValues: [900_000, 3_600_000, FOUR_HOURS_MS, 43_200_000, 86_400_000].map((durationMs) => ({ durationMs })),
+          },
         },
         {
           id: 'b8e4d2f3-1e5c-4a6b-8d7f-2c3e4f5a6b71',
@@ -202,15 +248,28 @@ function metrics(
       timeContextFromParameter: TIME_RANGE_PARAMETER,
       timeContext: { durationMs: FOUR_HOURS_MS },
       metrics: series.map(([metric, aggregation]) => {
-        if (!(metric in METRIC_CATALOG[resourceType].metrics)) throw new Error(`${resourceType} has no metric ${metric} (lib/monitoring-catalog.ts)`);
-        return { namespace: resourceType, metric: `${resourceType}--${metric}`, aggregation: WORKBOOK_AGGREGATION[aggregation], splitBy: null };
+        if (!(metric in METRIC_CATALOG[resourceType].metrics))
+          throw new Error(`${resourceType} has no metric ${metric} (lib/monitoring-catalog.ts)`);
+        return {
+          namespace: resourceType,
+          metric: `${resourceType}--${metric}`,
+          aggregation: WORKBOOK_AGGREGATION[aggregation],
+          splitBy: null,
+        };
       }),
       ...(filters.length > 0 ? { filters } : {}),
     },
   };
 }
 
-function logs(name: string, title: string, query: string, visualization: 'timechart' | 'table', workspaceId: string, options: { conditionalOnParameter?: string } = {}): WorkbookItem {
+function logs(
+  name: string,
+  title: string,
+  query: string,
+  visualization: 'timechart' | 'table',
+  workspaceId: string,
+  options: { conditionalOnParameter?: string } = {},
+): WorkbookItem {
   return {
     type: 3,
     name,
@@ -225,6 +284,8 @@ function logs(name: string, title: string, query: string, visualization: 'timech
       timeContextFromParameter: TIME_RANGE_PARAMETER,
       visualization,
     },
-    ...(options.conditionalOnParameter ? { conditionalVisibility: { parameterName: options.conditionalOnParameter, comparison: 'isNotEqualTo', value: '' } } : {}),
+    ...(options.conditionalOnParameter
+      ? { conditionalVisibility: { parameterName: options.conditionalOnParameter, comparison: 'isNotEqualTo', value: '' } }
+      : {}),
   };
 }

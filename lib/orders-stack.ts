@@ -121,7 +121,12 @@ export class OrdersStack extends TerraformStack {
     // Private: a network with an integration subnet per plan, and the namespace and the data account
     // behind private endpoints. The package account stays public (see function-package.ts).
     const network = privateNetwork
-      ? new PrivateNetwork(this, 'network', { ...common, name: names.virtualNetwork, addressSpace: privateNetwork.addressSpace, subnets: privateNetwork.subnets })
+      ? new PrivateNetwork(this, 'network', {
+          ...common,
+          name: names.virtualNetwork,
+          addressSpace: privateNetwork.addressSpace,
+          subnets: privateNetwork.subnets,
+        })
       : undefined;
     const endpoints = network
       ? new PrivateEndpoints(this, 'private-endpoints', {
@@ -142,19 +147,46 @@ export class OrdersStack extends TerraformStack {
       );
     }
     /** The processor's host monitors the private queue itself on Elastic Premium (the scale controller cannot reach it). */
-    const runtimeScaleMonitoring = (role: AppRole) => Boolean(privateNetwork) && role === 'orderProcessor' && env.apps[role].kind === 'elasticPremium';
+    const runtimeScaleMonitoring = (role: AppRole) =>
+      Boolean(privateNetwork) && role === 'orderProcessor' && env.apps[role].kind === 'elasticPremium';
 
     /** Grants both apps need: the host's state, the app's own package, telemetry. */
     const hostGrants = (pkg: FunctionPackage): AppGrant[] => [
-      { id: 'host-storage', role: 'Storage Blob Data Owner', scope: hostStorage.storage.account.id, reason: "The Functions host keeps its state (leases, keys) in this account's blobs" },
-      { id: 'read-package', role: 'Storage Blob Data Reader', scope: pkg.container.id, reason: 'The platform runs the app from its package blob' },
-      { id: 'publish-telemetry', role: 'Monitoring Metrics Publisher', scope: monitoring.appInsights.id, reason: 'Entra ID ingestion into Application Insights (local auth is off)' },
+      {
+        id: 'host-storage',
+        role: 'Storage Blob Data Owner',
+        scope: hostStorage.storage.account.id,
+        reason: "The Functions host keeps its state (leases, keys) in this account's blobs",
+      },
+      {
+        id: 'read-package',
+        role: 'Storage Blob Data Reader',
+        scope: pkg.container.id,
+        reason: 'The platform runs the app from its package blob',
+      },
+      {
+        id: 'publish-telemetry',
+        role: 'Monitoring Metrics Publisher',
+        scope: monitoring.appInsights.id,
+        reason: 'Entra ID ingestion into Application Insights (local auth is off)',
+      },
     ];
     /** What each app's code does, and nothing else: the API sends and reads, the processor receives and records. */
     const codeGrants: Record<AppRole, AppGrant[]> = {
       orderApi: [
-        { id: 'send-orders', role: 'Azure Service Bus Data Sender', scope: messaging.queue.id, reason: 'The order API sends accepted orders to the queue' },
-        { id: 'read-orders', role: 'Storage Table Data Reader', scope: data.tableScope, reason: 'The status endpoint reads order records', dependsOn: [data.tableDeployment] },
+        {
+          id: 'send-orders',
+          role: 'Azure Service Bus Data Sender',
+          scope: messaging.queue.id,
+          reason: 'The order API sends accepted orders to the queue',
+        },
+        {
+          id: 'read-orders',
+          role: 'Storage Table Data Reader',
+          scope: data.tableScope,
+          reason: 'The status endpoint reads order records',
+          dependsOn: [data.tableDeployment],
+        },
         {
           id: 'record-acceptances',
           role: 'Storage Table Data Contributor',
@@ -168,14 +200,37 @@ export class OrdersStack extends TerraformStack {
           ? // The Elastic Premium scale controller reads the queue's length with the app's connection, which
             // needs the Manage right: only Data Owner has it (no narrower role), on this queue only. With
             // Receiver it cannot read the length and barely scales (functions/README.md, "Scaling").
-            { id: 'receive-orders', role: 'Azure Service Bus Data Owner', scope: messaging.queue.id, reason: 'The order processor is triggered by the queue, and its scale controller reads the queue length' }
+            {
+              id: 'receive-orders',
+              role: 'Azure Service Bus Data Owner',
+              scope: messaging.queue.id,
+              reason: 'The order processor is triggered by the queue, and its scale controller reads the queue length',
+            }
           : // Receiver, not Data Owner: a Dedicated plan has no scale controller that reads the queue's length.
-            { id: 'receive-orders', role: 'Azure Service Bus Data Receiver', scope: messaging.queue.id, reason: 'The order processor is triggered by the queue' },
-        { id: 'record-orders', role: 'Storage Table Data Contributor', scope: data.tableScope, reason: 'The order processor records orders', dependsOn: [data.tableDeployment] },
+            {
+              id: 'receive-orders',
+              role: 'Azure Service Bus Data Receiver',
+              scope: messaging.queue.id,
+              reason: 'The order processor is triggered by the queue',
+            },
+        {
+          id: 'record-orders',
+          role: 'Storage Table Data Contributor',
+          scope: data.tableScope,
+          reason: 'The order processor records orders',
+          dependsOn: [data.tableDeployment],
+        },
         ...(runtimeScaleMonitoring('orderProcessor')
           ? // Runtime scale monitoring keeps its samples in monthly AzureFunctionsScaleMetricsYYYYMM tables that the
             // host creates and deletes in its storage account: no table scope can name them in advance.
-            [{ id: 'scale-metrics', role: 'Storage Table Data Contributor', scope: hostStorage.storage.account.id, reason: "The processor's host keeps runtime scale-monitoring samples in monthly tables of the host account" }]
+            [
+              {
+                id: 'scale-metrics',
+                role: 'Storage Table Data Contributor',
+                scope: hostStorage.storage.account.id,
+                reason: "The processor's host keeps runtime scale-monitoring samples in monthly tables of the host account",
+              },
+            ]
           : []),
         {
           id: 'read-acceptances',
@@ -291,7 +346,11 @@ export class OrdersStack extends TerraformStack {
       namespaceId: messaging.namespace.id,
       queueName: messaging.queue.name,
       api: { title: APPS.orderApi.title, appId: apps.orderApi.hosting.app.id, autoscaleSettingId: autoscaleSettingIds.orderApi },
-      processor: { title: APPS.orderProcessor.title, appId: apps.orderProcessor.hosting.app.id, autoscaleSettingId: autoscaleSettingIds.orderProcessor },
+      processor: {
+        title: APPS.orderProcessor.title,
+        appId: apps.orderProcessor.hosting.app.id,
+        autoscaleSettingId: autoscaleSettingIds.orderProcessor,
+      },
       tags,
     });
 
@@ -303,13 +362,22 @@ export class OrdersStack extends TerraformStack {
       namespaceId: messaging.namespace.id,
       queueName: messaging.queue.name,
       functionAppId: apps.orderApi.hosting.app.id,
-      schedules: APP_ROLES.flatMap((role) => (apps[role].schedule ? [{ name: APPS[role].title, workflowId: apps[role].schedule!.workflow.id }] : [])),
-      availability: { webTestId: availability.webTest.id, appInsightsId: monitoring.appInsights.id, failedLocationThreshold: availability.failedLocationThreshold },
+      schedules: APP_ROLES.flatMap((role) =>
+        apps[role].schedule ? [{ name: APPS[role].title, workflowId: apps[role].schedule!.workflow.id }] : [],
+      ),
+      availability: {
+        webTestId: availability.webTest.id,
+        appInsightsId: monitoring.appInsights.id,
+        failedLocationThreshold: availability.failedLocationThreshold,
+      },
       alerts: env.alerts,
       tags,
     });
 
-    new TerraformOutput(this, 'api_base_url', { value: apps.orderApi.hosting.apiBaseUrl, description: 'Base URL of the order API (order routes need a function key)' });
+    new TerraformOutput(this, 'api_base_url', {
+      value: apps.orderApi.hosting.apiBaseUrl,
+      description: 'Base URL of the order API (order routes need a function key)',
+    });
     new TerraformOutput(this, 'order_api_app_name', { value: apps.orderApi.hosting.app.name });
     new TerraformOutput(this, 'order_api_resource_group_name', { value: apps.orderApi.hosting.resourceGroup.name });
     new TerraformOutput(this, 'order_processor_app_name', { value: apps.orderProcessor.hosting.app.name });
@@ -326,15 +394,28 @@ export class OrdersStack extends TerraformStack {
   }
 
   /** The sale-window calendar of an Elastic Premium app, as instants and always-ready counts. */
-  private alwaysReadySchedule(role: AppRole, hosting: FunctionAppHosting, env: EnvironmentConfig, common: { resourceGroupName: string; location: string; tags: Record<string, string> }) {
+  private alwaysReadySchedule(
+    role: AppRole,
+    hosting: FunctionAppHosting,
+    env: EnvironmentConfig,
+    common: { resourceGroupName: string; location: string; tags: Record<string, string> },
+  ) {
     const everyday = (env.apps[role] as ElasticPremiumHosting).alwaysReady;
-    const instant = (wallClock: string, timeZone: string) => wallClockToInstant(wallClock, timeZone).toISOString().replace(/\.000Z$/, 'Z');
+    const instant = (wallClock: string, timeZone: string) =>
+      wallClockToInstant(wallClock, timeZone)
+        .toISOString()
+        .replace(/\.000Z$/, 'Z');
     return new AlwaysReadySchedule(this, `${APP_CONSTRUCT_IDS[role]}-always-ready`, {
       ...common,
       name: resourceNames(env).apps[role].alwaysReadySchedule,
       appId: hosting.app.id,
       everyday,
-      windows: env.saleWindows.map((w) => ({ name: w.name, start: instant(w.start, w.timeZone), end: instant(w.end, w.timeZone), alwaysReady: w.minimumInstances[role] })),
+      windows: env.saleWindows.map((w) => ({
+        name: w.name,
+        start: instant(w.start, w.timeZone),
+        end: instant(w.end, w.timeZone),
+        alwaysReady: w.minimumInstances[role],
+      })),
     });
   }
 }

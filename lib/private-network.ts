@@ -10,7 +10,10 @@ import type { SubnetConfig } from './config/types';
 import { networkSecurityGroupName } from './naming';
 
 /** App Service regional VNet integration: the one delegation a plan's subnet takes, with the one action Azure sets for it. */
-export const APP_SERVICE_DELEGATION = { name: 'Microsoft.Web/serverFarms', actions: ['Microsoft.Network/virtualNetworks/subnets/action'] } as const;
+export const APP_SERVICE_DELEGATION = {
+  name: 'Microsoft.Web/serverFarms',
+  actions: ['Microsoft.Network/virtualNetworks/subnets/action'],
+} as const;
 
 export interface PrivateNetworkProps {
   readonly name: string;
@@ -81,16 +84,36 @@ export class PrivateNetwork extends Construct {
       const config = props.subnets[role];
       const id = kebab(role);
       integration[role] = this.subnet(id, config, {
-        delegation: [{ name: 'app-service-plan', serviceDelegation: { name: APP_SERVICE_DELEGATION.name, actions: [...APP_SERVICE_DELEGATION.actions] } }],
+        delegation: [
+          {
+            name: 'app-service-plan',
+            serviceDelegation: { name: APP_SERVICE_DELEGATION.name, actions: [...APP_SERVICE_DELEGATION.actions] },
+          },
+        ],
         // App Service egress leaves from the app's own outbound addresses, not the subnet's default outbound access;
         // true is azurerm's default, written explicitly (a private subnet without NAT is untested for telemetry).
         defaultOutboundAccessEnabled: true,
       });
       ready[role] = this.securityGroup(id, config, integration[role]!, (nsg) =>
         this.outboundRules(id, nsg, config.cidr, [
-          { name: 'allow-private-endpoints-out', destination: endpointsCidr, ports: PRIVATE_ENDPOINT_PORTS, description: 'Service Bus and the order-data account through their private endpoints (HTTPS, AMQP)' },
-          { name: 'allow-azure-monitor-out', destination: 'AzureMonitor', ports: ['443'], description: 'Application Insights ingestion and live metrics: public endpoints, Entra ID auth' },
-          { name: 'allow-storage-out', destination: 'Storage', ports: ['443'], description: 'The package download from the public package account (run from package)' },
+          {
+            name: 'allow-private-endpoints-out',
+            destination: endpointsCidr,
+            ports: PRIVATE_ENDPOINT_PORTS,
+            description: 'Service Bus and the order-data account through their private endpoints (HTTPS, AMQP)',
+          },
+          {
+            name: 'allow-azure-monitor-out',
+            destination: 'AzureMonitor',
+            ports: ['443'],
+            description: 'Application Insights ingestion and live metrics: public endpoints, Entra ID auth',
+          },
+          {
+            name: 'allow-storage-out',
+            destination: 'Storage',
+            ports: ['443'],
+            description: 'The package download from the public package account (run from package)',
+          },
         ]),
       );
     }
@@ -138,7 +161,12 @@ export class PrivateNetwork extends Construct {
     });
   }
 
-  private securityGroup(id: string, config: SubnetConfig, subnet: Subnet, rules: (nsg: NetworkSecurityGroup) => NetworkSecurityRule[]): SubnetNetworkSecurityGroupAssociation {
+  private securityGroup(
+    id: string,
+    config: SubnetConfig,
+    subnet: Subnet,
+    rules: (nsg: NetworkSecurityGroup) => NetworkSecurityRule[],
+  ): SubnetNetworkSecurityGroupAssociation {
     // Rules as their own resources: the group's inline `security_rule` is computed and would fight them.
     const nsg = new NetworkSecurityGroup(this, `${id}-nsg`, {
       name: networkSecurityGroupName(config.name),
@@ -168,7 +196,12 @@ export class PrivateNetwork extends Construct {
     );
   }
 
-  private rule(id: string, nsg: NetworkSecurityGroup, name: string, rule: Omit<NetworkSecurityRuleConfig, 'name' | 'resourceGroupName' | 'networkSecurityGroupName' | 'sourcePortRange'>): NetworkSecurityRule {
+  private rule(
+    id: string,
+    nsg: NetworkSecurityGroup,
+    name: string,
+    rule: Omit<NetworkSecurityRuleConfig, 'name' | 'resourceGroupName' | 'networkSecurityGroupName' | 'sourcePortRange'>,
+  ): NetworkSecurityRule {
     return new NetworkSecurityRule(this, `${id}-${name}`, {
       name,
       resourceGroupName: this.common.resourceGroupName,

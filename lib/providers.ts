@@ -15,7 +15,15 @@ export const AZURERM_VERSION_CONSTRAINT = '>= 4.57, < 5.0';
  * Bus). Microsoft.Network (virtual networks, private endpoints, private DNS zones) is in `core` too;
  * it is named here so the list says everything the stack needs, whatever `core` becomes.
  */
-export const RESOURCE_PROVIDERS = ['Microsoft.ServiceBus', 'Microsoft.Web', 'microsoft.insights', 'Microsoft.OperationalInsights', 'Microsoft.AlertsManagement', 'Microsoft.Logic', 'Microsoft.Network'];
+export const RESOURCE_PROVIDERS = [
+  'Microsoft.ServiceBus',
+  'Microsoft.Web',
+  'microsoft.insights',
+  'Microsoft.OperationalInsights',
+  'Microsoft.AlertsManagement',
+  'Microsoft.Logic',
+  'Microsoft.Network',
+];
 
 /**
  * The azurerm provider, configured for keyless storage, and the time provider (waits for role

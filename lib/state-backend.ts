@@ -20,10 +20,14 @@ export function remoteStateFromEnv(env: NodeJS.ProcessEnv = process.env): Remote
   if (!storageAccountName) return undefined;
   const containerName = env[STATE_ENV.container] || 'tfstate';
   if (!/^[a-z0-9]{3,24}$/.test(storageAccountName)) {
-    throw new Error(`${STATE_ENV.storageAccount} = ${JSON.stringify(storageAccountName)} is not allowed: expected a storage account name (3-24 lower-case letters and digits)`);
+    throw new Error(
+      `${STATE_ENV.storageAccount} = ${JSON.stringify(storageAccountName)} is not allowed: expected a storage account name (3-24 lower-case letters and digits)`,
+    );
   }
   if (!/^(?!-)(?!.*--)[a-z0-9-]{3,63}(?<!-)$/.test(containerName)) {
-    throw new Error(`${STATE_ENV.container} = ${JSON.stringify(containerName)} is not allowed: expected a container name (3-63 lower-case letters, digits and single "-")`);
+    throw new Error(
+      `${STATE_ENV.container} = ${JSON.stringify(containerName)} is not allowed: expected a container name (3-63 lower-case letters, digits and single "-")`,
+    );
   }
   return { storageAccountName, containerName, resourceGroupName: env[STATE_ENV.resourceGroup] || undefined };
 }

@@ -56,7 +56,8 @@ function parseArgs(argv: string[]): Args {
 
 function positiveInt(flag: string, value: string | undefined, zeroAllowed = false): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < (zeroAllowed ? 0 : 1)) throw new Error(`${flag} ${value}: expected a whole number ${zeroAllowed ? '>= 0' : '>= 1'}`);
+  if (!Number.isInteger(n) || n < (zeroAllowed ? 0 : 1))
+    throw new Error(`${flag} ${value}: expected a whole number ${zeroAllowed ? '>= 0' : '>= 1'}`);
   return n;
 }
 
@@ -185,7 +186,12 @@ async function main(): Promise<void> {
   }
 
   const report = {
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memoryGb: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    },
     synthColdMs: median(cold.map((r) => r.ms)),
     // This class of VM varies by ±20% run to run: the fastest run shows what the code costs.
     synthColdMinMs: Math.min(...cold.map((r) => r.ms)),
@@ -239,22 +245,49 @@ async function main(): Promise<void> {
   const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
   const rows: Array<[string, string]> = [
     ['machine', `${report.machine.cpus} cores (${report.machine.cpuModel}), ${report.machine.memoryGb} GiB, Node ${report.machine.node}`],
-    ['synth, cold (esbuild runs)', `${report.synthColdMs.toFixed(0)} ms (fastest ${report.synthColdMinMs.toFixed(0)} ms), peak ${report.synthColdPeakMb.toFixed(0)} MB`],
-    ['synth, warm (package reused)', `${report.synthWarmMs.toFixed(0)} ms (fastest ${report.synthWarmMinMs.toFixed(0)} ms), peak ${report.synthWarmPeakMb.toFixed(0)} MB`],
+    [
+      'synth, cold (esbuild runs)',
+      `${report.synthColdMs.toFixed(0)} ms (fastest ${report.synthColdMinMs.toFixed(0)} ms), peak ${report.synthColdPeakMb.toFixed(0)} MB`,
+    ],
+    [
+      'synth, warm (package reused)',
+      `${report.synthWarmMs.toFixed(0)} ms (fastest ${report.synthWarmMinMs.toFixed(0)} ms), peak ${report.synthWarmPeakMb.toFixed(0)} MB`,
+    ],
     ['npm test', report.npmTestMs === undefined ? 'skipped (--test-runs 0)' : `${(report.npmTestMs / 1000).toFixed(1)} s`],
     ...APP_ROLES.flatMap((role): Array<[string, string]> => {
       const p = report.packages[role];
       return [
         [`${p.title} zip`, `${kb(p.zipBytes)}, ${p.zipFiles} files (${p.zipEntries.map((e) => `${e.name} ${kb(e.bytes)}`).join(', ')})`],
-        [`${p.title} cold load`, `${p.coldLoadMs.toFixed(0)} ms (fastest ${p.coldLoadMinMs.toFixed(0)} ms; fresh process, registers ${p.registered.join(', ')})`],
+        [
+          `${p.title} cold load`,
+          `${p.coldLoadMs.toFixed(0)} ms (fastest ${p.coldLoadMinMs.toFixed(0)} ms; fresh process, registers ${p.registered.join(', ')})`,
+        ],
       ];
     }),
-    ['unbundled deploy', `${kb(unbundled.zipBytes)} zipped, ${(unbundled.bytes / 2 ** 20).toFixed(1)} MB in ${unbundled.files} files (node_modules closure of ${FUNCTION_DEPENDENCIES.join(', ')})`],
-    ['processor, orders/s', `${report.processor.ordersPerSecond.toFixed(0)} at ${report.processor.concurrency} concurrent (${concurrencySource}), Azurite on the same cores`],
-    ['processor, CPU per order', `${report.processor.cpuMsPerOrder.toFixed(2)} ms (runs ${report.processor.cpuMsPerOrderMin.toFixed(2)}-${report.processor.cpuMsPerOrderMax.toFixed(2)}; harness floor ${report.processor.floorCpuMsPerInvocation.toFixed(2)} ms)`],
-    ['processor, orders/s per vCPU', `${report.processor.ordersPerSecondPerVcpu.toFixed(0)} (1000 / CPU ms per order: one vCPU busy with nothing else)`],
-    ['API, requests/s', `${report.api.requestsPerSecond.toFixed(0)} at ${report.api.concurrency} concurrent, sends to a loopback AMQP stand-in`],
-    ['API, CPU per request', `${report.api.cpuMsPerRequest.toFixed(2)} ms (runs ${report.api.cpuMsPerRequestMin.toFixed(2)}-${report.api.cpuMsPerRequestMax.toFixed(2)}; harness floor ${report.api.floorCpuMsPerInvocation.toFixed(2)} ms)`],
+    [
+      'unbundled deploy',
+      `${kb(unbundled.zipBytes)} zipped, ${(unbundled.bytes / 2 ** 20).toFixed(1)} MB in ${unbundled.files} files (node_modules closure of ${FUNCTION_DEPENDENCIES.join(', ')})`,
+    ],
+    [
+      'processor, orders/s',
+      `${report.processor.ordersPerSecond.toFixed(0)} at ${report.processor.concurrency} concurrent (${concurrencySource}), Azurite on the same cores`,
+    ],
+    [
+      'processor, CPU per order',
+      `${report.processor.cpuMsPerOrder.toFixed(2)} ms (runs ${report.processor.cpuMsPerOrderMin.toFixed(2)}-${report.processor.cpuMsPerOrderMax.toFixed(2)}; harness floor ${report.processor.floorCpuMsPerInvocation.toFixed(2)} ms)`,
+    ],
+    [
+      'processor, orders/s per vCPU',
+      `${report.processor.ordersPerSecondPerVcpu.toFixed(0)} (1000 / CPU ms per order: one vCPU busy with nothing else)`,
+    ],
+    [
+      'API, requests/s',
+      `${report.api.requestsPerSecond.toFixed(0)} at ${report.api.concurrency} concurrent, sends to a loopback AMQP stand-in`,
+    ],
+    [
+      'API, CPU per request',
+      `${report.api.cpuMsPerRequest.toFixed(2)} ms (runs ${report.api.cpuMsPerRequestMin.toFixed(2)}-${report.api.cpuMsPerRequestMax.toFixed(2)}; harness floor ${report.api.floorCpuMsPerInvocation.toFixed(2)} ms)`,
+    ],
     ['API, requests/s per vCPU', `${report.api.requestsPerSecondPerVcpu.toFixed(0)} (1000 / CPU ms per request)`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));

@@ -98,9 +98,13 @@ async function main(): Promise<void> {
 
   console.log('\nScore per module (killed + timed out over all mutants):');
   for (const [module, t] of perModule(results)) {
-    console.log(`  ${module.padEnd(22)} ${score(t).padStart(6)}  ${t.mutants} mutants: ${t.killed} killed, ${t.timeout} timed out, ${t.survived} survived, ${t.noCoverage} without a test`);
+    console.log(
+      `  ${module.padEnd(22)} ${score(t).padStart(6)}  ${t.mutants} mutants: ${t.killed} killed, ${t.timeout} timed out, ${t.survived} survived, ${t.noCoverage} without a test`,
+    );
   }
-  console.log(`Ran ${mutate.filter((p) => !p.startsWith('!')).join(', ')} in ${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s. Report: reports/mutation/index.html`);
+  console.log(
+    `Ran ${mutate.filter((p) => !p.startsWith('!')).join(', ')} in ${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s. Report: reports/mutation/index.html`,
+  );
 }
 
 main().catch((error: unknown) => {

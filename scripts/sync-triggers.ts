@@ -13,7 +13,8 @@ async function main(): Promise<number> {
     return appIds.length === 0 ? 2 : 0;
   }
   const outcomes = await syncTriggers(appIds, { credential: new DefaultAzureCredential(), log: (line) => console.error(line) });
-  for (const o of outcomes) console.log(o.ok ? `synced triggers of ${o.appId} (attempt ${o.attempts})` : `FAILED to sync triggers of ${o.appId}: ${o.error}`);
+  for (const o of outcomes)
+    console.log(o.ok ? `synced triggers of ${o.appId} (attempt ${o.attempts})` : `FAILED to sync triggers of ${o.appId}: ${o.error}`);
   return outcomes.every((o) => o.ok) ? 0 : 1;
 }
 

@@ -3,7 +3,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { unzipSync } from 'fflate';
-import { buildFunctionBundle, deterministicZip, esbuildOptions, FunctionBundleError, startFunctionBundle } from '../../lib/bundle/function-bundle';
+import {
+  buildFunctionBundle,
+  deterministicZip,
+  esbuildOptions,
+  FunctionBundleError,
+  startFunctionBundle,
+} from '../../lib/bundle/function-bundle';
 import { PROJECT_ROOT } from '../helpers/synth';
 
 /** The temporary projects' entry point. */
@@ -36,13 +42,25 @@ function project(entry: string, extra?: Record<string, string>) {
 describe('esbuild options (what the Functions worker needs)', () => {
   const options = esbuildOptions({ projectRoot: '/project', entry: ENTRY });
   test('one CommonJS file for Node 22, minified, with the worker-provided module left external', () => {
-    expect(options).toMatchObject({ bundle: true, platform: 'node', format: 'cjs', target: 'node22', minify: true, outfile: 'dist/main.cjs', external: ['@azure/functions-core'] });
+    expect(options).toMatchObject({
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node22',
+      minify: true,
+      outfile: 'dist/main.cjs',
+      external: ['@azure/functions-core'],
+    });
   });
   test('source maps next to the bundle, without embedded sources', () => {
     expect(options).toMatchObject({ sourcemap: 'linked', sourcesContent: false });
   });
   test('options are typed and overridable, each with its documented default', () => {
-    expect(esbuildOptions({ projectRoot: '/p', entry: ENTRY, nodeVersion: 20, sourceMap: false, minify: false })).toMatchObject({ target: 'node20', sourcemap: false, minify: false });
+    expect(esbuildOptions({ projectRoot: '/p', entry: ENTRY, nodeVersion: 20, sourceMap: false, minify: false })).toMatchObject({
+      target: 'node20',
+      sourcemap: false,
+      minify: false,
+    });
   });
 });
 
@@ -52,7 +70,11 @@ describe('the package zip', () => {
     const bundle = buildFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir: path.join(root, '.cache') });
     const files = unzipSync(fs.readFileSync(bundle.zipPath));
     expect(Object.keys(files).sort()).toEqual(['dist/main.cjs', 'dist/main.cjs.map', 'host.json', 'package.json']);
-    expect(JSON.parse(Buffer.from(files['package.json']).toString())).toEqual({ name: 'orders-functions', private: true, main: 'dist/main.cjs' });
+    expect(JSON.parse(Buffer.from(files['package.json']).toString())).toEqual({
+      name: 'orders-functions',
+      private: true,
+      main: 'dist/main.cjs',
+    });
     expect(Buffer.from(files['dist/main.cjs']).toString()).toMatch(/sourceMappingURL=main\.cjs\.map/);
     const map = JSON.parse(Buffer.from(files['dist/main.cjs.map']).toString());
     expect(map.sources).toEqual(['../functions/index.ts']);
@@ -88,8 +110,14 @@ describe('the package zip', () => {
     const inline = buildFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir: path.join(root, '.cache-inline') });
     expect(background.fromCache).toBe(false);
     expect(fs.readFileSync(background.zipPath).equals(fs.readFileSync(inline.zipPath))).toBe(true);
-    expect(buildFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir })).toMatchObject({ fromCache: true, sha256: background.sha256 });
-    await expect(startFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir })).resolves.toMatchObject({ fromCache: true, sha256: background.sha256 });
+    expect(buildFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir })).toMatchObject({
+      fromCache: true,
+      sha256: background.sha256,
+    });
+    await expect(startFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir })).resolves.toMatchObject({
+      fromCache: true,
+      sha256: background.sha256,
+    });
   });
 
   test('a lockfile change (new dependency versions) rebuilds', () => {
@@ -103,7 +131,11 @@ describe('the package zip', () => {
   test("zip timestamps do not depend on the machine's time zone", () => {
     const script = `const { deterministicZip } = require('./lib/bundle/function-bundle'); process.stdout.write(require('crypto').createHash('sha256').update(deterministicZip({ 'a.txt': Buffer.from('a') })).digest('hex'));`;
     const hashIn = (tz: string) =>
-      execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: PROJECT_ROOT, env: { ...process.env, TZ: tz }, encoding: 'utf8' });
+      execFileSync(process.execPath, ['--import', 'tsx', '-e', script], {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, TZ: tz },
+        encoding: 'utf8',
+      });
     expect(hashIn('Pacific/Auckland')).toBe(hashIn('America/Los_Angeles'));
   });
 
@@ -117,17 +149,25 @@ describe('the package zip', () => {
 describe('errors', () => {
   test("an esbuild error fails with esbuild's message, naming the file", () => {
     const root = project('export const broken = ;\n');
-    expect(() => buildFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir: path.join(root, '.cache') })).toThrow(FunctionBundleError);
-    expect(() => buildFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir: path.join(root, '.cache') })).toThrow(/\[ERROR\] Unexpected ";"[\s\S]*functions\/index\.ts:1:22/);
+    expect(() => buildFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir: path.join(root, '.cache') })).toThrow(
+      FunctionBundleError,
+    );
+    expect(() => buildFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir: path.join(root, '.cache') })).toThrow(
+      /\[ERROR\] Unexpected ";"[\s\S]*functions\/index\.ts:1:22/,
+    );
   });
 
   test("in the background too, an esbuild error fails with esbuild's message", async () => {
     const root = project('export const broken = ;\n');
-    await expect(startFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir: path.join(root, '.cache') })).rejects.toThrow(/\[ERROR\] Unexpected ";"[\s\S]*functions\/index\.ts:1:22/);
+    await expect(startFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir: path.join(root, '.cache') })).rejects.toThrow(
+      /\[ERROR\] Unexpected ";"[\s\S]*functions\/index\.ts:1:22/,
+    );
   });
 
   test('function code may not import from outside functions/ (the cache would not see such a change)', () => {
     const root = project("import { x } from '../lib/x';\nconsole.log(x);\n", { 'lib/x.ts': 'export const x = 1;\n' });
-    expect(() => buildFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir: path.join(root, '.cache') })).toThrow(/may import only from functions\/ and npm packages.*lib\/x\.ts/);
+    expect(() => buildFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir: path.join(root, '.cache') })).toThrow(
+      /may import only from functions\/ and npm packages.*lib\/x\.ts/,
+    );
   });
 });

@@ -19,10 +19,13 @@ const minimal: EnvironmentConfig = {
 
 /** The fields of an environment whose values differ from the base. */
 const statedBy = (env: EnvironmentConfig) =>
-  Object.keys(env).filter((key) => !isDeepStrictEqual(env[key as keyof EnvironmentConfig], (baseEnvironment as Record<string, unknown>)[key]));
+  Object.keys(env).filter(
+    (key) => !isDeepStrictEqual(env[key as keyof EnvironmentConfig], (baseEnvironment as Record<string, unknown>)[key]),
+  );
 
 const zoneRedundant = (hosting: AppHosting) =>
-  hosting.zoneBalancing && (hosting.kind === 'dedicated' ? hosting.initialWorkers >= 2 && hosting.instances.minimum >= 2 : hosting.alwaysReady >= 2);
+  hosting.zoneBalancing &&
+  (hosting.kind === 'dedicated' ? hosting.initialWorkers >= 2 && hosting.instances.minimum >= 2 : hosting.alwaysReady >= 2);
 
 test('an environment that states only its name, tags and network is valid', () => {
   expect(() => validateEnvironment(minimal)).not.toThrow();

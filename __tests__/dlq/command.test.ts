@@ -30,8 +30,19 @@ describe('dlq arguments', () => {
   it('parses listing, replay of ids and replay-valid', () => {
     const defaults = { limit: DEFAULT_LETTER_LIMIT, maxMinutes: DEFAULT_WALK_MINUTES };
     expect(parseDlqArguments(['prod'])).toEqual({ environment: 'prod', replay: [], replayValid: false, json: false, ...defaults });
-    expect(parseDlqArguments(['prod', '--replay', 'a', 'b', '--json'])).toEqual({ environment: 'prod', replay: ['a', 'b'], replayValid: false, json: true, ...defaults });
-    expect(parseDlqArguments(['--replay-valid', 'prod', '--limit', '500', '--max-minutes', '30'])).toMatchObject({ environment: 'prod', replayValid: true, limit: 500, maxMinutes: 30 });
+    expect(parseDlqArguments(['prod', '--replay', 'a', 'b', '--json'])).toEqual({
+      environment: 'prod',
+      replay: ['a', 'b'],
+      replayValid: false,
+      json: true,
+      ...defaults,
+    });
+    expect(parseDlqArguments(['--replay-valid', 'prod', '--limit', '500', '--max-minutes', '30'])).toMatchObject({
+      environment: 'prod',
+      replayValid: true,
+      limit: 500,
+      maxMinutes: 30,
+    });
   });
 
   it.each([
@@ -55,7 +66,11 @@ describe('runDlq', () => {
   it('lists as JSON and closes the connection', async () => {
     const h = harness();
     expect(await runDlq(parseDlqArguments(['test', '--json']), h.dependencies)).toBe(0);
-    expect(JSON.parse(h.out[0])).toEqual({ entries: [expect.objectContaining({ messageId: ORDER_ID, validation: 'valid' })], truncated: false, limit: DEFAULT_LETTER_LIMIT });
+    expect(JSON.parse(h.out[0])).toEqual({
+      entries: [expect.objectContaining({ messageId: ORDER_ID, validation: 'valid' })],
+      truncated: false,
+      limit: DEFAULT_LETTER_LIMIT,
+    });
     expect(h.closed()).toBe(true);
   });
 
@@ -80,7 +95,9 @@ describe('runDlq', () => {
 
   it('exits 1 and names every letter it meant to replay but did not (a failed send), which it released at once', async () => {
     const other = '5b0a4c1d-2e3f-4a5b-8c6d-7e8f9a0b1c2d';
-    const h = harness(new FakeDeadLetterQueue([deadLetter(7, ORDER_ID, acceptedSample(ORDER_ID)), deadLetter(8, other, acceptedSample(other))]));
+    const h = harness(
+      new FakeDeadLetterQueue([deadLetter(7, ORDER_ID, acceptedSample(ORDER_ID)), deadLetter(8, other, acceptedSample(other))]),
+    );
     h.sender.failFor.add(ORDER_ID);
     expect(await runDlq(parseDlqArguments(['test', '--replay-valid']), h.dependencies)).toBe(1);
     expect(h.out[0]).toMatch(new RegExp(`NOT replayed \\(1\\): ${ORDER_ID} \\(sequence 7\\)`));

@@ -46,7 +46,11 @@ describe('listing the dead-letter queue', () => {
   });
 
   it('says when it stopped at its limit with more letters left, and not when the limit is exactly reached', async () => {
-    expect(await listDeadLetters(queueWithThree(), 2)).toMatchObject({ truncated: true, limit: 2, entries: [{ sequenceNumber: '11' }, { sequenceNumber: '12' }] });
+    expect(await listDeadLetters(queueWithThree(), 2)).toMatchObject({
+      truncated: true,
+      limit: 2,
+      entries: [{ sequenceNumber: '11' }, { sequenceNumber: '12' }],
+    });
     expect((await listDeadLetters(queueWithThree(), 3)).truncated).toBe(false);
   });
 });
@@ -71,7 +75,9 @@ describe('replaying dead letters', () => {
     const sender = new FakeQueueSender();
     const report = await replayDeadLetters(dlq, sender, (e) => e.messageId === MISMATCH_ID, { stopAfter: 1 });
 
-    expect(report.outcomes).toEqual([{ messageId: MISMATCH_ID, sequenceNumber: '12', outcome: 'replayed', replayMessageId: `${MISMATCH_ID}/replay/12` }]);
+    expect(report.outcomes).toEqual([
+      { messageId: MISMATCH_ID, sequenceNumber: '12', outcome: 'replayed', replayMessageId: `${MISMATCH_ID}/replay/12` },
+    ]);
     expect(report.ended).toBe('all-chosen-found');
     expect(sender.sent.map((m) => m.messageId)).toEqual([`${MISMATCH_ID}/replay/12`]);
     expect(dlq.completed).toEqual(['12']);
@@ -99,7 +105,9 @@ describe('replaying dead letters', () => {
     sender.failFor.add(VALID_ID);
     const report = await replayDeadLetters(dlq, sender, (e) => e.validation === 'valid');
 
-    expect(report.outcomes).toEqual([{ messageId: VALID_ID, sequenceNumber: '11', outcome: 'send-failed', error: expect.stringContaining('ServiceTimeout') }]);
+    expect(report.outcomes).toEqual([
+      { messageId: VALID_ID, sequenceNumber: '11', outcome: 'send-failed', error: expect.stringContaining('ServiceTimeout') },
+    ]);
     // Released right after the failed send, before anything else happens; the letter then comes back
     // at the head of the next receive and is held, not sent again.
     expect(dlq.events.slice(0, 3)).toEqual(['receive 3', 'send-failed 11', 'abandon 11']);
@@ -115,7 +123,9 @@ describe('replaying dead letters', () => {
       throw Object.assign(new Error('lock lost'), { code: 'MessageLockLost' });
     };
     const report = await replayDeadLetters(dlq, new FakeQueueSender(), (e) => e.messageId === VALID_ID, { stopAfter: 1 });
-    expect(report.outcomes).toEqual([{ messageId: VALID_ID, sequenceNumber: '11', outcome: 'sent-not-completed', error: 'MessageLockLost: lock lost' }]);
+    expect(report.outcomes).toEqual([
+      { messageId: VALID_ID, sequenceNumber: '11', outcome: 'sent-not-completed', error: 'MessageLockLost: lock lost' },
+    ]);
   });
 
   it('walks thousands of letters once even when locks lapse in the middle of the walk', async () => {
@@ -148,7 +158,11 @@ describe('replaying dead letters', () => {
   ] as const)('ends at its bound (%s) and says so, releasing every letter it holds', async (ended, bound, seen) => {
     // Each receive takes 100 ms of fake time and returns one letter.
     const dlq = new FakeDeadLetterQueue(manyLetters(3, 0), { receiveMs: 100 });
-    const report = await replayDeadLetters(dlq, new FakeQueueSender(dlq.clock), () => false, { batchSize: 1, now: () => dlq.clock.now, ...bound });
+    const report = await replayDeadLetters(dlq, new FakeQueueSender(dlq.clock), () => false, {
+      batchSize: 1,
+      now: () => dlq.clock.now,
+      ...bound,
+    });
     expect([report.ended, report.seen]).toEqual([ended, seen]);
     expect(dlq.unsettled()).toEqual([]);
   });

@@ -14,7 +14,11 @@ describe('accept records', () => {
     const signal = new AbortController().signal;
     expect(await recordAcceptance(table, record, signal)).toEqual({ created: true, record });
     expect(storedIn(table)).toMatchObject({ state: 'received', requestFingerprint: record.requestFingerprint });
-    const again = await recordAcceptance(table, { ...record, acceptedAt: '2026-03-01T11:00:00.000Z', requestFingerprint: 'f'.repeat(64) }, signal);
+    const again = await recordAcceptance(
+      table,
+      { ...record, acceptedAt: '2026-03-01T11:00:00.000Z', requestFingerprint: 'f'.repeat(64) },
+      signal,
+    );
     expect(again).toEqual({ created: false, record });
     expect(table.signals).toEqual([signal, signal, signal]);
   });

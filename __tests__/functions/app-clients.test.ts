@@ -35,16 +35,29 @@ describe('app clients', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(SettingsError);
-    expect((error as SettingsError).problems).toEqual([`${AppSetting.identityClientId} is not set`, `${AppSetting.serviceBusNamespace} is not set`]);
+    expect((error as SettingsError).problems).toEqual([
+      `${AppSetting.identityClientId} is not set`,
+      `${AppSetting.serviceBusNamespace} is not set`,
+    ]);
 
     Object.assign(env, settings);
     expect(clients.orderSender()).toBeDefined();
   });
 
   it("builds every client the processor's functions use (the dead-letter scan's among them) from its required settings alone", () => {
-    const env = Object.fromEntries(REQUIRED_SETTINGS.orderProcessor.map((name) => [name, { ...settings, [AppSetting.serviceBusCredential]: 'managedidentity', [AppSetting.serviceBusClientId]: settings[AppSetting.identityClientId] }[name]]));
+    const env = Object.fromEntries(
+      REQUIRED_SETTINGS.orderProcessor.map((name) => [
+        name,
+        {
+          ...settings,
+          [AppSetting.serviceBusCredential]: 'managedidentity',
+          [AppSetting.serviceBusClientId]: settings[AppSetting.identityClientId],
+        }[name],
+      ]),
+    );
     const clients = createAppClients(env, { warmUpScopes: [STORAGE_SCOPE] });
-    for (const client of [clients.deadLetters, clients.ordersTable, clients.acceptedOrdersTable, clients.watermarkTable]) expect(client()).toBeDefined();
+    for (const client of [clients.deadLetters, clients.ordersTable, clients.acceptedOrdersTable, clients.watermarkTable])
+      expect(client()).toBeDefined();
     expect(clients.watermarkTable().client.tableName).toBe('orders');
   });
 
@@ -58,19 +71,39 @@ describe('app clients', () => {
 
   it('refuses to build a client from a malformed setting: 503 on the order routes, a thrown SettingsError in the consumer', async () => {
     // Issue 7 finding 6: the same check as /api/health, at client creation.
-    const clients = createAppClients({ ...settings, [AppSetting.tableServiceUri]: 'http://stordersprod.table.core.windows.net/', [AppSetting.serviceBusNamespace]: 'sb://x/' }, { warmUpScopes: [STORAGE_SCOPE] });
+    const clients = createAppClients(
+      {
+        ...settings,
+        [AppSetting.tableServiceUri]: 'http://stordersprod.table.core.windows.net/',
+        [AppSetting.serviceBusNamespace]: 'sb://x/',
+      },
+      { warmUpScopes: [STORAGE_SCOPE] },
+    );
     expect(() => clients.ordersTable()).toThrow(SettingsError);
 
-    const status = await createGetOrderStatusHandler({ ordersTable: clients.ordersTable, acceptedOrders: clients.acceptedOrdersTable, sendTimeoutMs: () => sendTimeoutMs({}) })(getRequest('3f1c2b7e-9a4d-4e0b-8c1a-2b3c4d5e6f70'), testContext().context);
+    const status = await createGetOrderStatusHandler({
+      ordersTable: clients.ordersTable,
+      acceptedOrders: clients.acceptedOrdersTable,
+      sendTimeoutMs: () => sendTimeoutMs({}),
+    })(getRequest('3f1c2b7e-9a4d-4e0b-8c1a-2b3c4d5e6f70'), testContext().context);
     expect(status.status).toBe(503);
 
     const { context, logs } = testContext();
-    const submit = await createSubmitOrderHandler({ sender: clients.orderSender, acceptedOrders: clients.acceptedOrdersTable, sendTimeoutMs: () => sendTimeoutMs({}) })(jsonRequest(sampleOrderText), context);
+    const submit = await createSubmitOrderHandler({
+      sender: clients.orderSender,
+      acceptedOrders: clients.acceptedOrdersTable,
+      sendTimeoutMs: () => sendTimeoutMs({}),
+    })(jsonRequest(sampleOrderText), context);
     expect(submit.status).toBe(503);
     expect(logText(logs, 'error')).toContain(AppSetting.serviceBusNamespace);
 
     const consumer = testContext({ messageId: 'm-1', deliveryCount: 1 });
-    await expect(createProcessOrderHandler({ ordersTable: clients.ordersTable, acceptedOrders: clients.acceptedOrdersTable })(acceptedSample(), consumer.context)).rejects.toBeInstanceOf(SettingsError);
+    await expect(
+      createProcessOrderHandler({ ordersTable: clients.ordersTable, acceptedOrders: clients.acceptedOrdersTable })(
+        acceptedSample(),
+        consumer.context,
+      ),
+    ).rejects.toBeInstanceOf(SettingsError);
     expect(logText(consumer.logs, 'error')).toContain(AppSetting.tableServiceUri);
   });
 });

@@ -16,7 +16,22 @@ import { sampleOrder } from '../helpers/invocation';
  * code -> ISO 4217's digits. ICU's are 0 for each (its "cash" or display digits).
  */
 const ICU_DISAGREES: Record<string, number> = {
-  AFN: 2, ALL: 2, COP: 2, HUF: 2, IDR: 2, IQD: 3, IRR: 2, KPW: 2, LAK: 2, LBP: 2, MGA: 2, MMK: 2, PKR: 2, SOS: 2, SYP: 2, YER: 2,
+  AFN: 2,
+  ALL: 2,
+  COP: 2,
+  HUF: 2,
+  IDR: 2,
+  IQD: 3,
+  IRR: 2,
+  KPW: 2,
+  LAK: 2,
+  LBP: 2,
+  MGA: 2,
+  MMK: 2,
+  PKR: 2,
+  SOS: 2,
+  SYP: 2,
+  YER: 2,
 };
 
 function icuDigits(currency: string): number | undefined {
@@ -29,14 +44,26 @@ function icuDigits(currency: string): number | undefined {
 
 describe('currencies (ISO 4217)', () => {
   it.each([
-    ['EUR', 2], ['HUF', 2], ['IDR', 2], ['COP', 2], ['PKR', 2], ['IQD', 3], ['JPY', 0], ['BHD', 3], ['KWD', 3], ['KRW', 0],
+    ['EUR', 2],
+    ['HUF', 2],
+    ['IDR', 2],
+    ['COP', 2],
+    ['PKR', 2],
+    ['IQD', 3],
+    ['JPY', 0],
+    ['BHD', 3],
+    ['KWD', 3],
+    ['KRW', 0],
   ])('%s has %i decimal places', (currency, digits) => {
     expect(minorUnitDigits(currency)).toBe(digits);
   });
 
   it('gives ISO 4217 digits where Node ICU disagrees, and every disagreement on this runtime is one listed here', () => {
-    for (const [currency, digits] of Object.entries(ICU_DISAGREES)) expect([currency, minorUnitDigits(currency)]).toEqual([currency, digits]);
-    const unlisted = supportedCurrencies().filter((c) => icuDigits(c) !== undefined && icuDigits(c) !== minorUnitDigits(c) && !(c in ICU_DISAGREES));
+    for (const [currency, digits] of Object.entries(ICU_DISAGREES))
+      expect([currency, minorUnitDigits(currency)]).toEqual([currency, digits]);
+    const unlisted = supportedCurrencies().filter(
+      (c) => icuDigits(c) !== undefined && icuDigits(c) !== minorUnitDigits(c) && !(c in ICU_DISAGREES),
+    );
     expect(unlisted).toEqual([]);
   });
 
@@ -67,7 +94,8 @@ describe('currencies (ISO 4217)', () => {
   });
 
   it('rejects unknown, withdrawn, lower-case and inherited-property codes', () => {
-    for (const code of ['ABC', 'DEM', 'HRK', 'eur', 'EURO', 'constructor', '__proto__', 'toString']) expect([code, isSupportedCurrency(code)]).toEqual([code, false]);
+    for (const code of ['ABC', 'DEM', 'HRK', 'eur', 'EURO', 'constructor', '__proto__', 'toString'])
+      expect([code, isSupportedCurrency(code)]).toEqual([code, false]);
   });
 });
 
@@ -90,7 +118,9 @@ describe('orders in ISO minor units', () => {
       currency,
       items: Array.from({ length: MAX_ITEMS }, (_, i) => ({ sku: `S-${i}`, quantity: MAX_QUANTITY, unitPrice: MAX_UNIT_PRICE })),
     });
-    const unsafe = supportedCurrencies().filter((c) => !Number.isSafeInteger(MAX_ITEMS * MAX_QUANTITY * MAX_UNIT_PRICE * 10 ** minorUnitDigits(c)));
+    const unsafe = supportedCurrencies().filter(
+      (c) => !Number.isSafeInteger(MAX_ITEMS * MAX_QUANTITY * MAX_UNIT_PRICE * 10 ** minorUnitDigits(c)),
+    );
     // Only UYW (4 decimals) can pass 2^53; every other accepted currency has at most 3.
     expect(unsafe).toEqual(['UYW']);
     const refused = parseOrderRequest(largest('UYW'));

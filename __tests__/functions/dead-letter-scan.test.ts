@@ -18,14 +18,24 @@ function browser(letters: DeadLetter[]): DeadLetterBrowser & { peeks: Array<[big
     async peek(from: bigint, max: number) {
       double.peeks.push([from, max]);
       if (double.failNext) throw double.failNext;
-      return letters.filter((l) => BigInt(l.sequenceNumber) >= from).slice(0, max).map((l) => ({ ...l }));
+      return letters
+        .filter((l) => BigInt(l.sequenceNumber) >= from)
+        .slice(0, max)
+        .map((l) => ({ ...l }));
     },
   };
   return double;
 }
 
 function letterOf(orderId: string, sequenceNumber: number, overrides: Partial<DeadLetter> = {}): DeadLetter {
-  return { sequenceNumber: String(sequenceNumber), messageId: orderId, body: acceptedSample(orderId), deadLetterReason: 'MaxDeliveryCountExceeded', deadLetterErrorDescription: 'Message could not be consumed after 10 delivery attempts.', ...overrides };
+  return {
+    sequenceNumber: String(sequenceNumber),
+    messageId: orderId,
+    body: acceptedSample(orderId),
+    deadLetterReason: 'MaxDeliveryCountExceeded',
+    deadLetterErrorDescription: 'Message could not be consumed after 10 delivery attempts.',
+    ...overrides,
+  };
 }
 
 async function setup(letters: DeadLetter[], options: { pageSize?: number; budgetMs?: number; clock?: () => Date } = {}) {
@@ -38,7 +48,15 @@ async function setup(letters: DeadLetter[], options: { pageSize?: number; budget
     await accepts.createEntity({ partitionKey: orderId, rowKey: ACCEPT_RECORD_ROW_KEY, ...fields });
   }
   const dlq = browser(letters);
-  const scan = createDeadLetterScanHandler({ deadLetters: () => dlq, ordersTable: () => orders, acceptedOrders: () => accepts, watermarks: () => watermarks, now: options.clock ?? (() => NOW), pageSize: options.pageSize, budgetMs: options.budgetMs });
+  const scan = createDeadLetterScanHandler({
+    deadLetters: () => dlq,
+    ordersTable: () => orders,
+    acceptedOrders: () => accepts,
+    watermarks: () => watermarks,
+    now: options.clock ?? (() => NOW),
+    pageSize: options.pageSize,
+    budgetMs: options.budgetMs,
+  });
   const watermark = () => watermarks.entities.get(`${WATERMARK_PARTITION_KEY}/${WATERMARK_ROW_KEY}`)?.lastSequenceNumber;
   const record = (id: string) => orders.entities.get(`${id}/${ORDER_ROW_KEY}`);
   return { orders, accepts, watermarks, dlq, scan, watermark, record };
@@ -46,20 +64,34 @@ async function setup(letters: DeadLetter[], options: { pageSize?: number; budget
 
 describe('the dead-letter scan', () => {
   it('records each dead-lettered order as failed with the reason and description, page by page, and keeps its place', async () => {
-    const { dlq, scan, watermark, record } = await setup([letterOf(ORDER_IDS[0], 11), letterOf(ORDER_IDS[1], 12), letterOf(ORDER_IDS[2], 15, { deadLetterReason: 'TTLExpiredException', deadLetterErrorDescription: undefined })], { pageSize: 2 });
+    const { dlq, scan, watermark, record } = await setup(
+      [
+        letterOf(ORDER_IDS[0], 11),
+        letterOf(ORDER_IDS[1], 12),
+        letterOf(ORDER_IDS[2], 15, { deadLetterReason: 'TTLExpiredException', deadLetterErrorDescription: undefined }),
+      ],
+      { pageSize: 2 },
+    );
     const { context, logs } = testContext();
     const result = await scan({}, context);
 
     expect(result).toMatchObject({ letters: 3, outcomes: { recorded: 3 }, fromSequenceNumber: 0n, watermark: 15n });
-    expect(dlq.peeks).toEqual([[0n, 2], [13n, 2], [16n, 2]]);
+    expect(dlq.peeks).toEqual([
+      [0n, 2],
+      [13n, 2],
+      [16n, 2],
+    ]);
     expect(watermark()).toBe('15');
     expect(record(ORDER_IDS[0])).toMatchObject({
       status: 'failed',
       failedBy: 'dead-letter-queue',
       failedAt: NOW.toISOString(),
-      failureReason: 'dead-lettered by Service Bus: MaxDeliveryCountExceeded (Message could not be consumed after 10 delivery attempts.); dead-letter sequence number 11',
+      failureReason:
+        'dead-lettered by Service Bus: MaxDeliveryCountExceeded (Message could not be consumed after 10 delivery attempts.); dead-letter sequence number 11',
     });
-    expect(record(ORDER_IDS[2])?.failureReason).toMatch(/^dead-lettered by Service Bus: TTLExpiredException; dead-letter sequence number 15$/);
+    expect(record(ORDER_IDS[2])?.failureReason).toMatch(
+      /^dead-lettered by Service Bus: TTLExpiredException; dead-letter sequence number 15$/,
+    );
     expect(logText(logs, 'information')).toMatch(/3 letters from sequence number 0 \(recorded 3\); watermark 15/);
 
     // The next run starts after the watermark and changes nothing.
@@ -67,15 +99,21 @@ describe('the dead-letter scan', () => {
     expect(again).toMatchObject({ letters: 0, fromSequenceNumber: 16n, watermark: 15n });
   });
 
-  it('adds the processor\'s reason for an own message it rejects, and leaves alone letters that are no order\'s own', async () => {
+  it("adds the processor's reason for an own message it rejects, and leaves alone letters that are no order's own", async () => {
     const order = acceptedSample(ORDER_IDS[0]);
     const { scan, record, orders } = await setup([
       letterOf(ORDER_IDS[0], 1, { body: { ...order, totalMinorUnits: 1 } }),
-      letterOf(ORDER_IDS[1], 2, { body: { ...acceptedSample(ORDER_IDS[1]), items: [{ sku: 'OTHER', quantity: 1, unitPrice: 1 }], totalMinorUnits: 100 } }),
+      letterOf(ORDER_IDS[1], 2, {
+        body: { ...acceptedSample(ORDER_IDS[1]), items: [{ sku: 'OTHER', quantity: 1, unitPrice: 1 }], totalMinorUnits: 100 },
+      }),
       letterOf('x', 3, { body: 'not json' }),
     ]);
     const { context, logs } = testContext();
-    expect(await scan({}, context)).toMatchObject({ letters: 3, outcomes: { recorded: 1, 'not-its-own': 1, 'not-an-order': 1 }, watermark: 3n });
+    expect(await scan({}, context)).toMatchObject({
+      letters: 3,
+      outcomes: { recorded: 1, 'not-its-own': 1, 'not-an-order': 1 },
+      watermark: 3n,
+    });
     expect(record(ORDER_IDS[0])?.failureReason).toMatch(/; the processor rejects it: total mismatch: message says 1/);
     expect(orders.entities.size).toBe(1);
     expect(logText(logs, 'warning')).toMatch(/dead letter 2 .*not the own message of order 4a1c2b7e.*body is not the accepted request/);
@@ -85,16 +123,34 @@ describe('the dead-letter scan', () => {
     const { orders, scan, record } = await setup([letterOf(ORDER_IDS[0], 1), letterOf(ORDER_IDS[1], 2)]);
     const base = (id: string, extra: Partial<OrderEntity>): OrderEntity => {
       const order = acceptedSample(id);
-      return { partitionKey: id, rowKey: ORDER_ROW_KEY, status: 'processing', customerId: order.customerId, currency: order.currency, totalMinorUnits: order.totalMinorUnits, itemCount: 2, acceptedAt: order.acceptedAt, requestFingerprint: requestFingerprint(order), schemaVersion: 1, ...extra };
+      return {
+        partitionKey: id,
+        rowKey: ORDER_ROW_KEY,
+        status: 'processing',
+        customerId: order.customerId,
+        currency: order.currency,
+        totalMinorUnits: order.totalMinorUnits,
+        itemCount: 2,
+        acceptedAt: order.acceptedAt,
+        requestFingerprint: requestFingerprint(order),
+        schemaVersion: 1,
+        ...extra,
+      };
     };
     await orders.createEntity(base(ORDER_IDS[0], { status: 'processed', processedAt: '2026-03-01T10:00:01.000Z' }));
-    await orders.createEntity(base(ORDER_IDS[1], { claimOwner: 'inv-live', claimExpiresAt: new Date(NOW.getTime() + 30_000).toISOString() }));
+    await orders.createEntity(
+      base(ORDER_IDS[1], { claimOwner: 'inv-live', claimExpiresAt: new Date(NOW.getTime() + 30_000).toISOString() }),
+    );
     expect(await scan({}, testContext().context)).toMatchObject({ outcomes: { 'already-processed': 1, claimed: 1 } });
     expect([record(ORDER_IDS[0])?.status, record(ORDER_IDS[1])?.status]).toEqual(['processed', 'processing']);
   });
 
   it('on a table failure saves the watermark up to the last letter handled, says so, and fails the run; the next run goes on from there', async () => {
-    const { orders, scan, watermark, record } = await setup([letterOf(ORDER_IDS[0], 1), letterOf(ORDER_IDS[1], 2), letterOf(ORDER_IDS[2], 3)]);
+    const { orders, scan, watermark, record } = await setup([
+      letterOf(ORDER_IDS[0], 1),
+      letterOf(ORDER_IDS[1], 2),
+      letterOf(ORDER_IDS[2], 3),
+    ]);
     const createEntity = orders.createEntity.bind(orders);
     let calls = 0;
     orders.createEntity = async (entity) => {
@@ -125,7 +181,11 @@ describe('the dead-letter scan', () => {
 
   it('peeks no further once exactly its budget has passed', async () => {
     let clock = NOW.getTime();
-    const { dlq, scan } = await setup([letterOf(ORDER_IDS[0], 1), letterOf(ORDER_IDS[1], 2), letterOf(ORDER_IDS[2], 3)], { pageSize: 1, budgetMs: 1_000, clock: () => new Date(clock) });
+    const { dlq, scan } = await setup([letterOf(ORDER_IDS[0], 1), letterOf(ORDER_IDS[1], 2), letterOf(ORDER_IDS[2], 3)], {
+      pageSize: 1,
+      budgetMs: 1_000,
+      clock: () => new Date(clock),
+    });
     const peek = dlq.peek.bind(dlq);
     // Each page takes 500 ms: after two pages the budget is spent to the millisecond.
     dlq.peek = async (from, max, signal) => ((clock += 500), peek(from, max, signal));
@@ -134,7 +194,12 @@ describe('the dead-letter scan', () => {
 
   it('runs with its defaults: the real clock, its own budget and page size', async () => {
     const { dlq, orders, accepts, watermarks } = await setup([letterOf(ORDER_IDS[0], 1), letterOf(ORDER_IDS[1], 2)]);
-    const scan = createDeadLetterScanHandler({ deadLetters: () => dlq, ordersTable: () => orders, acceptedOrders: () => accepts, watermarks: () => watermarks });
+    const scan = createDeadLetterScanHandler({
+      deadLetters: () => dlq,
+      ordersTable: () => orders,
+      acceptedOrders: () => accepts,
+      watermarks: () => watermarks,
+    });
     expect(await scan({}, testContext().context)).toMatchObject({ letters: 2, watermark: 2n });
     expect(dlq.peeks[dlq.peeks.length - 1]).toEqual([3n, 100]);
   });

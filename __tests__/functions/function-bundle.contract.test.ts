@@ -55,7 +55,10 @@ afterAll(() => APP_ROLES.forEach((role) => unpacked[role]?.remove()));
  * `tableServiceUri` (a closed port unless given), tokens from `identityEndpoint` (a closed port, so
  * token requests fail fast, unless given). Nothing ever reaches the real instance-metadata address.
  */
-async function loopbackSettings(serviceBusPort: number, dependencies: { tableServiceUri?: string; identity?: Readonly<Record<'IDENTITY_ENDPOINT' | 'IDENTITY_HEADER', string>> } = {}): Promise<Record<string, string>> {
+async function loopbackSettings(
+  serviceBusPort: number,
+  dependencies: { tableServiceUri?: string; identity?: Readonly<Record<'IDENTITY_ENDPOINT' | 'IDENTITY_HEADER', string>> } = {},
+): Promise<Record<string, string>> {
   const closedPort = await freePort();
   return {
     [AppSetting.queueName]: 'orders',
@@ -80,7 +83,10 @@ function expectLoopbackOnly(connections: ReadonlyArray<{ host: string; allowed: 
 /** Starts an app with only the identity endpoint: every app setting is missing. */
 async function startWithoutSettings(role: AppRole): Promise<FunctionsHost> {
   const settings = await loopbackSettings(await freePort());
-  return FunctionsHost.start(unpacked[role].dir, { IDENTITY_ENDPOINT: settings.IDENTITY_ENDPOINT, IDENTITY_HEADER: settings.IDENTITY_HEADER });
+  return FunctionsHost.start(unpacked[role].dir, {
+    IDENTITY_ENDPOINT: settings.IDENTITY_ENDPOINT,
+    IDENTITY_HEADER: settings.IDENTITY_HEADER,
+  });
 }
 
 describe.each(APP_ROLES)('the %s deployment zip', (role) => {
@@ -92,7 +98,9 @@ describe.each(APP_ROLES)('the %s deployment zip', (role) => {
     expect(packageJson.main).toBe(BUNDLE_MAIN);
     // "type": "module" would make the worker import() the CommonJS bundle as ESM (docs/functions-runtime.md, 1.2).
     expect(packageJson.type).toBeUndefined();
-    expect(Buffer.from(files['host.json']).toString('utf8')).toBe(fs.readFileSync(path.join(projectRoot, 'functions', 'host.json'), 'utf8'));
+    expect(Buffer.from(files['host.json']).toString('utf8')).toBe(
+      fs.readFileSync(path.join(projectRoot, 'functions', 'host.json'), 'utf8'),
+    );
   });
 
   it('stays within 1 MB with its source map', () => {
@@ -126,7 +134,10 @@ describe.each(APP_ROLES)('the %s deployment zip', (role) => {
     const allowed = duplicated.filter(([name]) => name !== '@azure/abort-controller');
     expect(allowed).toEqual([]);
     for (const [, found] of duplicated) {
-      expect([...found].sort()).toEqual(['node_modules/@azure/abort-controller (cjs)', 'node_modules/@azure/service-bus/node_modules/@azure/abort-controller (neutral)']);
+      expect([...found].sort()).toEqual([
+        'node_modules/@azure/abort-controller (cjs)',
+        'node_modules/@azure/service-bus/node_modules/@azure/abort-controller (neutral)',
+      ]);
     }
   });
 
@@ -173,7 +184,12 @@ describe.each(APP_ROLES)('the %s zip loaded the way the Node.js worker loads it,
   });
 
   it('answers /api/health (anonymous) with 503 naming each setting this app requires', async () => {
-    expect(triggerOf(host.registration(FUNCTION_NAMES.health))).toMatchObject({ type: 'httpTrigger', route: ROUTES.health, methods: ['GET'], authLevel: 'anonymous' });
+    expect(triggerOf(host.registration(FUNCTION_NAMES.health))).toMatchObject({
+      type: 'httpTrigger',
+      route: ROUTES.health,
+      methods: ['GET'],
+      authLevel: 'anonymous',
+    });
     const response = httpResponseOf(await host.invokeHttp(FUNCTION_NAMES.health, HEALTH_CHECK));
     expect(response.status).toBe(503);
     expect((response.body as { missingSettings: string[] }).missingSettings.sort()).toEqual([...REQUIRED_SETTINGS[role]].sort());
@@ -188,11 +204,26 @@ describe('the order API zip, loaded', () => {
     });
     afterAll(() => host?.kill());
 
-    it('registers the order routes with the contract\'s route, methods and auth level', () => {
+    it("registers the order routes with the contract's route, methods and auth level", () => {
       const triggers = Object.fromEntries(host.startup.registrations.map((r) => [r.name, triggerOf(r)]));
-      expect(triggers[FUNCTION_NAMES.submitOrder]).toMatchObject({ type: 'httpTrigger', route: ROUTES.orders, methods: ['POST'], authLevel: ORDER_API_AUTH_LEVEL });
-      expect(triggers[FUNCTION_NAMES.getOrderStatus]).toMatchObject({ type: 'httpTrigger', route: ROUTES.orderStatus, methods: ['GET'], authLevel: ORDER_API_AUTH_LEVEL });
-      expect(triggers[FUNCTION_NAMES.openApiDocument]).toMatchObject({ type: 'httpTrigger', route: ROUTES.openApi, methods: ['GET'], authLevel: 'anonymous' });
+      expect(triggers[FUNCTION_NAMES.submitOrder]).toMatchObject({
+        type: 'httpTrigger',
+        route: ROUTES.orders,
+        methods: ['POST'],
+        authLevel: ORDER_API_AUTH_LEVEL,
+      });
+      expect(triggers[FUNCTION_NAMES.getOrderStatus]).toMatchObject({
+        type: 'httpTrigger',
+        route: ROUTES.orderStatus,
+        methods: ['GET'],
+        authLevel: ORDER_API_AUTH_LEVEL,
+      });
+      expect(triggers[FUNCTION_NAMES.openApiDocument]).toMatchObject({
+        type: 'httpTrigger',
+        route: ROUTES.openApi,
+        methods: ['GET'],
+        authLevel: 'anonymous',
+      });
       expect(ORDER_API_AUTH_LEVEL).toBe('function');
       expect(API_ROUTE_PREFIX).toBe('api');
     });
@@ -217,12 +248,15 @@ describe('the order API zip, loaded', () => {
     });
 
     it('serves its OpenAPI document anonymously, the one in the repository', async () => {
-      const response = expectDocumented('/openapi.json', 'get', httpResponseOf(await host.invokeHttp(FUNCTION_NAMES.openApiDocument, { method: 'GET', path: '/api/openapi.json' })));
+      const response = expectDocumented(
+        '/openapi.json',
+        'get',
+        httpResponseOf(await host.invokeHttp(FUNCTION_NAMES.openApiDocument, { method: 'GET', path: '/api/openapi.json' })),
+      );
       expect(response.status).toBe(200);
       expect(response.body).toEqual(OPENAPI_DOCUMENT);
     });
   });
-
 });
 
 describe('the order processor zip, loaded', () => {
@@ -248,7 +282,11 @@ describe('the order processor zip, loaded', () => {
     });
 
     it('registers the dead-letter scan as a timer every minute, not run at start-up', async () => {
-      expect(triggerOf(host.registration(FUNCTION_NAMES.scanDeadLetters))).toMatchObject({ type: 'timerTrigger', schedule: DEAD_LETTER_SCAN_SCHEDULE, runOnStartup: false });
+      expect(triggerOf(host.registration(FUNCTION_NAMES.scanDeadLetters))).toMatchObject({
+        type: 'timerTrigger',
+        schedule: DEAD_LETTER_SCAN_SCHEDULE,
+        runOnStartup: false,
+      });
       expect(DEAD_LETTER_SCAN_SCHEDULE).toBe('0 * * * * *');
       // Without settings a tick fails naming them; the host logs it and the next tick tries again.
       const reply = await host.invokeTimer(FUNCTION_NAMES.scanDeadLetters);
@@ -263,7 +301,6 @@ describe('the order processor zip, loaded', () => {
       expect(reply.logs.join('\n')).toMatch(/m-1, delivery 4.*items must contain at least one item/);
     });
   });
-
 });
 
 describe('both zips, each with every setting, the tables on Azurite and Service Bus on a loopback stand-in', () => {
@@ -276,19 +313,27 @@ describe('both zips, each with every setting, the tables on Azurite and Service 
   const TRACE_PARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
   const SAMPLE_ORDER_ID = orderIdFor('cust-1001', 'checkout-2f9c1e7a');
   const acceptedOrders = () =>
-    createAcceptedOrdersTable(azurite.serviceUri, 'acceptedorders', new StorageTokenCredential(), { tlsOptions: { ca: azurite.certificate } });
+    createAcceptedOrdersTable(azurite.serviceUri, 'acceptedorders', new StorageTokenCredential(), {
+      tlsOptions: { ca: azurite.certificate },
+    });
   /** An API call through the built package; its answer must be one the OpenAPI document describes. */
   const call = async (functionName: string, p: DocumentedPath, init: HttpRequestInit) => {
     const reply = await api.invokeHttp(functionName, init);
     return { reply, response: expectDocumented(p, init.method.toLowerCase() as 'get' | 'post', httpResponseOf(reply)) };
   };
-  const statusOf = (orderId: string) => call(FUNCTION_NAMES.getOrderStatus, '/orders/{id}', { method: 'GET', path: `/api/orders/${orderId}`, params: { id: orderId } });
-  const orderWithKey = (key: string) => ({ ...POST_SAMPLE_ORDER, body: JSON.stringify({ ...JSON.parse(sampleOrderText), idempotencyKey: key }) });
+  const statusOf = (orderId: string) =>
+    call(FUNCTION_NAMES.getOrderStatus, '/orders/{id}', { method: 'GET', path: `/api/orders/${orderId}`, params: { id: orderId } });
+  const orderWithKey = (key: string) => ({
+    ...POST_SAMPLE_ORDER,
+    body: JSON.stringify({ ...JSON.parse(sampleOrderText), idempotencyKey: key }),
+  });
 
   beforeAll(async () => {
     [broker, azurite, identity] = await Promise.all([startServiceBusBroker(), startAzuriteTable(), startIdentityEndpoint()]);
     await acceptedOrders().client.createTable();
-    await createOrdersTable(azurite.serviceUri, 'orders', new StorageTokenCredential(), { tlsOptions: { ca: azurite.certificate } }).client.createTable();
+    await createOrdersTable(azurite.serviceUri, 'orders', new StorageTokenCredential(), {
+      tlsOptions: { ca: azurite.certificate },
+    }).client.createTable();
     // The worker trusts the emulators' certificates the way Node trusts any extra CA, at start.
     certificateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orders-contract-ca-'));
     fs.writeFileSync(path.join(certificateDir, 'ca.pem'), `${azurite.certificate}\n${broker.certificate}`);
@@ -297,7 +342,10 @@ describe('both zips, each with every setting, the tables on Azurite and Service 
       [AppSetting.serviceBusNamespace]: broker.host,
       NODE_EXTRA_CA_CERTS: path.join(certificateDir, 'ca.pem'),
     };
-    [api, processor] = await Promise.all([FunctionsHost.start(unpacked.orderApi.dir, settings), FunctionsHost.start(unpacked.orderProcessor.dir, settings)]);
+    [api, processor] = await Promise.all([
+      FunctionsHost.start(unpacked.orderApi.dir, settings),
+      FunctionsHost.start(unpacked.orderProcessor.dir, settings),
+    ]);
   });
 
   afterAll(async () => {
@@ -308,8 +356,14 @@ describe('both zips, each with every setting, the tables on Azurite and Service 
   });
 
   it('each answers /api/health with 200', async () => {
-    expect(expectDocumented('/health', 'get', httpResponseOf(await api.invokeHttp(FUNCTION_NAMES.health, HEALTH_CHECK)))).toMatchObject({ status: 200, body: { status: 'healthy' } });
-    expect(httpResponseOf(await processor.invokeHttp(FUNCTION_NAMES.health, HEALTH_CHECK))).toMatchObject({ status: 200, body: { status: 'healthy' } });
+    expect(expectDocumented('/health', 'get', httpResponseOf(await api.invokeHttp(FUNCTION_NAMES.health, HEALTH_CHECK)))).toMatchObject({
+      status: 200,
+      body: { status: 'healthy' },
+    });
+    expect(httpResponseOf(await processor.invokeHttp(FUNCTION_NAMES.health, HEALTH_CHECK))).toMatchObject({
+      status: 200,
+      body: { status: 'healthy' },
+    });
   });
 
   it('the API writes the accept record with its identity, then answers 503 outcome-unknown within the send bound when Service Bus takes the message but never confirms it; the status says pending', async () => {
@@ -325,8 +379,15 @@ describe('both zips, each with every setting, the tables on Azurite and Service 
     expect(broker.received.map((m) => m.messageId)).toEqual([SAMPLE_ORDER_ID]);
     expect(broker.audiences).toEqual(expect.arrayContaining([`sb://${broker.host}/orders`]));
     // The record is there, written with a storage token from the identity endpoint, not confirmed.
-    expect(await findAcceptRecord(acceptedOrders(), SAMPLE_ORDER_ID, AbortSignal.timeout(5_000))).toMatchObject({ orderId: SAMPLE_ORDER_ID, state: 'received', totalMinorUnits: 3399, itemCount: 2 });
-    expect(identity.requests.map((r) => r.resource)).toEqual(expect.arrayContaining(['https://storage.azure.com', 'https://servicebus.azure.net']));
+    expect(await findAcceptRecord(acceptedOrders(), SAMPLE_ORDER_ID, AbortSignal.timeout(5_000))).toMatchObject({
+      orderId: SAMPLE_ORDER_ID,
+      state: 'received',
+      totalMinorUnits: 3399,
+      itemCount: 2,
+    });
+    expect(identity.requests.map((r) => r.resource)).toEqual(
+      expect.arrayContaining(['https://storage.azure.com', 'https://servicebus.azure.net']),
+    );
     // Seconds after its POST: recorded, its answer not settled yet.
     const { response: status } = await statusOf(SAMPLE_ORDER_ID);
     expect(status).toMatchObject({ status: 200, body: { orderId: SAMPLE_ORDER_ID, status: 'pending', stage: 'received' } });
@@ -335,7 +396,11 @@ describe('both zips, each with every setting, the tables on Azurite and Service 
   });
 
   it("a retry with the same key, confirmed this time, answers 202 with the same message, the invocation's trace parent on it, and the record queued", async () => {
-    const { response } = await call(FUNCTION_NAMES.submitOrder, '/orders', { ...POST_SAMPLE_ORDER, traceParent: TRACE_PARENT, headers: { ...POST_SAMPLE_ORDER.headers, traceparent: 'junk-from-the-client' } });
+    const { response } = await call(FUNCTION_NAMES.submitOrder, '/orders', {
+      ...POST_SAMPLE_ORDER,
+      traceParent: TRACE_PARENT,
+      headers: { ...POST_SAMPLE_ORDER.headers, traceparent: 'junk-from-the-client' },
+    });
     expect(response).toMatchObject({ status: 202, body: { orderId: SAMPLE_ORDER_ID, status: 'accepted' } });
     const [first, retry] = broker.received;
     expect(retry).toMatchObject({ to: 'orders', messageId: SAMPLE_ORDER_ID, contentType: 'application/json', subject: 'order.accepted' });
@@ -352,7 +417,11 @@ describe('both zips, each with every setting, the tables on Azurite and Service 
     ['all-zero ids', '00-00000000000000000000000000000000-0000000000000000-01', {}],
   ])('puts no trace property on the message for %s', async (what, traceParent, headers) => {
     const before = broker.received.length;
-    const { response } = await call(FUNCTION_NAMES.submitOrder, '/orders', { ...orderWithKey(`trace-${what.length}`), traceParent, headers: { ...POST_SAMPLE_ORDER.headers, ...headers } });
+    const { response } = await call(FUNCTION_NAMES.submitOrder, '/orders', {
+      ...orderWithKey(`trace-${what.length}`),
+      traceParent,
+      headers: { ...POST_SAMPLE_ORDER.headers, ...headers },
+    });
     expect(response.status).toBe(202);
     expect(broker.received.slice(before)).toHaveLength(1);
     expect(broker.received.at(-1)!.applicationProperties).toEqual({});
@@ -360,10 +429,16 @@ describe('both zips, each with every setting, the tables on Azurite and Service 
 
   it('the processor processes the message the API sent, against the real tables, and the API serves its status', async () => {
     const message = broker.received.find((m) => m.messageId === SAMPLE_ORDER_ID)!;
-    const processed = await processor.invokeServiceBus(FUNCTION_NAMES.processOrder, JSON.stringify(message.body), { messageId: SAMPLE_ORDER_ID, deliveryCount: 1 });
+    const processed = await processor.invokeServiceBus(FUNCTION_NAMES.processOrder, JSON.stringify(message.body), {
+      messageId: SAMPLE_ORDER_ID,
+      deliveryCount: 1,
+    });
     expect(processed.error).toBeUndefined();
     expect(processed.logs.join('\n')).toMatch(new RegExp(`Order ${SAMPLE_ORDER_ID} processed at`));
-    expect((await statusOf(SAMPLE_ORDER_ID)).response).toMatchObject({ status: 200, body: { orderId: SAMPLE_ORDER_ID, status: 'processed', totalMinorUnits: 3399 } });
+    expect((await statusOf(SAMPLE_ORDER_ID)).response).toMatchObject({
+      status: 200,
+      body: { orderId: SAMPLE_ORDER_ID, status: 'processed', totalMinorUnits: 3399 },
+    });
     expectLoopbackOnly(processed.connections);
   });
 
@@ -376,7 +451,12 @@ describe('both zips, each with every setting, the tables on Azurite and Service 
     expect(reply.error).toMatchObject({ name: 'PoisonMessageError' });
     expect((await statusOf(orderId)).response).toMatchObject({
       status: 200,
-      body: { orderId, status: 'failed', failedBy: 'processor', reason: expect.stringMatching(/^rejected by the processor: total mismatch/) },
+      body: {
+        orderId,
+        status: 'failed',
+        failedBy: 'processor',
+        reason: expect.stringMatching(/^rejected by the processor: total mismatch/),
+      },
     });
   });
 
@@ -385,7 +465,13 @@ describe('both zips, each with every setting, the tables on Azurite and Service 
     const orderId = (response.body as { orderId: string }).orderId;
     const message = broker.received.at(-1)!;
     broker.deadLetters.push(
-      { sequenceNumber: 1, messageId: orderId, body: message.body, deadLetterReason: 'MaxDeliveryCountExceeded', deadLetterErrorDescription: 'Message could not be consumed after 10 delivery attempts.' },
+      {
+        sequenceNumber: 1,
+        messageId: orderId,
+        body: message.body,
+        deadLetterReason: 'MaxDeliveryCountExceeded',
+        deadLetterErrorDescription: 'Message could not be consumed after 10 delivery attempts.',
+      },
       { sequenceNumber: 2, messageId: 'not-an-order', body: 'garbage' },
     );
 
@@ -395,14 +481,22 @@ describe('both zips, each with every setting, the tables on Azurite and Service 
     expect(broker.peeks[0]).toEqual({ address: 'orders/$DeadLetterQueue/$management', fromSequenceNumber: 0, messageCount: 100 });
     expect((await statusOf(orderId)).response).toMatchObject({
       status: 200,
-      body: { orderId, status: 'failed', failedBy: 'dead-letter-queue', reason: expect.stringContaining('MaxDeliveryCountExceeded (Message could not be consumed after 10 delivery attempts.)') },
+      body: {
+        orderId,
+        status: 'failed',
+        failedBy: 'dead-letter-queue',
+        reason: expect.stringContaining('MaxDeliveryCountExceeded (Message could not be consumed after 10 delivery attempts.)'),
+      },
     });
     // Peeking removed nothing: the letters are still there for `npm run dlq`; the next run starts after them.
     const second = await processor.invokeTimer(FUNCTION_NAMES.scanDeadLetters);
     expect(second.logs.join('\n')).toMatch(/0 letters from sequence number 3 \(none new\); watermark 2/);
     expect(broker.deadLetters).toHaveLength(2);
 
-    const replayed = await processor.invokeServiceBus(FUNCTION_NAMES.processOrder, JSON.stringify(message.body), { messageId: `${orderId}/replay/1`, deliveryCount: 1 });
+    const replayed = await processor.invokeServiceBus(FUNCTION_NAMES.processOrder, JSON.stringify(message.body), {
+      messageId: `${orderId}/replay/1`,
+      deliveryCount: 1,
+    });
     expect(replayed.error).toBeUndefined();
     expect((await statusOf(orderId)).response).toMatchObject({ status: 200, body: { status: 'processed' } });
     expectLoopbackOnly([...first.connections, ...second.connections]);
@@ -429,7 +523,9 @@ describe('both zips, each with every setting, the tables on Azurite and Service 
     expect(end.appTerminateErrors).toEqual([]);
     expect(end.fatalErrors).toEqual([]);
     expectLoopbackOnly(end.connections);
-    expect(processor.output).toMatch(/token warm-up https:\/\/storage\.azure\.com\/\.default: ok; https:\/\/servicebus\.azure\.net\/\.default: ok$/m);
+    expect(processor.output).toMatch(
+      /token warm-up https:\/\/storage\.azure\.com\/\.default: ok; https:\/\/servicebus\.azure\.net\/\.default: ok$/m,
+    );
     expect(processor.output).toMatch(/order processor terminate: Service Bus client closed/);
   });
 });

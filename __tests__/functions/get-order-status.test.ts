@@ -20,7 +20,9 @@ const SEND_TIMEOUT_MS = 5_000;
 const WINDOW_MS = acceptWindowMs(SEND_TIMEOUT_MS);
 
 /** The status endpoint on fake tables, at `now`; every answer is checked against the OpenAPI document. */
-function statusEndpoint(options: { orders?: FakeOrdersTable; accepts?: FakeAcceptedOrdersTable; now?: number; lookupTimeoutMs?: number } = {}) {
+function statusEndpoint(
+  options: { orders?: FakeOrdersTable; accepts?: FakeAcceptedOrdersTable; now?: number; lookupTimeoutMs?: number } = {},
+) {
   const orders = options.orders ?? new FakeOrdersTable();
   const accepts = options.accepts ?? new FakeAcceptedOrdersTable();
   const handler = createGetOrderStatusHandler({
@@ -30,7 +32,8 @@ function statusEndpoint(options: { orders?: FakeOrdersTable; accepts?: FakeAccep
     lookupTimeoutMs: options.lookupTimeoutMs,
     now: () => new Date(options.now ?? ACCEPTED_AT + 1_000),
   });
-  const ask = async (id: string, context = testContext().context) => expectDocumented('/orders/{id}', 'get', await handler(getRequest(id), context));
+  const ask = async (id: string, context = testContext().context) =>
+    expectDocumented('/orders/{id}', 'get', await handler(getRequest(id), context));
   return { orders, accepts, ask };
 }
 
@@ -53,7 +56,11 @@ describe('GET /api/orders/{id}', () => {
   });
 
   it('answers 400 when the route gives no id at all', async () => {
-    const handler = createGetOrderStatusHandler({ ordersTable: () => new FakeOrdersTable(), acceptedOrders: () => new FakeAcceptedOrdersTable(), sendTimeoutMs: () => SEND_TIMEOUT_MS });
+    const handler = createGetOrderStatusHandler({
+      ordersTable: () => new FakeOrdersTable(),
+      acceptedOrders: () => new FakeAcceptedOrdersTable(),
+      sendTimeoutMs: () => SEND_TIMEOUT_MS,
+    });
     const response = await handler(new HttpRequest({ method: 'GET', url: 'http://127.0.0.1:7071/api/orders/' }), testContext().context);
     expect([response.status, bodyOf(response).type, fieldsOf(response)]).toEqual([400, PROBLEM_TYPES.invalidRequest, ['id']]);
   });
@@ -67,7 +74,11 @@ describe('GET /api/orders/{id}', () => {
     // A read that takes a moment: the default lookup bound (5 s) leaves it time.
     const read = orders.getEntity.bind(orders);
     orders.getEntity = async (...args) => (await new Promise((resolve) => setTimeout(resolve, 20)), read(...args));
-    const handler = createGetOrderStatusHandler({ ordersTable: () => orders, acceptedOrders: () => accepts, sendTimeoutMs: () => SEND_TIMEOUT_MS });
+    const handler = createGetOrderStatusHandler({
+      ordersTable: () => orders,
+      acceptedOrders: () => accepts,
+      sendTimeoutMs: () => SEND_TIMEOUT_MS,
+    });
     const response = await handler(getRequest(orderId), testContext().context);
     expect([response.status, bodyOf(response).stage, headerOf(response, 'cache-control')]).toEqual([200, 'received', 'no-store']);
   });
@@ -156,7 +167,13 @@ describe('GET /api/orders/{id}', () => {
     await markQueued(accepts, record, new Date(ACCEPTED_AT), signal);
     const order = acceptedSample();
     const failedAt = new Date('2026-03-01T10:10:00Z');
-    await recordFailure(orders, order, requestFingerprint(order), { failedBy: 'dead-letter-queue', reason: 'dead-lettered by Service Bus: MaxDeliveryCountExceeded', failedAt }, signal);
+    await recordFailure(
+      orders,
+      order,
+      requestFingerprint(order),
+      { failedBy: 'dead-letter-queue', reason: 'dead-lettered by Service Bus: MaxDeliveryCountExceeded', failedAt },
+      signal,
+    );
 
     const response = await ask(order.orderId);
     expect(response.status).toBe(200);
@@ -202,12 +219,24 @@ describe('GET /api/orders/{id}', () => {
 });
 
 describe('orderStatusOf', () => {
-  it('lets the processor\'s record win over the accept record', () => {
+  it("lets the processor's record win over the accept record", () => {
     const order = acceptedSample();
     const accepted = { ...acceptRecordOf(order, 'f'), state: 'received' as const };
-    const processing = { orderId: order.orderId, status: 'processing' as const, customerId: 'c', currency: 'EUR', totalMinorUnits: 3399, itemCount: 2, acceptedAt: order.acceptedAt, etag: 'e' };
+    const processing = {
+      orderId: order.orderId,
+      status: 'processing' as const,
+      customerId: 'c',
+      currency: 'EUR',
+      totalMinorUnits: 3399,
+      itemCount: 2,
+      acceptedAt: order.acceptedAt,
+      etag: 'e',
+    };
     // Long after the window: without the processor's record this would read unconfirmed.
-    expect(orderStatusOf(accepted, processing, new Date(ACCEPTED_AT + 10 * WINDOW_MS), WINDOW_MS)).toMatchObject({ status: 'pending', stage: 'processing' });
+    expect(orderStatusOf(accepted, processing, new Date(ACCEPTED_AT + 10 * WINDOW_MS), WINDOW_MS)).toMatchObject({
+      status: 'pending',
+      stage: 'processing',
+    });
     expect(orderStatusOf(undefined, undefined, new Date(), WINDOW_MS)).toBeUndefined();
   });
 
@@ -229,9 +258,26 @@ describe('orderStatusOf', () => {
 
   it('answers for records of earlier versions that lack the time or the cause of their outcome', () => {
     const order = acceptedSample();
-    const record = { orderId: order.orderId, customerId: 'c', currency: 'EUR', totalMinorUnits: 3399, itemCount: 2, acceptedAt: order.acceptedAt, etag: 'e' };
-    expect(orderStatusOf(undefined, { ...record, status: 'processed' }, new Date(), WINDOW_MS)).toMatchObject({ status: 'processed', processedAt: '' });
-    expect(orderStatusOf(undefined, { ...record, status: 'failed' }, new Date(), WINDOW_MS)).toMatchObject({ status: 'failed', failedAt: '', failedBy: 'processor' });
-    expect(orderStatusOf(undefined, { ...record, status: 'failed', failedBy: 'dead-letter-queue' }, new Date(), WINDOW_MS)).toMatchObject({ failedBy: 'dead-letter-queue' });
+    const record = {
+      orderId: order.orderId,
+      customerId: 'c',
+      currency: 'EUR',
+      totalMinorUnits: 3399,
+      itemCount: 2,
+      acceptedAt: order.acceptedAt,
+      etag: 'e',
+    };
+    expect(orderStatusOf(undefined, { ...record, status: 'processed' }, new Date(), WINDOW_MS)).toMatchObject({
+      status: 'processed',
+      processedAt: '',
+    });
+    expect(orderStatusOf(undefined, { ...record, status: 'failed' }, new Date(), WINDOW_MS)).toMatchObject({
+      status: 'failed',
+      failedAt: '',
+      failedBy: 'processor',
+    });
+    expect(orderStatusOf(undefined, { ...record, status: 'failed', failedBy: 'dead-letter-queue' }, new Date(), WINDOW_MS)).toMatchObject({
+      failedBy: 'dead-letter-queue',
+    });
   });
 });

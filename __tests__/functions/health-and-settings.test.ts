@@ -80,7 +80,12 @@ describe('GET /api/health', () => {
   });
 
   it('accepts the loopback forms the contract test uses (host:port, an https URL with a path)', async () => {
-    const env = { ...complete, [AppSetting.serviceBusNamespace]: '127.0.0.1:5671', [AppSetting.tableServiceUri]: 'https://127.0.0.1:10002/devstoreaccount1', [AppSetting.sendTimeoutMs]: '60000' };
+    const env = {
+      ...complete,
+      [AppSetting.serviceBusNamespace]: '127.0.0.1:5671',
+      [AppSetting.tableServiceUri]: 'https://127.0.0.1:10002/devstoreaccount1',
+      [AppSetting.sendTimeoutMs]: '60000',
+    };
     expect((await createHealthHandler(env, required)()).status).toBe(200);
   });
 
@@ -96,8 +101,11 @@ describe('GET /api/health', () => {
 describe('the settings each app requires', () => {
   it('the API does not require the trigger connection it never uses; the processor does; both need the two tables', () => {
     expect(REQUIRED_SETTINGS.orderApi).not.toContain(AppSetting.serviceBusCredential);
-    expect(REQUIRED_SETTINGS.orderProcessor).toEqual(expect.arrayContaining([AppSetting.serviceBusCredential, AppSetting.serviceBusClientId]));
-    for (const list of Object.values(REQUIRED_SETTINGS)) expect(list).toEqual(expect.arrayContaining([AppSetting.tableName, AppSetting.acceptedTableName]));
+    expect(REQUIRED_SETTINGS.orderProcessor).toEqual(
+      expect.arrayContaining([AppSetting.serviceBusCredential, AppSetting.serviceBusClientId]),
+    );
+    for (const list of Object.values(REQUIRED_SETTINGS))
+      expect(list).toEqual(expect.arrayContaining([AppSetting.tableName, AppSetting.acceptedTableName]));
   });
 });
 
@@ -115,11 +123,16 @@ describe('settings', () => {
   it('names a malformed setting of a client with its rule, never its value', () => {
     let error: SettingsError | undefined;
     try {
-      requireSettings({ ...complete, [AppSetting.tableServiceUri]: 'http://x.example/?sig=c2VjcmV0' }, [AppSetting.tableServiceUri, AppSetting.tableName]);
+      requireSettings({ ...complete, [AppSetting.tableServiceUri]: 'http://x.example/?sig=c2VjcmV0' }, [
+        AppSetting.tableServiceUri,
+        AppSetting.tableName,
+      ]);
     } catch (e) {
       error = e as SettingsError;
     }
-    expect(error?.problems).toEqual([expect.stringMatching(new RegExp(`^${AppSetting.tableServiceUri} is invalid: expected an https URL`))]);
+    expect(error?.problems).toEqual([
+      expect.stringMatching(new RegExp(`^${AppSetting.tableServiceUri} is invalid: expected an https URL`)),
+    ]);
     expect(error?.message).not.toContain('c2VjcmV0');
   });
 

@@ -38,6 +38,8 @@ describe('functions/host.json', () => {
   });
 
   it('never samples away requests and exceptions', () => {
-    expect(hostJson.logging.applicationInsights.samplingSettings.excludedTypes.split(';')).toEqual(expect.arrayContaining(['Request', 'Exception']));
+    expect(hostJson.logging.applicationInsights.samplingSettings.excludedTypes.split(';')).toEqual(
+      expect.arrayContaining(['Request', 'Exception']),
+    );
   });
 });

@@ -13,7 +13,16 @@ import { acceptRecordOf, ACCEPT_RECORD_ROW_KEY } from '../../functions/store/acc
 import { claimOrder, markProcessed, MAX_FAILURE_REASON_LENGTH, recordFailure } from '../../functions/store/order-records';
 import { FakeAcceptedOrdersTable, FakeOrdersTable, tableError } from '../helpers/fake-orders-table';
 import { getRequest, jsonRequest, sampleOrder, sampleOrderText, testContext } from '../helpers/invocation';
-import { documentedStatuses, OPENAPI_DOCUMENT, OPENAPI_FILE, undocumented, undocumentedRequest, type AnyResponse, type DocumentedPath, type Method } from '../helpers/openapi';
+import {
+  documentedStatuses,
+  OPENAPI_DOCUMENT,
+  OPENAPI_FILE,
+  undocumented,
+  undocumentedRequest,
+  type AnyResponse,
+  type DocumentedPath,
+  type Method,
+} from '../helpers/openapi';
 import { acceptedSample } from '../helpers/orders';
 
 /**
@@ -37,7 +46,9 @@ function record(p: DocumentedPath, method: Method, response: AnyResponse, what: 
 const signal = new AbortController().signal;
 const NOW = new Date('2026-03-01T10:00:00Z');
 const okSender: OrderSender = { sendMessages: async () => undefined };
-const failingSender: OrderSender = { sendMessages: async () => Promise.reject(Object.assign(new Error('link detached'), { code: 'ServiceUnavailableError' })) };
+const failingSender: OrderSender = {
+  sendMessages: async () => Promise.reject(Object.assign(new Error('link detached'), { code: 'ServiceUnavailableError' })),
+};
 
 function submit(options: { sender?: OrderSender; table?: FakeAcceptedOrdersTable; unconfigured?: boolean } = {}) {
   const table = options.table ?? new FakeAcceptedOrdersTable();
@@ -53,7 +64,12 @@ function submit(options: { sender?: OrderSender; table?: FakeAcceptedOrdersTable
 }
 
 function status(orders: FakeOrdersTable, accepts: FakeAcceptedOrdersTable, now = NOW) {
-  return createGetOrderStatusHandler({ ordersTable: () => orders, acceptedOrders: () => accepts, sendTimeoutMs: () => 5_000, now: () => now });
+  return createGetOrderStatusHandler({
+    ordersTable: () => orders,
+    acceptedOrders: () => accepts,
+    sendTimeoutMs: () => 5_000,
+    now: () => now,
+  });
 }
 
 /**
@@ -70,7 +86,13 @@ function openApiVerdicts(documents: unknown[]): Array<{ valid: boolean; version?
       verdicts.push({ ...(await validator.validate(document)), version: validator.version });
     }
     process.stdout.write(JSON.stringify(verdicts));`;
-  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { input: JSON.stringify(documents), cwd: __dirname, encoding: 'utf8' }));
+  return JSON.parse(
+    execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      input: JSON.stringify(documents),
+      cwd: __dirname,
+      encoding: 'utf8',
+    }),
+  );
 }
 
 describe('the document', () => {
@@ -125,7 +147,12 @@ describe('the document', () => {
 
   it('allows the sample order and refuses what the field rules refuse', () => {
     expect(undocumentedRequest('/orders', 'post', sampleOrder())).toEqual([]);
-    for (const bad of [{ ...sampleOrder(), extra: 1 }, { ...sampleOrder(), items: [] }, { ...sampleOrder(), currency: 'eur' }, { ...sampleOrder(), customerId: '-x' }]) {
+    for (const bad of [
+      { ...sampleOrder(), extra: 1 },
+      { ...sampleOrder(), items: [] },
+      { ...sampleOrder(), currency: 'eur' },
+      { ...sampleOrder(), customerId: '-x' },
+    ]) {
       expect(undocumentedRequest('/orders', 'post', bad)).not.toEqual([]);
     }
   });
@@ -148,7 +175,11 @@ describe('every documented answer, provoked', () => {
     const cases: Array<[string, HttpRequest, number]> = [
       ['malformed JSON', jsonRequest('{"customerId":'), 400],
       ['an invalid field', jsonRequest(JSON.stringify({ ...sampleOrder(), currency: 'XAU' })), 400],
-      ['too many invalid fields', jsonRequest(JSON.stringify(Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`unknown${i}`, i])))), 400],
+      [
+        'too many invalid fields',
+        jsonRequest(JSON.stringify(Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`unknown${i}`, i])))),
+        400,
+      ],
       ['no key', jsonRequest(JSON.stringify({ ...sampleOrder(), idempotencyKey: undefined })), 400],
       ['too large', jsonRequest(sampleOrderText, { 'content-length': String(MAX_ORDER_BODY_BYTES + 1) }), 413],
       ['not JSON', jsonRequest(sampleOrderText, { 'content-type': 'text/plain' }), 415],
@@ -179,20 +210,38 @@ describe('every documented answer, provoked', () => {
     const accepts = new FakeAcceptedOrdersTable();
     const { orderId, ...fields } = acceptRecordOf(order, fingerprint);
     await accepts.createEntity({ partitionKey: orderId, rowKey: ACCEPT_RECORD_ROW_KEY, ...fields });
-    const ask = async (what: string, orders: FakeOrdersTable, now = NOW, id = orderId) => record('/orders/{id}', 'get', await status(orders, accepts, now)(getRequest(id), testContext().context), what);
+    const ask = async (what: string, orders: FakeOrdersTable, now = NOW, id = orderId) =>
+      record('/orders/{id}', 'get', await status(orders, accepts, now)(getRequest(id), testContext().context), what);
     const stageOf = (response: AnyResponse) => (response as { jsonBody: { status: string; stage?: string } }).jsonBody;
 
     expect(stageOf(await ask('received', new FakeOrdersTable()))).toMatchObject({ status: 'pending', stage: 'received' });
-    expect(stageOf(await ask('unconfirmed', new FakeOrdersTable(), new Date(NOW.getTime() + acceptWindowMs(5_000) + 1)))).toMatchObject({ stage: 'unconfirmed' });
+    expect(stageOf(await ask('unconfirmed', new FakeOrdersTable(), new Date(NOW.getTime() + acceptWindowMs(5_000) + 1)))).toMatchObject({
+      stage: 'unconfirmed',
+    });
     const processing = new FakeOrdersTable();
-    const claim = await claimOrder(processing, order, { owner: 'inv-1', expiresAt: new Date(NOW.getTime() + 45_000), requestFingerprint: fingerprint }, signal);
+    const claim = await claimOrder(
+      processing,
+      order,
+      { owner: 'inv-1', expiresAt: new Date(NOW.getTime() + 45_000), requestFingerprint: fingerprint },
+      signal,
+    );
     expect(stageOf(await ask('processing', processing))).toMatchObject({ stage: 'processing' });
     await markProcessed(processing, claim.record, new Date(NOW.getTime() + 1_000), signal);
     expect(stageOf(await ask('processed', processing))).toMatchObject({ status: 'processed' });
     const failed = new FakeOrdersTable();
-    await recordFailure(failed, order, fingerprint, { failedBy: 'processor', reason: 'rejected by the processor: total mismatch', failedAt: NOW }, signal);
+    await recordFailure(
+      failed,
+      order,
+      fingerprint,
+      { failedBy: 'processor', reason: 'rejected by the processor: total mismatch', failedAt: NOW },
+      signal,
+    );
     expect(stageOf(await ask('failed', failed))).toMatchObject({ status: 'failed' });
-    await accepts.updateEntity({ partitionKey: orderId, rowKey: ACCEPT_RECORD_ROW_KEY, state: 'queued', queuedAt: NOW.toISOString() }, 'Merge', { etag: '*' });
+    await accepts.updateEntity(
+      { partitionKey: orderId, rowKey: ACCEPT_RECORD_ROW_KEY, state: 'queued', queuedAt: NOW.toISOString() },
+      'Merge',
+      { etag: '*' },
+    );
     expect(stageOf(await ask('accepted', new FakeOrdersTable()))).toMatchObject({ stage: 'accepted' });
 
     expect((await ask('not a UUID', new FakeOrdersTable(), NOW, 'nope')).status).toBe(400);

@@ -51,7 +51,10 @@ describe('acquireClaim', () => {
     const table = new FakeOrdersTable();
     const { outcome } = claimFor(table);
     expect(await outcome).toMatchObject({ kind: 'claimed', tookOver: false, record: { claimOwner: 'inv-2', status: 'processing' } });
-    expect(table.entities.get(`${order.orderId}/${ORDER_ROW_KEY}`)).toMatchObject({ claimOwner: 'inv-2', claimExpiresAt: new Date(NOW + CLAIM_LEASE_MS).toISOString() });
+    expect(table.entities.get(`${order.orderId}/${ORDER_ROW_KEY}`)).toMatchObject({
+      claimOwner: 'inv-2',
+      claimExpiresAt: new Date(NOW + CLAIM_LEASE_MS).toISOString(),
+    });
   });
 
   it('keeps its own claim, not a takeover, when it finds the record its own earlier attempt wrote', async () => {
@@ -92,7 +95,12 @@ describe('acquireClaim', () => {
     const table = new FakeOrdersTable();
     await table.createEntity(stored());
     const spent = claimFor(table, { budgetEndsAt: NOW });
-    await expect(spent.outcome).rejects.toMatchObject({ name: 'ClaimHeldError', code: 'CLAIM_HELD', orderId: order.orderId, owner: 'inv-other' });
+    await expect(spent.outcome).rejects.toMatchObject({
+      name: 'ClaimHeldError',
+      code: 'CLAIM_HELD',
+      orderId: order.orderId,
+      owner: 'inv-other',
+    });
     expect(spent.sleeps).toEqual([]);
 
     const short = claimFor(table, { budgetEndsAt: NOW + 100 });
@@ -102,7 +110,16 @@ describe('acquireClaim', () => {
 });
 
 describe('holdsThisBody', () => {
-  const record: OrderRecord = { orderId: order.orderId, status: 'processing', customerId: order.customerId, currency: order.currency, totalMinorUnits: order.totalMinorUnits, itemCount: order.items.length, acceptedAt: order.acceptedAt, etag: 'e' };
+  const record: OrderRecord = {
+    orderId: order.orderId,
+    status: 'processing',
+    customerId: order.customerId,
+    currency: order.currency,
+    totalMinorUnits: order.totalMinorUnits,
+    itemCount: order.items.length,
+    acceptedAt: order.acceptedAt,
+    etag: 'e',
+  };
 
   it('compares fingerprints when the record has one', () => {
     expect(holdsThisBody({ ...record, requestFingerprint: fingerprint }, order, fingerprint)).toBe(true);

@@ -31,6 +31,7 @@ describe('order ids', () => {
     expect(isUuid(id)).toBe(true);
     expect(isUuid(id.toUpperCase())).toBe(true);
     expect(canonicalOrderId(id.toUpperCase())).toBe(id);
-    for (const junk of [`${id}0`, `0${id}`, ` ${id}`, `${id}\n`, id.replace(/-/g, ''), id.slice(1)]) expect([junk, isUuid(junk)]).toEqual([junk, false]);
+    for (const junk of [`${id}0`, `0${id}`, ` ${id}`, `${id}\n`, id.replace(/-/g, ''), id.slice(1)])
+      expect([junk, isUuid(junk)]).toEqual([junk, false]);
   });
 });

@@ -4,7 +4,12 @@ import { acceptedSample } from '../helpers/orders';
 describe('the order message', () => {
   it('carries the total in minor units and the acceptance time', () => {
     const order = acceptedSample();
-    expect(order).toMatchObject({ schemaVersion: 1, currency: 'EUR', totalMinorUnits: 2 * 1250 + 899, acceptedAt: '2026-03-01T10:00:00.000Z' });
+    expect(order).toMatchObject({
+      schemaVersion: 1,
+      currency: 'EUR',
+      totalMinorUnits: 2 * 1250 + 899,
+      acceptedAt: '2026-03-01T10:00:00.000Z',
+    });
     expect(order).not.toHaveProperty('idempotencyKey');
   });
 
@@ -20,13 +25,21 @@ describe('the order message', () => {
     expect(!result.ok && result.reason).toMatch(/items must contain at least one item/);
   });
 
-  it.each([['a string', 'hello'], ['a number', 123], ['null', null]])('rejects a body that is %s (the host JSON-parses strings)', (_, body) => {
+  it.each([
+    ['a string', 'hello'],
+    ['a number', 123],
+    ['null', null],
+  ])('rejects a body that is %s (the host JSON-parses strings)', (_, body) => {
     expect(validateOrderMessage(body).ok).toBe(false);
   });
 
   it('detects a total that does not match the items, and still says whose order the message states', () => {
     const result = validateOrderMessage({ ...acceptedSample(), totalMinorUnits: 1 });
-    expect(result).toEqual({ ok: false, reason: 'total mismatch: message says 1, items add up to 3399 minor units of EUR', order: { ...acceptedSample(), totalMinorUnits: 1 } });
+    expect(result).toEqual({
+      ok: false,
+      reason: 'total mismatch: message says 1, items add up to 3399 minor units of EUR',
+      order: { ...acceptedSample(), totalMinorUnits: 1 },
+    });
   });
 
   it('states no order for a message whose fields are malformed', () => {
@@ -45,7 +58,11 @@ describe('the order message', () => {
   });
 
   it('states whose order it is when only a price is too precise for the currency', () => {
-    const result = validateOrderMessage({ ...acceptedSample(), items: [{ sku: 'A', quantity: 1, unitPrice: 12.345 }], totalMinorUnits: 1235 });
+    const result = validateOrderMessage({
+      ...acceptedSample(),
+      items: [{ sku: 'A', quantity: 1, unitPrice: 12.345 }],
+      totalMinorUnits: 1235,
+    });
     expect(result).toMatchObject({ ok: false, order: { orderId: acceptedSample().orderId, currency: 'EUR' } });
   });
 
@@ -55,4 +72,3 @@ describe('the order message', () => {
     expect(validateOrderMessage({ ...acceptedSample(), totalMinorUnits: -3399 }).ok).toBe(false);
   });
 });
-

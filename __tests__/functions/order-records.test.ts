@@ -25,7 +25,10 @@ describe('the orders table records', () => {
   it('claims an order with an insert under its id and row key order; a second claim gets the first record', async () => {
     const table = new FakeOrdersTable();
     const signal = new AbortController().signal;
-    expect(await claimOrder(table, order, claimBy('inv-a'), signal)).toMatchObject({ claimed: true, record: { status: 'processing', claimOwner: 'inv-a' } });
+    expect(await claimOrder(table, order, claimBy('inv-a'), signal)).toMatchObject({
+      claimed: true,
+      record: { status: 'processing', claimOwner: 'inv-a' },
+    });
     expect(await claimOrder(table, order, claimBy('inv-b'), signal)).toMatchObject({ claimed: false, record: { claimOwner: 'inv-a' } });
     expect(storedIn(table)).toMatchObject({ status: 'processing', claimOwner: 'inv-a', requestFingerprint: fingerprint });
     // Every call carries the caller's abort signal, so a deadline stops the SDK call too.
@@ -71,7 +74,10 @@ describe('the orders table records', () => {
     const { record } = await claimOrder(table, order, claimBy('inv-a'), signal);
     const done = await markProcessed(table, record, NOW, signal);
     expect(done).toMatchObject({ status: 'processed', processedAt: NOW.toISOString(), etag: storedIn(table)!.etag });
-    expect(await markProcessed(table, record, new Date(NOW.getTime() + 1), signal)).toMatchObject({ status: 'processed', processedAt: NOW.toISOString() });
+    expect(await markProcessed(table, record, new Date(NOW.getTime() + 1), signal)).toMatchObject({
+      status: 'processed',
+      processedAt: NOW.toISOString(),
+    });
   });
 
   describe('recordFailure', () => {
@@ -80,7 +86,13 @@ describe('the orders table records', () => {
       const signal = new AbortController().signal;
       const longest = 'r'.repeat(MAX_FAILURE_REASON_LENGTH);
       expect(await recordFailure(table, order, fingerprint, failure(longest), signal)).toBe('recorded');
-      expect(storedIn(table)).toMatchObject({ status: 'failed', failedBy: 'dead-letter-queue', failedAt: NOW.toISOString(), failureReason: longest, requestFingerprint: fingerprint });
+      expect(storedIn(table)).toMatchObject({
+        status: 'failed',
+        failedBy: 'dead-letter-queue',
+        failedAt: NOW.toISOString(),
+        failureReason: longest,
+        requestFingerprint: fingerprint,
+      });
       expect(table.signals).toEqual([signal]);
 
       const other = new FakeOrdersTable();
@@ -97,11 +109,17 @@ describe('the orders table records', () => {
     });
 
     it('turns a processing record into failed once its claim has expired (at the moment it expires), or when it has none', async () => {
-      for (const entity of [{ claimExpiresAt: NOW.toISOString() }, { claimExpiresAt: new Date(NOW.getTime() - 1).toISOString() }, { claimExpiresAt: undefined, claimOwner: undefined }]) {
+      for (const entity of [
+        { claimExpiresAt: NOW.toISOString() },
+        { claimExpiresAt: new Date(NOW.getTime() - 1).toISOString() },
+        { claimExpiresAt: undefined, claimOwner: undefined },
+      ]) {
         const table = new FakeOrdersTable();
         const signal = new AbortController().signal;
         const { record } = await claimOrder(table, order, claimBy('inv-a'), signal);
-        await table.updateEntity({ partitionKey: order.orderId, rowKey: 'order', ...(entity as Partial<OrderEntity>) }, 'Merge', { etag: record.etag });
+        await table.updateEntity({ partitionKey: order.orderId, rowKey: 'order', ...(entity as Partial<OrderEntity>) }, 'Merge', {
+          etag: record.etag,
+        });
         if (entity.claimExpiresAt === undefined) {
           // A record of an earlier version: no claim at all.
           const { claimExpiresAt: _, claimOwner: __, ...legacy } = storedIn(table)!;

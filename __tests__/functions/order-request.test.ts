@@ -43,7 +43,14 @@ describe('order request validation', () => {
         { sku: 'OK-2', quantity: MAX_QUANTITY + 1, unitPrice: '3' },
       ],
     });
-    expect(Object.keys(errors).sort()).toEqual(['items[0].quantity', 'items[1].quantity', 'items[1].sku', 'items[1].unitPrice', 'items[2].quantity', 'items[2].unitPrice']);
+    expect(Object.keys(errors).sort()).toEqual([
+      'items[0].quantity',
+      'items[1].quantity',
+      'items[1].sku',
+      'items[1].unitPrice',
+      'items[2].quantity',
+      'items[2].unitPrice',
+    ]);
     expect(errors['items[0].quantity']).toBe('must be at least 1');
     expect(errors['items[1].quantity']).toBe('must be a whole number');
     expect(errors['items[1].unitPrice']).toBe('must not be negative');
@@ -72,10 +79,26 @@ describe('order request validation', () => {
   });
 
   it('rejects an order whose total is 0, but not a free item in a paid order (issue 7, finding 10)', () => {
-    expect(errorsFor({ ...sampleOrder(), items: [{ sku: 'A', quantity: 2, unitPrice: 0 }, { sku: 'B', quantity: 1, unitPrice: 0 }] })).toEqual({
+    expect(
+      errorsFor({
+        ...sampleOrder(),
+        items: [
+          { sku: 'A', quantity: 2, unitPrice: 0 },
+          { sku: 'B', quantity: 1, unitPrice: 0 },
+        ],
+      }),
+    ).toEqual({
       items: 'must add up to more than 0 (every unit price is 0)',
     });
-    expect(parseOrderRequest({ ...sampleOrder(), items: [{ sku: 'A', quantity: 1, unitPrice: 0 }, { sku: 'B', quantity: 1, unitPrice: 5 }] }).ok).toBe(true);
+    expect(
+      parseOrderRequest({
+        ...sampleOrder(),
+        items: [
+          { sku: 'A', quantity: 1, unitPrice: 0 },
+          { sku: 'B', quantity: 1, unitPrice: 5 },
+        ],
+      }).ok,
+    ).toBe(true);
   });
 
   it('rejects unknown fields, so a typo cannot pass silently', () => {
@@ -115,12 +138,16 @@ describe('order request validation', () => {
     expect(parseOrderRequest({ ...sampleOrder(), [field]: value }).ok).toBe(true);
   });
 
-  it.each(['-cust', '.cust', 'cust!', 'cust 1', ' cust', 'cust\n'])('rejects the customer id %p: junk at either end is not part of an id', (customerId) => {
-    expect(Object.keys(errorsFor({ ...sampleOrder(), customerId }))).toEqual(['customerId']);
-  });
+  it.each(['-cust', '.cust', 'cust!', 'cust 1', ' cust', 'cust\n'])(
+    'rejects the customer id %p: junk at either end is not part of an id',
+    (customerId) => {
+      expect(Object.keys(errorsFor({ ...sampleOrder(), customerId }))).toEqual(['customerId']);
+    },
+  );
 
   it('accepts SKUs of 1 to 64 characters of the charset, and nothing with junk at either end', () => {
-    for (const sku of ['A', 'S'.repeat(64), 'sku_1.2-x']) expect([sku, parseOrderRequest(withItem({ sku, quantity: 1, unitPrice: 1 })).ok]).toEqual([sku, true]);
+    for (const sku of ['A', 'S'.repeat(64), 'sku_1.2-x'])
+      expect([sku, parseOrderRequest(withItem({ sku, quantity: 1, unitPrice: 1 })).ok]).toEqual([sku, true]);
     for (const sku of ['-SKU', '_SKU', 'SKU!', 'SKU 1', ' SKU', 'S'.repeat(65), '']) {
       expect([sku, Object.keys(errorsFor(withItem({ sku, quantity: 1, unitPrice: 1 })))]).toEqual([sku, ['items[0].sku']]);
     }

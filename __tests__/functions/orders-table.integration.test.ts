@@ -33,15 +33,21 @@ function consumer(downstream: DownstreamSteps) {
   return createProcessOrderHandler({ ordersTable: () => ordersTable(), acceptedOrders: () => acceptedOrdersTable(), downstream });
 }
 
-const claimBy = (owner: string, expiresAt = new Date(Date.now() + 45_000)): Claim => ({ owner, expiresAt, requestFingerprint: 'f'.repeat(64) });
+const claimBy = (owner: string, expiresAt = new Date(Date.now() + 45_000)): Claim => ({
+  owner,
+  expiresAt,
+  requestFingerprint: 'f'.repeat(64),
+});
 
 /** Downstream steps that count their calls; each takes `stepMs` (a real service takes time too). */
 function countingSteps(stepMs = 0) {
   const calls: string[] = [];
-  const step = (name: string) => async (_: unknown, { idempotencyKey }: { idempotencyKey: string }) => {
-    calls.push(`${name} ${idempotencyKey}`);
-    if (stepMs > 0) await new Promise((resolve) => setTimeout(resolve, stepMs));
-  };
+  const step =
+    (name: string) =>
+    async (_: unknown, { idempotencyKey }: { idempotencyKey: string }) => {
+      calls.push(`${name} ${idempotencyKey}`);
+      if (stepMs > 0) await new Promise((resolve) => setTimeout(resolve, stepMs));
+    };
   const steps: DownstreamSteps = { reserveInventory: step('reserve'), capturePayment: step('capture') };
   return { calls, steps };
 }
@@ -70,7 +76,9 @@ describe('orders table on Azurite (HTTPS, OAuth bearer tokens)', () => {
 
   it('does not trust the emulator without the test certificate (TLS is really verified)', async () => {
     const untrusted = createOrdersTable(azurite.serviceUri, 'orders', credential);
-    await expect(findOrder(untrusted, randomUUID(), signal())).rejects.toMatchObject({ code: expect.stringMatching(/SELF_SIGNED|UNABLE_TO_VERIFY|DEPTH_ZERO/) });
+    await expect(findOrder(untrusted, randomUUID(), signal())).rejects.toMatchObject({
+      code: expect.stringMatching(/SELF_SIGNED|UNABLE_TO_VERIFY|DEPTH_ZERO/),
+    });
   });
 
   it('claims once: a second insert of the same order id is a 409 and returns the stored record', async () => {
@@ -78,8 +86,14 @@ describe('orders table on Azurite (HTTPS, OAuth bearer tokens)', () => {
     const order = acceptedSample(randomUUID());
     const first = await claimOrder(table, order, claimBy('inv-a'), signal());
     const second = await claimOrder(table, order, claimBy('inv-b'), signal());
-    expect(first).toMatchObject({ claimed: true, record: { orderId: order.orderId, status: 'processing', totalMinorUnits: 3399, claimOwner: 'inv-a' } });
-    expect(second).toMatchObject({ claimed: false, record: { orderId: order.orderId, status: 'processing', acceptedAt: order.acceptedAt, claimOwner: 'inv-a' } });
+    expect(first).toMatchObject({
+      claimed: true,
+      record: { orderId: order.orderId, status: 'processing', totalMinorUnits: 3399, claimOwner: 'inv-a' },
+    });
+    expect(second).toMatchObject({
+      claimed: false,
+      record: { orderId: order.orderId, status: 'processing', acceptedAt: order.acceptedAt, claimOwner: 'inv-a' },
+    });
   });
 
   it('marks processed with the ETag, and a stale ETag (412) returns the current state instead of overwriting', async () => {
@@ -99,7 +113,11 @@ describe('orders table on Azurite (HTTPS, OAuth bearer tokens)', () => {
     const order = acceptedSample(randomUUID());
     const record = acceptRecordOf(order, requestFingerprint(order));
     expect(await recordAcceptance(table, record, signal())).toEqual({ created: true, record });
-    const again = await recordAcceptance(table, { ...record, acceptedAt: '2026-03-01T11:00:00.000Z', requestFingerprint: 'e'.repeat(64) }, signal());
+    const again = await recordAcceptance(
+      table,
+      { ...record, acceptedAt: '2026-03-01T11:00:00.000Z', requestFingerprint: 'e'.repeat(64) },
+      signal(),
+    );
     expect(again).toEqual({ created: false, record });
     expect(await findAcceptRecord(table, randomUUID(), signal())).toBeUndefined();
   });
@@ -116,7 +134,8 @@ describe('orders table on Azurite (HTTPS, OAuth bearer tokens)', () => {
     await handler(body, testContext({ messageId: order.orderId, deliveryCount: 2 }, 'inv-2').context);
 
     const entities = [];
-    for await (const entity of table.client.listEntities({ queryOptions: { filter: `PartitionKey eq '${order.orderId}'` } })) entities.push(entity);
+    for await (const entity of table.client.listEntities({ queryOptions: { filter: `PartitionKey eq '${order.orderId}'` } }))
+      entities.push(entity);
     expect(entities).toHaveLength(1);
     expect(entities[0]).toMatchObject({ rowKey: ORDER_ROW_KEY, status: 'processed' });
     expect(calls).toEqual([`reserve ${order.orderId}`, `capture ${order.orderId}`]);
@@ -142,7 +161,8 @@ describe('orders table on Azurite (HTTPS, OAuth bearer tokens)', () => {
     for (const order of orders) {
       expect(calls.filter((c) => c.endsWith(order.orderId)).sort()).toEqual([`capture ${order.orderId}`, `reserve ${order.orderId}`]);
       const entities = [];
-      for await (const entity of table.client.listEntities({ queryOptions: { filter: `PartitionKey eq '${order.orderId}'` } })) entities.push(entity);
+      for await (const entity of table.client.listEntities({ queryOptions: { filter: `PartitionKey eq '${order.orderId}'` } }))
+        entities.push(entity);
       expect(entities).toHaveLength(1);
       expect(entities[0]).toMatchObject({ status: 'processed', requestFingerprint: requestFingerprint(order) });
     }
@@ -155,8 +175,17 @@ describe('orders table on Azurite (HTTPS, OAuth bearer tokens)', () => {
     const table = ordersTable();
     const order = acceptedSample(randomUUID());
     // An earlier delivery claimed the order and died; its claim has expired.
-    await claimOrder(table, order, { owner: 'inv-dead', expiresAt: new Date(Date.now() - 1_000), requestFingerprint: requestFingerprint(order) }, signal());
-    const status = createGetOrderStatusHandler({ ordersTable: () => table, acceptedOrders: () => acceptedOrdersTable(), sendTimeoutMs: () => 5_000 });
+    await claimOrder(
+      table,
+      order,
+      { owner: 'inv-dead', expiresAt: new Date(Date.now() - 1_000), requestFingerprint: requestFingerprint(order) },
+      signal(),
+    );
+    const status = createGetOrderStatusHandler({
+      ordersTable: () => table,
+      acceptedOrders: () => acceptedOrdersTable(),
+      sendTimeoutMs: () => 5_000,
+    });
     // Claimed by a delivery: pending, and says so.
     const claimed = await status(getRequest(order.orderId), testContext().context);
     expect([claimed.status, bodyOf(claimed).status, bodyOf(claimed).stage]).toEqual([200, 'pending', 'processing']);

@@ -16,6 +16,9 @@ describe('attributeMessage', () => {
     expect(attributeMessage(undefined, accepted)).toMatchObject({ own: false, why: expect.any(String) });
     expect(attributeMessage(undefined, undefined)).toMatchObject({ own: false });
     expect(attributeMessage({ ...order, customerId: 'cust-other' }, accepted)).toMatchObject({ own: false, why: expect.any(String) });
-    expect(attributeMessage({ ...order, acceptedAt: '2026-03-01T10:00:01.000Z' }, accepted)).toMatchObject({ own: false, why: expect.any(String) });
+    expect(attributeMessage({ ...order, acceptedAt: '2026-03-01T10:00:01.000Z' }, accepted)).toMatchObject({
+      own: false,
+      why: expect.any(String),
+    });
   });
 });

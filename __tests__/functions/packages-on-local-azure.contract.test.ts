@@ -61,15 +61,26 @@ describe('the order processor zip on loopback Azure', () => {
   it('processes an accepted order: the record in the table is the order, processed, with a storage token for its own identity', async () => {
     const order = acceptedSample('6a0f3c1e-2b4d-4e8f-9a1b-3c5d7e9f1a2b');
     const before = await app.host.usage();
-    const reply = await app.host.invokeServiceBus(FUNCTION_NAMES.processOrder, JSON.stringify(order), { messageId: order.orderId, deliveryCount: 1 });
+    const reply = await app.host.invokeServiceBus(FUNCTION_NAMES.processOrder, JSON.stringify(order), {
+      messageId: order.orderId,
+      deliveryCount: 1,
+    });
     const after = await app.host.usage();
 
     expect(reply.error).toBeUndefined();
     expectLoopbackOnly(reply);
     const table = app.local.tableClient(app.local.tables[AppSetting.tableName]);
     const entity = await table.getEntity<Record<string, unknown>>(order.orderId, 'order');
-    expect(entity).toMatchObject({ status: 'processed', totalMinorUnits: order.totalMinorUnits, currency: order.currency, acceptedAt: order.acceptedAt });
-    expect(app.local.identity.requests).toContainEqual({ resource: 'https://storage.azure.com', clientId: app.local.env[AppSetting.identityClientId] });
+    expect(entity).toMatchObject({
+      status: 'processed',
+      totalMinorUnits: order.totalMinorUnits,
+      currency: order.currency,
+      acceptedAt: order.acceptedAt,
+    });
+    expect(app.local.identity.requests).toContainEqual({
+      resource: 'https://storage.azure.com',
+      clientId: app.local.env[AppSetting.identityClientId],
+    });
     // The bench's CPU figure: the worker's own CPU time, read inside it, grows with the work done.
     expect(after.userMicros + after.systemMicros).toBeGreaterThan(before.userMicros + before.systemMicros);
   });

@@ -10,12 +10,17 @@ import {
 } from '../../functions/http/problem';
 import { bodyOf, headerOf } from '../helpers/invocation';
 
-const errors = (count: number, field = (i: number) => `f${i}`) => Array.from({ length: count }, (_, i) => ({ field: field(i), message: 'm' }));
+const errors = (count: number, field = (i: number) => `f${i}`) =>
+  Array.from({ length: count }, (_, i) => ({ field: field(i), message: 'm' }));
 
 describe('problem details', () => {
   it('answers a validation problem as problem+json, never cached, 400 unless told otherwise', () => {
     const response = validationProblem('t', 'd', errors(1));
-    expect([response.status, headerOf(response, 'content-type'), headerOf(response, 'cache-control')]).toEqual([400, PROBLEM_CONTENT_TYPE, 'no-store']);
+    expect([response.status, headerOf(response, 'content-type'), headerOf(response, 'cache-control')]).toEqual([
+      400,
+      PROBLEM_CONTENT_TYPE,
+      'no-store',
+    ]);
     expect(bodyOf(response)).toMatchObject({ type: PROBLEM_TYPES.invalidRequest, status: 400, errors: [{ field: 'f0' }] });
     expect(validationProblem('t', 'd', errors(1), 413).status).toBe(413);
   });
@@ -29,7 +34,13 @@ describe('problem details', () => {
   });
 
   it('keeps a field name of up to 100 characters and cuts a longer one', () => {
-    const [kept, cut] = bodyOf(validationProblem('t', 'd', errors(2, (i) => 'k'.repeat(MAX_LISTED_FIELD_LENGTH + i)))).errors;
+    const [kept, cut] = bodyOf(
+      validationProblem(
+        't',
+        'd',
+        errors(2, (i) => 'k'.repeat(MAX_LISTED_FIELD_LENGTH + i)),
+      ),
+    ).errors;
     expect(kept.field).toBe('k'.repeat(MAX_LISTED_FIELD_LENGTH));
     expect(cut.field).toBe(`${'k'.repeat(MAX_LISTED_FIELD_LENGTH)}...`);
   });
@@ -39,13 +50,13 @@ describe('problem details', () => {
       [unavailableProblem('t', 'd'), PROBLEM_TYPES.serviceUnavailable],
       [outcomeUnknownProblem('Idempotency-Key'), PROBLEM_TYPES.outcomeUnknown],
     ] as const) {
-      expect([response.status, headerOf(response, 'retry-after'), headerOf(response, 'content-type'), bodyOf(response).type, bodyOf(response).status]).toEqual([
-        503,
-        String(RETRY_AFTER_SECONDS),
-        PROBLEM_CONTENT_TYPE,
-        type,
-        503,
-      ]);
+      expect([
+        response.status,
+        headerOf(response, 'retry-after'),
+        headerOf(response, 'content-type'),
+        bodyOf(response).type,
+        bodyOf(response).status,
+      ]).toEqual([503, String(RETRY_AFTER_SECONDS), PROBLEM_CONTENT_TYPE, type, 503]);
     }
   });
 });

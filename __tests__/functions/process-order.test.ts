@@ -21,8 +21,12 @@ function setup(options: { retryBudgetMs?: number; onSleep?: (ms: number) => void
   const accepted = new FakeAcceptedOrdersTable();
   const stepCalls: Array<{ step: string; orderId: string; idempotencyKey: string }> = [];
   const downstream: DownstreamSteps = {
-    reserveInventory: jest.fn(async (order, { idempotencyKey }) => void stepCalls.push({ step: 'reserveInventory', orderId: order.orderId, idempotencyKey })),
-    capturePayment: jest.fn(async (order, { idempotencyKey }) => void stepCalls.push({ step: 'capturePayment', orderId: order.orderId, idempotencyKey })),
+    reserveInventory: jest.fn(
+      async (order, { idempotencyKey }) => void stepCalls.push({ step: 'reserveInventory', orderId: order.orderId, idempotencyKey }),
+    ),
+    capturePayment: jest.fn(
+      async (order, { idempotencyKey }) => void stepCalls.push({ step: 'capturePayment', orderId: order.orderId, idempotencyKey }),
+    ),
   };
   const sleeps: number[] = [];
   const clock = { now: PROCESSED_AT.getTime() };
@@ -98,7 +102,11 @@ describe('processOrder (queue consumer)', () => {
     await handler({ ...order, orderId: order.orderId.toUpperCase() }, delivery(1).context);
     expect([...table.entities.keys()]).toEqual([recordKey(order.orderId)]);
 
-    const status = createGetOrderStatusHandler({ ordersTable: () => table, acceptedOrders: () => new FakeAcceptedOrdersTable(), sendTimeoutMs: () => 5_000 });
+    const status = createGetOrderStatusHandler({
+      ordersTable: () => table,
+      acceptedOrders: () => new FakeAcceptedOrdersTable(),
+      sendTimeoutMs: () => 5_000,
+    });
     for (const id of [order.orderId, order.orderId.toUpperCase()]) {
       const response = await status(getRequest(id), testContext().context);
       expect([response.status, bodyOf(response).orderId]).toEqual([200, order.orderId]);
@@ -124,7 +132,11 @@ describe('processOrder (queue consumer)', () => {
     it('processes a message whose body is the accepted request', async () => {
       const { accepted, stepCalls, handler } = setup();
       const order = acceptedSample();
-      await accepted.createEntity({ partitionKey: order.orderId, rowKey: ACCEPT_RECORD_ROW_KEY, ...withoutId(acceptRecordOf(order, requestFingerprint(order))) });
+      await accepted.createEntity({
+        partitionKey: order.orderId,
+        rowKey: ACCEPT_RECORD_ROW_KEY,
+        ...withoutId(acceptRecordOf(order, requestFingerprint(order))),
+      });
       const { context, logs } = delivery();
       await handler(order, context);
       expect(stepCalls).toHaveLength(2);
@@ -136,7 +148,11 @@ describe('processOrder (queue consumer)', () => {
       const { table, accepted, stepCalls, handler } = setup();
       const order = acceptedSample();
       const other = { ...order, items: [{ sku: 'BOOK-42', quantity: 3, unitPrice: 12.5 }], totalMinorUnits: 3750 };
-      await accepted.createEntity({ partitionKey: order.orderId, rowKey: ACCEPT_RECORD_ROW_KEY, ...withoutId(acceptRecordOf(order, requestFingerprint(order))) });
+      await accepted.createEntity({
+        partitionKey: order.orderId,
+        rowKey: ACCEPT_RECORD_ROW_KEY,
+        ...withoutId(acceptRecordOf(order, requestFingerprint(order))),
+      });
       const { context, logs } = delivery();
       await expect(handler(other, context)).rejects.toBeInstanceOf(PoisonMessageError);
       expect(logText(logs, 'error')).toContain(requestFingerprint(order));
@@ -161,7 +177,12 @@ describe('processOrder (queue consumer)', () => {
       const env = setup({
         onSleep: async () => {
           // The other delivery finishes while this one waits (after its second pause).
-          if (env.sleeps.length === 2) await env.table.updateEntity({ partitionKey: order.orderId, rowKey: ORDER_ROW_KEY, status: 'processed', processedAt: PROCESSED_AT.toISOString() }, 'Merge', { etag: env.table.entities.get(recordKey(order.orderId))!.etag });
+          if (env.sleeps.length === 2)
+            await env.table.updateEntity(
+              { partitionKey: order.orderId, rowKey: ORDER_ROW_KEY, status: 'processed', processedAt: PROCESSED_AT.toISOString() },
+              'Merge',
+              { etag: env.table.entities.get(recordKey(order.orderId))!.etag },
+            );
         },
       });
       await env.table.createEntity(processingRecord());
@@ -195,7 +216,10 @@ describe('processOrder (queue consumer)', () => {
       await env.handler(acceptedSample(), delivery(2).context);
       expect(env.sleeps).toEqual([]);
       expect(env.stepCalls).toHaveLength(2);
-      expect(env.table.entities.get(recordKey(acceptedSample().orderId))).toMatchObject({ status: 'processed', requestFingerprint: requestFingerprint(acceptedSample()) });
+      expect(env.table.entities.get(recordKey(acceptedSample().orderId))).toMatchObject({
+        status: 'processed',
+        requestFingerprint: requestFingerprint(acceptedSample()),
+      });
     });
 
     it('re-reads after a 412 on the takeover: another delivery took the claim first, so this one waits for it', async () => {
@@ -203,7 +227,11 @@ describe('processOrder (queue consumer)', () => {
       const env = setup({
         onSleep: async () => {
           const current = env.table.entities.get(recordKey(order.orderId))!;
-          await env.table.updateEntity({ partitionKey: order.orderId, rowKey: ORDER_ROW_KEY, status: 'processed', processedAt: PROCESSED_AT.toISOString() }, 'Merge', { etag: current.etag });
+          await env.table.updateEntity(
+            { partitionKey: order.orderId, rowKey: ORDER_ROW_KEY, status: 'processed', processedAt: PROCESSED_AT.toISOString() },
+            'Merge',
+            { etag: current.etag },
+          );
         },
       });
       await env.table.createEntity(processingRecord({ claimExpiresAt: new Date(PROCESSED_AT.getTime() - 1).toISOString() }));
@@ -214,7 +242,16 @@ describe('processOrder (queue consumer)', () => {
         if (!raced) {
           raced = true;
           const current = env.table.entities.get(recordKey(order.orderId))!;
-          await merge({ partitionKey: order.orderId, rowKey: ORDER_ROW_KEY, claimOwner: 'inv-3', claimExpiresAt: new Date(PROCESSED_AT.getTime() + CLAIM_LEASE_MS).toISOString() }, 'Merge', { etag: current.etag });
+          await merge(
+            {
+              partitionKey: order.orderId,
+              rowKey: ORDER_ROW_KEY,
+              claimOwner: 'inv-3',
+              claimExpiresAt: new Date(PROCESSED_AT.getTime() + CLAIM_LEASE_MS).toISOString(),
+            },
+            'Merge',
+            { etag: current.etag },
+          );
         }
         return merge(update, mode, options);
       };
@@ -237,7 +274,10 @@ describe('processOrder (queue consumer)', () => {
     it.each([
       ['processing', processingRecord({ requestFingerprint: 'f'.repeat(64) })],
       ['processed', processingRecord({ requestFingerprint: 'f'.repeat(64), status: 'processed', processedAt: PROCESSED_AT.toISOString() })],
-      ['processing, of an earlier version, with another total', (({ requestFingerprint: _, ...r }) => ({ ...r, totalMinorUnits: 1 }))(processingRecord({ claimExpiresAt: undefined }))],
+      [
+        'processing, of an earlier version, with another total',
+        (({ requestFingerprint: _, ...r }) => ({ ...r, totalMinorUnits: 1 }))(processingRecord({ claimExpiresAt: undefined })),
+      ],
     ])('treats a delivery whose body differs from the one recorded (%s) as poison, never resumed', async (_, record) => {
       const env = setup();
       await env.table.createEntity(record as OrderEntity);
@@ -301,49 +341,67 @@ describe('processOrder (queue consumer)', () => {
   it.each([
     ['an invalid payload', { ...acceptedSample(), items: [] }, /items must contain at least one item/],
     ['a body that is not JSON', 'not json at all', /invalid order message/],
-  ])('throws PoisonMessageError for %s, logs why with message id and delivery count, and records nothing (no order to tie it to)', async (_, body, reason) => {
-    const { table, accepted, stepCalls, handler } = setup();
-    const { context, logs } = delivery(3);
-    const error = await handler(body, context).catch((e: unknown) => e);
+  ])(
+    'throws PoisonMessageError for %s, logs why with message id and delivery count, and records nothing (no order to tie it to)',
+    async (_, body, reason) => {
+      const { table, accepted, stepCalls, handler } = setup();
+      const { context, logs } = delivery(3);
+      const error = await handler(body, context).catch((e: unknown) => e);
 
-    expect(error).toBeInstanceOf(PoisonMessageError);
-    expect(error).toMatchObject({ reason: expect.stringMatching(reason), messageId: 'msg-1', deliveryCount: 3 });
-    expect(logText(logs, 'error')).toMatch(/msg-1.*delivery 3/);
-    expect(logText(logs, 'error')).toMatch(reason);
-    expect(table.calls).toEqual([]);
-    expect(accepted.calls).toEqual([]);
-    expect(stepCalls).toEqual([]);
-  });
+      expect(error).toBeInstanceOf(PoisonMessageError);
+      expect(error).toMatchObject({ reason: expect.stringMatching(reason), messageId: 'msg-1', deliveryCount: 3 });
+      expect(logText(logs, 'error')).toMatch(/msg-1.*delivery 3/);
+      expect(logText(logs, 'error')).toMatch(reason);
+      expect(table.calls).toEqual([]);
+      expect(accepted.calls).toEqual([]);
+      expect(stepCalls).toEqual([]);
+    },
+  );
 
   describe("a poison message that is the order's own", () => {
     const ahead = () => new Date(PROCESSED_AT.getTime() + MAX_ACCEPTED_AT_AHEAD_MS + 1_000).toISOString();
     it.each([
       ['a total mismatch', () => ({ ...acceptedSample(), totalMinorUnits: 3398 }), /total mismatch/],
-      ['an acceptedAt more than 5 minutes ahead', () => ({ ...acceptedSample(), acceptedAt: ahead() }), /acceptedAt .* ahead of this consumer's clock/],
-    ])('records %s as the failure of its order (its status tells the client), runs no step, and throws PoisonMessageError', async (_, body, reason) => {
-      const { table, accepted, stepCalls, handler } = setup();
-      const message = body();
-      // The accept record of exactly this message: same request, same acceptedAt.
-      await accepted.createEntity({ partitionKey: message.orderId, rowKey: ACCEPT_RECORD_ROW_KEY, ...withoutId(acceptRecordOf(message, requestFingerprint(message))) });
-      const { context, logs } = delivery(3);
-      await expect(handler(message, context)).rejects.toBeInstanceOf(PoisonMessageError);
+      [
+        'an acceptedAt more than 5 minutes ahead',
+        () => ({ ...acceptedSample(), acceptedAt: ahead() }),
+        /acceptedAt .* ahead of this consumer's clock/,
+      ],
+    ])(
+      'records %s as the failure of its order (its status tells the client), runs no step, and throws PoisonMessageError',
+      async (_, body, reason) => {
+        const { table, accepted, stepCalls, handler } = setup();
+        const message = body();
+        // The accept record of exactly this message: same request, same acceptedAt.
+        await accepted.createEntity({
+          partitionKey: message.orderId,
+          rowKey: ACCEPT_RECORD_ROW_KEY,
+          ...withoutId(acceptRecordOf(message, requestFingerprint(message))),
+        });
+        const { context, logs } = delivery(3);
+        await expect(handler(message, context)).rejects.toBeInstanceOf(PoisonMessageError);
 
-      expect(table.entities.get(recordKey(message.orderId))).toMatchObject({
-        status: 'failed',
-        failedBy: 'processor',
-        failedAt: PROCESSED_AT.toISOString(),
-        failureReason: expect.stringMatching(reason),
-        requestFingerprint: requestFingerprint(message),
-      });
-      expect(table.entities.get(recordKey(message.orderId))?.failureReason).not.toContain('SKU-');
-      expect(logText(logs, 'warning')).toMatch(/failure recorded/);
-      expect(stepCalls).toEqual([]);
-    });
+        expect(table.entities.get(recordKey(message.orderId))).toMatchObject({
+          status: 'failed',
+          failedBy: 'processor',
+          failedAt: PROCESSED_AT.toISOString(),
+          failureReason: expect.stringMatching(reason),
+          requestFingerprint: requestFingerprint(message),
+        });
+        expect(table.entities.get(recordKey(message.orderId))?.failureReason).not.toContain('SKU-');
+        expect(logText(logs, 'warning')).toMatch(/failure recorded/);
+        expect(stepCalls).toEqual([]);
+      },
+    );
 
     it('records nothing when its acceptedAt is not the accepted one (a copy made by hand is not the order)', async () => {
       const { table, accepted, handler } = setup();
       const order = acceptedSample();
-      await accepted.createEntity({ partitionKey: order.orderId, rowKey: ACCEPT_RECORD_ROW_KEY, ...withoutId(acceptRecordOf(order, requestFingerprint(order))) });
+      await accepted.createEntity({
+        partitionKey: order.orderId,
+        rowKey: ACCEPT_RECORD_ROW_KEY,
+        ...withoutId(acceptRecordOf(order, requestFingerprint(order))),
+      });
       await expect(handler({ ...order, acceptedAt: ahead() }, delivery().context)).rejects.toBeInstanceOf(PoisonMessageError);
       expect(table.entities.size).toBe(0);
     });
@@ -373,15 +431,31 @@ describe('processOrder (queue consumer)', () => {
   it('processes a failed order when its message comes back valid (a replayed dead letter), taking the record over', async () => {
     const { table, stepCalls, handler } = setup();
     const order = acceptedSample();
-    await table.createEntity(processingRecord({ status: 'failed', failedBy: 'dead-letter-queue', failureReason: 'dead-lettered', failedAt: '2026-03-01T10:00:02.000Z', claimOwner: undefined, claimExpiresAt: undefined }));
+    await table.createEntity(
+      processingRecord({
+        status: 'failed',
+        failedBy: 'dead-letter-queue',
+        failureReason: 'dead-lettered',
+        failedAt: '2026-03-01T10:00:02.000Z',
+        claimOwner: undefined,
+        claimExpiresAt: undefined,
+      }),
+    );
     await handler(order, delivery(1, 'inv-replay').context);
     expect(stepCalls).toHaveLength(2);
-    expect(table.entities.get(recordKey(order.orderId))).toMatchObject({ status: 'processed', claimOwner: 'inv-replay', processedAt: PROCESSED_AT.toISOString() });
+    expect(table.entities.get(recordKey(order.orderId))).toMatchObject({
+      status: 'processed',
+      claimOwner: 'inv-replay',
+      processedAt: PROCESSED_AT.toISOString(),
+    });
   });
 
   it('accepts an acceptedAt a little ahead of its clock (hosts keep time to well within that)', async () => {
     const { stepCalls, handler } = setup();
-    await handler({ ...acceptedSample(), acceptedAt: new Date(PROCESSED_AT.getTime() + MAX_ACCEPTED_AT_AHEAD_MS - 1_000).toISOString() }, delivery().context);
+    await handler(
+      { ...acceptedSample(), acceptedAt: new Date(PROCESSED_AT.getTime() + MAX_ACCEPTED_AT_AHEAD_MS - 1_000).toISOString() },
+      delivery().context,
+    );
     expect(stepCalls).toHaveLength(2);
   });
 
@@ -400,7 +474,13 @@ describe('processOrder (queue consumer)', () => {
   it('throws a poison error that carries the message id and delivery count, or neither when the trigger gives none', async () => {
     const { handler } = setup();
     const error = await handler('not an order', testContext({ messageId: 'msg-7', deliveryCount: 3 }).context).catch((e: unknown) => e);
-    expect(error).toMatchObject({ name: 'PoisonMessageError', code: 'POISON_MESSAGE', retryable: false, messageId: 'msg-7', deliveryCount: 3 });
+    expect(error).toMatchObject({
+      name: 'PoisonMessageError',
+      code: 'POISON_MESSAGE',
+      retryable: false,
+      messageId: 'msg-7',
+      deliveryCount: 3,
+    });
     const bare = await handler('not an order', testContext({ messageId: 42, deliveryCount: 'many' }).context).catch((e: unknown) => e);
     expect(bare).toMatchObject({ code: 'POISON_MESSAGE', messageId: undefined, deliveryCount: undefined });
     const none = await handler('not an order', testContext().context).catch((e: unknown) => e);

@@ -19,14 +19,26 @@ async function answer(body: string, headers: Record<string, string> = { 'content
 
 describe('readJsonBody', () => {
   it('parses a JSON body under any spelling of the JSON media type, with parameters', async () => {
-    for (const contentType of ['application/json', 'Application/JSON', 'application/json; charset=utf-8', ' application/json ;charset=utf-8']) {
+    for (const contentType of [
+      'application/json',
+      'Application/JSON',
+      'application/json; charset=utf-8',
+      ' application/json ;charset=utf-8',
+    ]) {
       expect([contentType, await answer('{"a":1}', { 'content-type': contentType })]).toEqual([contentType, { value: { a: 1 } }]);
     }
   });
 
-  it.each([['text/plain'], ['application/jsonx'], ['application/problem+json'], ['']])('answers 415 naming content-type for %p', async (contentType) => {
-    expect(await answer('{}', { 'content-type': contentType })).toEqual({ status: 415, type: PROBLEM_TYPES.invalidRequest, fields: ['content-type'] });
-  });
+  it.each([['text/plain'], ['application/jsonx'], ['application/problem+json'], ['']])(
+    'answers 415 naming content-type for %p',
+    async (contentType) => {
+      expect(await answer('{}', { 'content-type': contentType })).toEqual({
+        status: 415,
+        type: PROBLEM_TYPES.invalidRequest,
+        fields: ['content-type'],
+      });
+    },
+  );
 
   it('answers 415 when the content type is absent', async () => {
     // A string body gets text/plain from fetch; without a body the header is truly absent.
@@ -38,7 +50,9 @@ describe('readJsonBody', () => {
   it('takes a body of exactly the largest size, declared or read, and refuses one byte more with 413', async () => {
     const largest = JSON.stringify({ pad: 'x'.repeat(MAX_BYTES - 10) });
     expect(Buffer.byteLength(largest)).toBe(MAX_BYTES);
-    expect(await answer(largest, { 'content-type': 'application/json', 'content-length': String(MAX_BYTES) })).toEqual({ value: { pad: 'x'.repeat(MAX_BYTES - 10) } });
+    expect(await answer(largest, { 'content-type': 'application/json', 'content-length': String(MAX_BYTES) })).toEqual({
+      value: { pad: 'x'.repeat(MAX_BYTES - 10) },
+    });
     const tooLarge = { status: 413, type: PROBLEM_TYPES.invalidRequest, fields: ['(body)'] };
     expect(await answer('{}', { 'content-type': 'application/json', 'content-length': String(MAX_BYTES + 1) })).toEqual(tooLarge);
     expect(await answer(JSON.stringify({ pad: 'x'.repeat(MAX_BYTES - 9) }))).toEqual(tooLarge);

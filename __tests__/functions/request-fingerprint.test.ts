@@ -12,12 +12,21 @@ const order = {
 
 describe('request fingerprints', () => {
   it('is SHA-256 of the canonical JSON text, keys in a fixed order (stored records depend on this exact text)', () => {
-    const canonical = '{"customerId":"cust-1001","currency":"EUR","items":[{"sku":"BOOK-42","quantity":2,"unitPrice":12.5},{"sku":"MUG-7","quantity":1,"unitPrice":8.99}]}';
+    const canonical =
+      '{"customerId":"cust-1001","currency":"EUR","items":[{"sku":"BOOK-42","quantity":2,"unitPrice":12.5},{"sku":"MUG-7","quantity":1,"unitPrice":8.99}]}';
     expect(requestFingerprint(order)).toBe(createHash('sha256').update(canonical).digest('hex'));
   });
 
   it('ignores key order and extra fields of the request, and how a number was written', () => {
-    const shuffled = { items: [{ unitPrice: 12.5, quantity: 2, sku: 'BOOK-42' }, { quantity: 1, sku: 'MUG-7', unitPrice: JSON.parse('8.990') }], currency: 'EUR', customerId: 'cust-1001', idempotencyKey: 'k' };
+    const shuffled = {
+      items: [
+        { unitPrice: 12.5, quantity: 2, sku: 'BOOK-42' },
+        { quantity: 1, sku: 'MUG-7', unitPrice: JSON.parse('8.990') },
+      ],
+      currency: 'EUR',
+      customerId: 'cust-1001',
+      idempotencyKey: 'k',
+    };
     expect(requestFingerprint(shuffled)).toBe(requestFingerprint(order));
   });
 

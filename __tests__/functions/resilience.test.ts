@@ -49,9 +49,12 @@ describe('isTransient (judged by statusCode/code, never instanceof)', () => {
     expect(isTransient('a string')).toBe(false);
   });
 
-  it.each(['ENOENT', 'ERR_INVALID_ARG_TYPE', 'RETRY_BUDGET_EXHAUSTED'])('does not retry an error whose code %s is not a network failure', (code) => {
-    expect(isTransient(Object.assign(new Error('x'), { code }))).toBe(false);
-  });
+  it.each(['ENOENT', 'ERR_INVALID_ARG_TYPE', 'RETRY_BUDGET_EXHAUSTED'])(
+    'does not retry an error whose code %s is not a network failure',
+    (code) => {
+      expect(isTransient(Object.assign(new Error('x'), { code }))).toBe(false);
+    },
+  );
 
   it('looks through at most five errors (the error and four causes), and ends on a null or circular cause', () => {
     const wrapped = (depth: number): unknown => (depth === 0 ? { code: 'ECONNRESET' } : { name: 'Error', cause: wrapped(depth - 1) });
@@ -71,7 +74,9 @@ describe('isTransient (judged by statusCode/code, never instanceof)', () => {
   });
 
   it('describes an error by name, status and code without its stack', () => {
-    expect(describeError(Object.assign(new Error('gone'), { name: 'RestError', statusCode: 503, code: 'ServerBusy' }))).toBe('RestError (status 503, ServerBusy): gone');
+    expect(describeError(Object.assign(new Error('gone'), { name: 'RestError', statusCode: 503, code: 'ServerBusy' }))).toBe(
+      'RestError (status 503, ServerBusy): gone',
+    );
   });
 
   it('describes only what the error has, and anything thrown that is not an object', () => {
@@ -147,10 +152,10 @@ describe('withRetry', () => {
   });
 
   it('without a shared budget, gives each attempt its whole timeout', async () => {
-    const result = await withRetry(
-      () => new Promise<string>((resolve) => setTimeout(() => resolve('slow but in time'), 30)),
-      { ...policy, maxAttempts: 1 },
-    );
+    const result = await withRetry(() => new Promise<string>((resolve) => setTimeout(() => resolve('slow but in time'), 30)), {
+      ...policy,
+      maxAttempts: 1,
+    });
     expect(result).toBe('slow but in time');
   });
 
@@ -158,7 +163,9 @@ describe('withRetry', () => {
     const failure = Object.assign(new Error('busy'), { statusCode: 503 });
     const operation = jest.fn(async () => Promise.reject(failure));
     // random 0: the first backoff is half its 100 ms ceiling, 50 ms, all that is left.
-    const error = await withRetry(operation, policy, { sleep: async () => {}, random: () => 0, now: () => 0, budgetEndsAt: 50 }).catch((e: unknown) => e);
+    const error = await withRetry(operation, policy, { sleep: async () => {}, random: () => 0, now: () => 0, budgetEndsAt: 50 }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBe(failure);
     expect(operation).toHaveBeenCalledTimes(1);
   });
@@ -201,7 +208,11 @@ describe('withRetry', () => {
     expect(operation).not.toHaveBeenCalled();
 
     const started = Date.now();
-    const hanging = withRetry(() => new Promise<string>(() => {}), { ...policy, maxAttempts: 1, attemptTimeoutMs: 10_000 }, { budgetEndsAt: started + 50 });
+    const hanging = withRetry(
+      () => new Promise<string>(() => {}),
+      { ...policy, maxAttempts: 1, attemptTimeoutMs: 10_000 },
+      { budgetEndsAt: started + 50 },
+    );
     await expect(hanging).rejects.toMatchObject({ code: 'DEADLINE_EXCEEDED' });
     expect(Date.now() - started).toBeLessThan(1_000);
   });
@@ -221,7 +232,7 @@ describe('withRetry', () => {
     expect(lockTooShort).toEqual([]);
   });
 
-  it('holds a claim longer than its owner can run and shorter than every environment\'s queue lock', () => {
+  it("holds a claim longer than its owner can run and shorter than every environment's queue lock", () => {
     // Longer than the budget: a claim is never taken from a live owner. Shorter than the lock: when an
     // owner dies, its message comes back after the lock to a claim that has expired already.
     expect(CLAIM_LEASE_MS).toBe(CONSUMER_RETRY_BUDGET_MS + CLAIM_LEASE_MARGIN_MS);

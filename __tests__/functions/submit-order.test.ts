@@ -25,7 +25,10 @@ function recordingSender(behaviour: (message: OrderMessage, signal: AbortSignal)
   return { sender, sent };
 }
 
-function handlerWith(sender: OrderSender, options: { sendTimeoutMs?: number; table?: FakeAcceptedOrdersTable; now?: () => Date; recordTimeoutMs?: number } = {}) {
+function handlerWith(
+  sender: OrderSender,
+  options: { sendTimeoutMs?: number; table?: FakeAcceptedOrdersTable; now?: () => Date; recordTimeoutMs?: number } = {},
+) {
   const table = options.table ?? new FakeAcceptedOrdersTable();
   const submit = createSubmitOrderHandler({
     sender: () => sender,
@@ -132,7 +135,10 @@ describe('POST /api/orders', () => {
       }
       // With both, the invocation's wins.
       const { sender, sent } = recordingSender();
-      await handlerWith(sender).handler(jsonRequest(sampleOrderText, { traceparent: 'junk' }), testContext(undefined, 'inv-0001', { traceParent: TRACE_PARENT }).context);
+      await handlerWith(sender).handler(
+        jsonRequest(sampleOrderText, { traceparent: 'junk' }),
+        testContext(undefined, 'inv-0001', { traceParent: TRACE_PARENT }).context,
+      );
       expect(sent[0].applicationProperties).toEqual({ 'Diagnostic-Id': TRACE_PARENT, traceparent: TRACE_PARENT });
     });
   });
@@ -150,25 +156,56 @@ describe('POST /api/orders', () => {
   it('takes the key from the Idempotency-Key header, bare or as a quoted string, for the same order id', async () => {
     const body = JSON.stringify(sampleWithoutKey());
     for (const header of ['checkout-2f9c1e7a', '"checkout-2f9c1e7a"']) {
-      const response = await handlerWith(recordingSender().sender).handler(jsonRequest(body, { 'idempotency-key': header }), testContext().context);
+      const response = await handlerWith(recordingSender().sender).handler(
+        jsonRequest(body, { 'idempotency-key': header }),
+        testContext().context,
+      );
       expect([header, response.status, bodyOf(response).orderId]).toEqual([header, 202, SAMPLE_ORDER_ID]);
     }
-    const both = await handlerWith(recordingSender().sender).handler(jsonRequest(sampleOrderText, { 'idempotency-key': 'checkout-2f9c1e7a' }), testContext().context);
+    const both = await handlerWith(recordingSender().sender).handler(
+      jsonRequest(sampleOrderText, { 'idempotency-key': 'checkout-2f9c1e7a' }),
+      testContext().context,
+    );
     expect(bodyOf(both).orderId).toBe(SAMPLE_ORDER_ID);
   });
 
   it.each([
     ['no key at all', JSON.stringify(sampleWithoutKey()), {}, ['Idempotency-Key']],
-    ['a header and a body key that differ', sampleOrderText, { 'idempotency-key': 'checkout-other' }, ['Idempotency-Key', 'idempotencyKey']],
+    [
+      'a header and a body key that differ',
+      sampleOrderText,
+      { 'idempotency-key': 'checkout-other' },
+      ['Idempotency-Key', 'idempotencyKey'],
+    ],
     ['a blank body key', JSON.stringify({ ...sampleOrder(), idempotencyKey: '   ' }), {}, ['idempotencyKey']],
-    ['a body key with a trailing space', JSON.stringify({ ...sampleOrder(), idempotencyKey: 'checkout-2f9c1e7a ' }), {}, ['idempotencyKey']],
+    [
+      'a body key with a trailing space',
+      JSON.stringify({ ...sampleOrder(), idempotencyKey: 'checkout-2f9c1e7a ' }),
+      {},
+      ['idempotencyKey'],
+    ],
     ['an empty body key', JSON.stringify({ ...sampleOrder(), idempotencyKey: '' }), {}, ['idempotencyKey']],
     ['a quoted header key with a leading space', JSON.stringify(sampleWithoutKey()), { 'idempotency-key': '" k"' }, ['Idempotency-Key']],
     ['an empty quoted header key', JSON.stringify(sampleWithoutKey()), { 'idempotency-key': '""' }, ['Idempotency-Key']],
     ['a broken quoted header key', JSON.stringify(sampleWithoutKey()), { 'idempotency-key': '"abc' }, ['Idempotency-Key']],
-    ['a valid header key and an invalid body key', JSON.stringify({ ...sampleOrder(), idempotencyKey: 'checkout-2f9c1e7a ' }), { 'idempotency-key': 'checkout-2f9c1e7a' }, ['idempotencyKey']],
-    ['a body key that is not a string', JSON.stringify({ ...sampleOrder(), idempotencyKey: 42 }), { 'idempotency-key': 'checkout-2f9c1e7a' }, ['idempotencyKey']],
-    ['an invalid header key and an invalid body key', JSON.stringify({ ...sampleOrder(), idempotencyKey: ' k' }), { 'idempotency-key': '"abc' }, ['Idempotency-Key', 'idempotencyKey']],
+    [
+      'a valid header key and an invalid body key',
+      JSON.stringify({ ...sampleOrder(), idempotencyKey: 'checkout-2f9c1e7a ' }),
+      { 'idempotency-key': 'checkout-2f9c1e7a' },
+      ['idempotencyKey'],
+    ],
+    [
+      'a body key that is not a string',
+      JSON.stringify({ ...sampleOrder(), idempotencyKey: 42 }),
+      { 'idempotency-key': 'checkout-2f9c1e7a' },
+      ['idempotencyKey'],
+    ],
+    [
+      'an invalid header key and an invalid body key',
+      JSON.stringify({ ...sampleOrder(), idempotencyKey: ' k' }),
+      { 'idempotency-key': '"abc' },
+      ['Idempotency-Key', 'idempotencyKey'],
+    ],
     ['a body that is JSON null', 'null', {}, ['(body)']],
     ['a body that is an array', '[1,2]', {}, ['(body)']],
     ['a body that is a string', '"order"', { 'idempotency-key': 'k' }, ['(body)']],
@@ -184,7 +221,10 @@ describe('POST /api/orders', () => {
   });
 
   it('names a missing key together with the other invalid fields', async () => {
-    const response = await handlerWith(recordingSender().sender).handler(jsonRequest(JSON.stringify({ ...sampleWithoutKey(), currency: 'XAU' })), testContext().context);
+    const response = await handlerWith(recordingSender().sender).handler(
+      jsonRequest(JSON.stringify({ ...sampleWithoutKey(), currency: 'XAU' })),
+      testContext().context,
+    );
     expect(fieldsOf(response)).toEqual(['Idempotency-Key', 'currency']);
   });
 
@@ -218,7 +258,11 @@ describe('POST /api/orders', () => {
 
     expect(response.status).toBe(422);
     expect(headerOf(response, 'content-type')).toBe('application/problem+json');
-    expect(bodyOf(response)).toMatchObject({ type: PROBLEM_TYPES.idempotencyKeyReused, status: 422, errors: [{ field: 'idempotencyKey' }] });
+    expect(bodyOf(response)).toMatchObject({
+      type: PROBLEM_TYPES.idempotencyKeyReused,
+      status: 422,
+      errors: [{ field: 'idempotencyKey' }],
+    });
     expect(sent).toHaveLength(1);
     expect(JSON.stringify([...table.entities.values()])).toBe(before);
     expect(logText(logs, 'warning')).toMatch(/reused with a different request/);
@@ -227,7 +271,10 @@ describe('POST /api/orders', () => {
   it('names the header when the reused key came in the header', async () => {
     const table = new FakeAcceptedOrdersTable();
     const headers = { 'idempotency-key': 'k-1' };
-    await handlerWith(recordingSender().sender, { table }).handler(jsonRequest(JSON.stringify(sampleWithoutKey()), headers), testContext().context);
+    await handlerWith(recordingSender().sender, { table }).handler(
+      jsonRequest(JSON.stringify(sampleWithoutKey()), headers),
+      testContext().context,
+    );
     const other = JSON.stringify({ ...sampleWithoutKey(), currency: 'USD' });
     const response = await handlerWith(recordingSender().sender, { table }).handler(jsonRequest(other, headers), testContext().context);
     expect([response.status, fieldsOf(response)]).toEqual([422, ['Idempotency-Key']]);
@@ -314,35 +361,62 @@ describe('POST /api/orders', () => {
 
   it('uses the invocation id when the correlation header is unusable', async () => {
     const { sender, sent } = recordingSender();
-    await handlerWith(sender).handler(jsonRequest(sampleOrderText, { 'x-correlation-id': 'has spaces and ünïcode' }), testContext().context);
+    await handlerWith(sender).handler(
+      jsonRequest(sampleOrderText, { 'x-correlation-id': 'has spaces and ünïcode' }),
+      testContext().context,
+    );
     expect(sent[0].correlationId).toBe('inv-0001');
   });
 
   it('keeps a correlation id of 1 to 128 allowed characters, and nothing longer or with other characters at either end (headers arrive trimmed)', async () => {
     const correlationOf = async (header: string) => {
       const { sender, sent } = recordingSender();
-      const response = await handlerWith(sender).handler(jsonRequest(sampleOrderText, { 'x-correlation-id': header }), testContext().context);
+      const response = await handlerWith(sender).handler(
+        jsonRequest(sampleOrderText, { 'x-correlation-id': header }),
+        testContext().context,
+      );
       return [sent[0].correlationId, headerOf(response, 'x-correlation-id')];
     };
     for (const kept of ['a', 'c'.repeat(128), 'web-1.checkout:42_x']) expect(await correlationOf(kept)).toEqual([kept, kept]);
-    for (const replaced of ['c'.repeat(129), 'abc/', '/abc', 'a b']) expect([replaced, await correlationOf(replaced)]).toEqual([replaced, ['inv-0001', 'inv-0001']]);
+    for (const replaced of ['c'.repeat(129), 'abc/', '/abc', 'a b'])
+      expect([replaced, await correlationOf(replaced)]).toEqual([replaced, ['inv-0001', 'inv-0001']]);
   });
 
   it.each([
     ['malformed JSON', 400, '(body)', () => jsonRequest('{"customerId": ')],
     ['a missing field', 400, 'customerId', () => jsonRequest(JSON.stringify({ ...sampleOrder(), customerId: undefined }))],
-    ['a non-positive quantity', 400, 'items[0].quantity', () => jsonRequest(JSON.stringify({ ...sampleOrder(), items: [{ sku: 'A', quantity: 0, unitPrice: 1 }] }))],
+    [
+      'a non-positive quantity',
+      400,
+      'items[0].quantity',
+      () => jsonRequest(JSON.stringify({ ...sampleOrder(), items: [{ sku: 'A', quantity: 0, unitPrice: 1 }] })),
+    ],
     ['an unknown currency', 400, 'currency', () => jsonRequest(JSON.stringify({ ...sampleOrder(), currency: 'XYZ' }))],
     ['text/plain', 415, 'content-type', () => jsonRequest(sampleOrderText, { 'content-type': 'text/plain' })],
-    ['a declared length over the limit', 413, '(body)', () => jsonRequest(sampleOrderText, { 'content-length': String(MAX_ORDER_BODY_BYTES + 1) })],
-    ['an actual length over the limit', 413, '(body)', () => jsonRequest(JSON.stringify({ ...sampleOrder(), pad: 'x'.repeat(MAX_ORDER_BODY_BYTES) }))],
+    [
+      'a declared length over the limit',
+      413,
+      '(body)',
+      () => jsonRequest(sampleOrderText, { 'content-length': String(MAX_ORDER_BODY_BYTES + 1) }),
+    ],
+    [
+      'an actual length over the limit',
+      413,
+      '(body)',
+      () => jsonRequest(JSON.stringify({ ...sampleOrder(), pad: 'x'.repeat(MAX_ORDER_BODY_BYTES) })),
+    ],
   ])('rejects %s with %i naming %s, and writes and sends nothing', async (_, status, field, request) => {
     const { sender } = recordingSender();
     const { handler, table } = handlerWith(sender);
     const response = await handler(request(), testContext().context);
     expect(response.status).toBe(status);
     expect(headerOf(response, 'content-type')).toBe('application/problem+json');
-    expect(bodyOf(response)).toMatchObject({ status, type: PROBLEM_TYPES.invalidRequest, title: expect.any(String), detail: expect.any(String) });
+    expect(bodyOf(response)).toMatchObject({
+      status,
+      type: PROBLEM_TYPES.invalidRequest,
+      title: expect.any(String),
+      detail: expect.any(String),
+    });
     expect(fieldsOf(response)).toContain(field);
     expect(table.calls).toEqual([]);
     expect(sender.sendMessages).not.toHaveBeenCalled();
@@ -370,7 +444,11 @@ describe('POST /api/orders', () => {
 
   it('stamps acceptedAt from the clock when none is given, and allows 17 s for a request to finish with the default bounds', async () => {
     const { sender, sent } = recordingSender();
-    const submit = createSubmitOrderHandler({ sender: () => sender, acceptedOrders: () => new FakeAcceptedOrdersTable(), sendTimeoutMs: () => 5_000 });
+    const submit = createSubmitOrderHandler({
+      sender: () => sender,
+      acceptedOrders: () => new FakeAcceptedOrdersTable(),
+      sendTimeoutMs: () => 5_000,
+    });
     const before = Date.now();
     expect((await submit(jsonRequest(sampleOrderText), testContext().context)).status).toBe(202);
     const acceptedAt = Date.parse((sent[0].body as { acceptedAt: string }).acceptedAt);
@@ -382,7 +460,10 @@ describe('POST /api/orders', () => {
   });
 
   it('accepts a charset parameter on the content type', async () => {
-    const response = await handlerWith(recordingSender().sender).handler(jsonRequest(sampleOrderText, { 'content-type': 'Application/JSON; charset=utf-8' }), testContext().context);
+    const response = await handlerWith(recordingSender().sender).handler(
+      jsonRequest(sampleOrderText, { 'content-type': 'Application/JSON; charset=utf-8' }),
+      testContext().context,
+    );
     expect(response.status).toBe(202);
   });
 

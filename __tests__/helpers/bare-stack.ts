@@ -25,7 +25,13 @@ export const WHERE = { resourceGroupName: 'rg-test', location: 'westeurope', tag
 
 /** The monitoring a construct sends its diagnostics to (construct path `monitoring/...`). */
 export function bareMonitoring(stack: TerraformStack): Monitoring {
-  return new Monitoring(stack, 'monitoring', { ...WHERE, workspaceName: 'log-test', appInsightsName: 'appi-test', retentionDays: 30, dailyQuotaGb: 1 });
+  return new Monitoring(stack, 'monitoring', {
+    ...WHERE,
+    workspaceName: 'log-test',
+    appInsightsName: 'appi-test',
+    retentionDays: 30,
+    dailyQuotaGb: 1,
+  });
 }
 
 /** The diagnostic settings of a synthesized stack, by target resource id. */

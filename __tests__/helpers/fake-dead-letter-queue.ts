@@ -148,7 +148,12 @@ function seq(message: DeadLetteredMessage): string {
 }
 
 /** A dead-lettered message as the SDK delivers it from the DLQ. */
-export function deadLetter(sequenceNumber: number, messageId: string, body: unknown, extra: Partial<DeadLetteredMessage> = {}): DeadLetteredMessage {
+export function deadLetter(
+  sequenceNumber: number,
+  messageId: string,
+  body: unknown,
+  extra: Partial<DeadLetteredMessage> = {},
+): DeadLetteredMessage {
   return {
     messageId,
     body,

@@ -42,7 +42,11 @@ export class FakeTable<Entity extends Keyed> {
     return { ...found };
   }
 
-  async updateEntity(update: Keyed & Partial<Entity>, mode: 'Merge', options: { etag: string; abortSignal?: AbortSignal }): Promise<{ etag?: string }> {
+  async updateEntity(
+    update: Keyed & Partial<Entity>,
+    mode: 'Merge',
+    options: { etag: string; abortSignal?: AbortSignal },
+  ): Promise<{ etag?: string }> {
     if ((mode as string) !== 'Merge' && (mode as string) !== 'Replace') throw new Error(`Unexpected value for update mode: ${mode}`);
     this.record('updateEntity', options);
     const key = this.key(update.partitionKey, update.rowKey);

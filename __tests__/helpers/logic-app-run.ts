@@ -27,7 +27,13 @@ export function runWorkflow(actions: Record<string, any>, context: RunContext): 
 }
 
 /** Runs one scope's actions; actions inside an If see the outputs of those outside it, as in Logic Apps. */
-function runActions(actions: Record<string, any>, context: RunContext, outputs: Record<string, Value>, bodies: Record<string, Value>, requests: RunResult['requests']) {
+function runActions(
+  actions: Record<string, any>,
+  context: RunContext,
+  outputs: Record<string, Value>,
+  bodies: Record<string, Value>,
+  requests: RunResult['requests'],
+) {
   const ownNames = new Set(Object.keys(actions));
   const pending = new Map(Object.entries(actions));
   while (pending.size > 0) {
@@ -51,7 +57,12 @@ function runActions(actions: Record<string, any>, context: RunContext, outputs: 
         outputs[name] = evaluate(action.inputs);
         break;
       case 'Http': {
-        const request = { method: action.inputs.method, uri: evaluate(action.inputs.uri) as string, body: evaluate(action.inputs.body), authentication: action.inputs.authentication };
+        const request = {
+          method: action.inputs.method,
+          uri: evaluate(action.inputs.uri) as string,
+          body: evaluate(action.inputs.body),
+          authentication: action.inputs.authentication,
+        };
         requests.push(request);
         const response = context.http(request);
         if (response.status >= 300) throw new Error(`${name}: HTTP ${response.status}`);

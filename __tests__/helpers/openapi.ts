@@ -27,8 +27,11 @@ export type AnyResponse = HttpResponseInit | { readonly status: number; readonly
 
 /** Every (method, path, status) the document lists, as `post /orders 202`. */
 export function documentedStatuses(): string[] {
-  return Object.entries(OPENAPI_DOCUMENT.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>).flatMap(([p, operations]) =>
-    Object.entries(operations).flatMap(([method, operation]) => Object.keys(operation.responses).map((status) => `${method} ${p} ${status}`)),
+  return Object.entries(OPENAPI_DOCUMENT.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>).flatMap(
+    ([p, operations]) =>
+      Object.entries(operations).flatMap(([method, operation]) =>
+        Object.keys(operation.responses).map((status) => `${method} ${p} ${status}`),
+      ),
   );
 }
 
@@ -52,8 +55,11 @@ export function undocumented(p: DocumentedPath, method: Method, response: AnyRes
   }
   const media = documented.content ? Object.keys(documented.content) : [];
   if (media.length === 0) return body === undefined ? problems : [...problems, `${status} has no documented body`];
-  if (!contentType || !media.includes(contentType)) return [...problems, `content type ${contentType ?? '(none)'} is not one of ${media.join(', ')} for ${status}`];
-  const validate = ajv.getSchema(`openapi.json#${pointer('paths', p, method, 'responses', String(status), 'content', contentType, 'schema')}`)!;
+  if (!contentType || !media.includes(contentType))
+    return [...problems, `content type ${contentType ?? '(none)'} is not one of ${media.join(', ')} for ${status}`];
+  const validate = ajv.getSchema(
+    `openapi.json#${pointer('paths', p, method, 'responses', String(status), 'content', contentType, 'schema')}`,
+  )!;
   if (!validate(body)) problems.push(`body of ${status}: ${ajv.errorsText(validate.errors, { separator: '; ' })}`);
   return problems;
 }
@@ -61,7 +67,10 @@ export function undocumented(p: DocumentedPath, method: Method, response: AnyRes
 /** Fails the test, naming each difference, unless the document describes `response`; returns it. */
 export function expectDocumented<R extends AnyResponse>(p: DocumentedPath, method: Method, response: R): R {
   const problems = undocumented(p, method, response);
-  if (problems.length > 0) throw new Error(`${method} ${p} answered outside its OpenAPI document:\n  ${problems.join('\n  ')}\nresponse: ${JSON.stringify(normalize(response))}`);
+  if (problems.length > 0)
+    throw new Error(
+      `${method} ${p} answered outside its OpenAPI document:\n  ${problems.join('\n  ')}\nresponse: ${JSON.stringify(normalize(response))}`,
+    );
   return response;
 }
 
@@ -81,11 +90,14 @@ function pointer(...segments: string[]): string {
 }
 
 function normalize(response: AnyResponse): { status: number; headers: Record<string, string>; contentType?: string; body: unknown } {
-  const headers = Object.fromEntries(Object.entries((response.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), String(v)]));
+  const headers = Object.fromEntries(
+    Object.entries((response.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), String(v)]),
+  );
   let body: unknown;
   if ('jsonBody' in response && response.jsonBody !== undefined) body = response.jsonBody;
   else if ('body' in response && typeof response.body === 'string') body = JSON.parse(response.body);
-  else if ('body' in response && response.body !== undefined && response.body !== null && typeof response.body === 'object') body = response.body;
+  else if ('body' in response && response.body !== undefined && response.body !== null && typeof response.body === 'object')
+    body = response.body;
   // The programming model sends jsonBody as application/json unless a content type is set.
   const declared = headers['content-type']?.split(';')[0].trim().toLowerCase();
   const contentType = declared ?? (body !== undefined ? 'application/json' : undefined);

@@ -89,7 +89,12 @@ export async function startServiceBusBroker(): Promise<ServiceBusBroker> {
       const reply = respond(address, message);
       const sender = findSender(context.connection, address, message.reply_to);
       context.delivery.accept();
-      sender?.send({ correlation_id: message.message_id, to: message.reply_to, application_properties: reply.properties, body: reply.body });
+      sender?.send({
+        correlation_id: message.message_id,
+        to: message.reply_to,
+        application_properties: reply.properties,
+        body: reply.body,
+      });
       return;
     }
     const inner = context.delivery.format === BATCH_FORMAT ? decodeBatch(message.body) : [message];
@@ -115,12 +120,21 @@ export async function startServiceBusBroker(): Promise<ServiceBusBroker> {
       peeks.push({ address, fromSequenceNumber: from, messageCount: count });
       const page = address.includes('/$DeadLetterQueue/') ? deadLetters.filter((l) => l.sequenceNumber >= from).slice(0, count) : [];
       if (page.length === 0) return { properties: { statusCode: 204, 'status-code': 204, statusDescription: 'No Content' } };
-      return { properties: { statusCode: 200, 'status-code': 200 }, body: { messages: page.map((letter) => ({ message: encodeLetter(letter) })) } };
+      return {
+        properties: { statusCode: 200, 'status-code': 200 },
+        body: { messages: page.map((letter) => ({ message: encodeLetter(letter) })) },
+      };
     }
     return { properties: { statusCode: 501, 'status-code': 501, 'status-description': `not implemented by the stand-in: ${operation}` } };
   }
 
-  const server = container.listen({ port: 0, host: '127.0.0.1', transport: 'tls', key: pems.private, cert: pems.cert }) as unknown as tls.Server;
+  const server = container.listen({
+    port: 0,
+    host: '127.0.0.1',
+    transport: 'tls',
+    key: pems.private,
+    cert: pems.cert,
+  }) as unknown as tls.Server;
   await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
   const { port } = server.address() as AddressInfo;
 

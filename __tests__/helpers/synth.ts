@@ -115,11 +115,18 @@ export function withChanges<T>(base: T, changes: DeepPartial<T>): T {
   const out: any = Array.isArray(base) ? [...(base as any)] : { ...(base as any) };
   for (const [key, value] of Object.entries(changes)) {
     const current = (base as any)?.[key];
-    out[key] = value !== null && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object' ? withChanges(current, value as any) : value;
+    out[key] =
+      value !== null && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object'
+        ? withChanges(current, value as any)
+        : value;
   }
   return out as T;
 }
 
 export type DeepPartial<T> = {
-  [K in keyof T]?: NonNullable<T[K]> extends ReadonlyArray<unknown> ? T[K] : NonNullable<T[K]> extends object ? DeepPartial<NonNullable<T[K]>> : T[K];
+  [K in keyof T]?: NonNullable<T[K]> extends ReadonlyArray<unknown>
+    ? T[K]
+    : NonNullable<T[K]> extends object
+      ? DeepPartial<NonNullable<T[K]>>
+      : T[K];
 };

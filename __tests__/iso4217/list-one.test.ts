@@ -23,7 +23,9 @@ describe('the ISO 4217 table', () => {
 
   it('agrees with a second reading of the same list (currency-codes), where that one keeps the minor unit', () => {
     // currency-codes turns "N.A." into 0, so only codes with a numeric unit are compared.
-    const differ = currencyCodes.filter((c) => ISO_4217_MINOR_UNITS[c.code] !== null && ISO_4217_MINOR_UNITS[c.code] !== c.digits).map((c) => c.code);
+    const differ = currencyCodes
+      .filter((c) => ISO_4217_MINOR_UNITS[c.code] !== null && ISO_4217_MINOR_UNITS[c.code] !== c.digits)
+      .map((c) => c.code);
     expect(differ).toEqual([]);
   });
 });
@@ -31,7 +33,8 @@ describe('the ISO 4217 table', () => {
 describe('parseListOne', () => {
   const entry = (code: string, units: string, fund = false) =>
     `<CcyNtry><CtryNm>X</CtryNm><CcyNm${fund ? ' IsFund="true"' : ''}>N</CcyNm><Ccy>${code}</Ccy><CcyNbr>1</CcyNbr><CcyMnrUnts>${units}</CcyMnrUnts></CcyNtry>`;
-  const list = (...entries: string[]) => `<ISO_4217 Pblshd="2030-01-01"><CcyTbl>${entries.join('')}<CcyNtry><CtryNm>ANTARCTICA</CtryNm><CcyNm>No universal currency</CcyNm></CcyNtry></CcyTbl></ISO_4217>`;
+  const list = (...entries: string[]) =>
+    `<ISO_4217 Pblshd="2030-01-01"><CcyTbl>${entries.join('')}<CcyNtry><CtryNm>ANTARCTICA</CtryNm><CcyNm>No universal currency</CcyNm></CcyNtry></CcyTbl></ISO_4217>`;
 
   it('keeps "N.A." as null, flags funds, merges countries that share a code, sorts by code', () => {
     expect(parseListOne(list(entry('USD', '2'), entry('XAU', 'N.A.'), entry('CLF', '4', true), entry('USD', '2')))).toEqual({

@@ -1,6 +1,12 @@
 import { Testing, TerraformStack } from 'cdktf';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
-import { alwaysReadyAt, AlwaysReadySchedule, canonicalJson, SCHEDULE_INTERVAL_MINUTES, type ScheduledMinimum } from '../../lib/always-ready-schedule';
+import {
+  alwaysReadyAt,
+  AlwaysReadySchedule,
+  canonicalJson,
+  SCHEDULE_INTERVAL_MINUTES,
+  type ScheduledMinimum,
+} from '../../lib/always-ready-schedule';
 import { runWorkflow } from '../helpers/logic-app-run';
 import { resourceAt, resourcesOf, type TerraformJson } from '../helpers/synth';
 
@@ -16,18 +22,33 @@ function synth(windows = WINDOWS, everyday = 3): TerraformJson {
   const app = Testing.app();
   const stack = new TerraformStack(app, 'test');
   new AzurermProvider(stack, 'azurerm', { features: [{}] });
-  new AlwaysReadySchedule(stack, 'schedule', { name: 'logic-x', resourceGroupName: 'rg', location: 'westeurope', appId: APP_ID, everyday, windows, tags: {} });
+  new AlwaysReadySchedule(stack, 'schedule', {
+    name: 'logic-x',
+    resourceGroupName: 'rg',
+    location: 'westeurope',
+    appId: APP_ID,
+    everyday,
+    windows,
+    tags: {},
+  });
   return JSON.parse(JSON.stringify(stack.toTerraform()));
 }
 
 /** The workflow's actions and typed parameters, read from the JSON as Azure gets them. */
 function declared(tf: TerraformJson) {
   const workflow = resourceAt(tf, 'azurerm_logic_app_workflow', 'schedule/workflow');
-  const types = Object.fromEntries(Object.entries(workflow.workflow_parameters as Record<string, string>).map(([k, v]) => [k, JSON.parse(v).type]));
-  const parameters = Object.fromEntries(
-    Object.entries(workflow.parameters as Record<string, string>).map(([k, v]) => [k, types[k] === 'Int' || types[k] === 'Array' ? JSON.parse(v) : v]),
+  const types = Object.fromEntries(
+    Object.entries(workflow.workflow_parameters as Record<string, string>).map(([k, v]) => [k, JSON.parse(v).type]),
   );
-  const actions = Object.fromEntries(Object.values(resourcesOf(tf, 'azurerm_logic_app_action_custom')).map((a) => [a.name, JSON.parse(a.body)]));
+  const parameters = Object.fromEntries(
+    Object.entries(workflow.parameters as Record<string, string>).map(([k, v]) => [
+      k,
+      types[k] === 'Int' || types[k] === 'Array' ? JSON.parse(v) : v,
+    ]),
+  );
+  const actions = Object.fromEntries(
+    Object.values(resourcesOf(tf, 'azurerm_logic_app_action_custom')).map((a) => [a.name, JSON.parse(a.body)]),
+  );
   return { workflow, parameters, actions };
 }
 
@@ -37,7 +58,10 @@ function runAt(now: string, current: number, tf = synth()) {
   return runWorkflow(actions, {
     now: new Date(now),
     parameters,
-    http: (request) => (request.method === 'GET' ? { status: 200, body: { properties: { minimumElasticInstanceCount: current } } } : { status: 200, body: {} }),
+    http: (request) =>
+      request.method === 'GET'
+        ? { status: 200, body: { properties: { minimumElasticInstanceCount: current } } }
+        : { status: 200, body: {} },
   });
 }
 
@@ -52,7 +76,12 @@ describe('what the workflow sets, run as Logic Apps runs it', () => {
     expect(run.outputs.desired).toBe(expected);
     expect(alwaysReadyAt(3, WINDOWS, Date.parse(now))).toBe(expected);
     const patch = run.requests.find((r) => r.method === 'PATCH');
-    expect(patch).toEqual({ method: 'PATCH', uri: `https://management.azure.com${APP_ID}/config/web?api-version=2024-04-01`, body: { properties: { minimumElasticInstanceCount: expected } }, authentication: expect.anything() });
+    expect(patch).toEqual({
+      method: 'PATCH',
+      uri: `https://management.azure.com${APP_ID}/config/web?api-version=2024-04-01`,
+      body: { properties: { minimumElasticInstanceCount: expected } },
+      authentication: expect.anything(),
+    });
   });
 
   test('a run that would change nothing sends no PATCH (only the GET)', () => {
@@ -65,7 +94,8 @@ describe('what the workflow sets, run as Logic Apps runs it', () => {
   });
 
   test('every call to Resource Manager authenticates as the workflow identity, for the Resource Manager audience', () => {
-    for (const r of runAt('2026-11-27T04:00:00Z', 1).requests as any[]) expect(r.authentication).toEqual({ type: 'ManagedServiceIdentity', audience: 'https://management.azure.com/' });
+    for (const r of runAt('2026-11-27T04:00:00Z', 1).requests as any[])
+      expect(r.authentication).toEqual({ type: 'ManagedServiceIdentity', audience: 'https://management.azure.com/' });
   });
 });
 
@@ -93,7 +123,9 @@ describe('what the stack declares', () => {
     expect(trigger).toMatchObject({ frequency: 'Minute', interval: SCHEDULE_INTERVAL_MINUTES });
     // No start_time: with RFC 3339 its "Z" would override any time zone (Logic Apps reads it as UTC).
     expect(trigger.start_time).toBeUndefined();
-    expect(trigger.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^time_sleep\./), expect.stringMatching(/^azurerm_logic_app_action_custom\./)]));
+    expect(trigger.depends_on).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^time_sleep\./), expect.stringMatching(/^azurerm_logic_app_action_custom\./)]),
+    );
     const sleep = resourceAt(tf, 'time_sleep', 'schedule/wait-for-grant');
     expect(Number(/^(\d+)s$/.exec(sleep.create_duration)?.[1])).toBeGreaterThanOrEqual(60);
   });

@@ -5,8 +5,10 @@ import { onlyResource, refTo, resourceAt, resourcesOf } from '../helpers/synth';
 
 /** An app's identity and its grants, built alone. */
 
-const QUEUE = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.ServiceBus/namespaces/sb/queues/orders';
-const TABLE = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.Storage/storageAccounts/st/tableServices/default/tables/orders';
+const QUEUE =
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.ServiceBus/namespaces/sb/queues/orders';
+const TABLE =
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.Storage/storageAccounts/st/tableServices/default/tables/orders';
 
 function synth(propagationWait?: string) {
   return synthBare((stack) => {
@@ -22,19 +24,34 @@ function synth(propagationWait?: string) {
 const tf = synth();
 
 test('one user-assigned identity, named and placed as given', () => {
-  expect(onlyResource(tf, 'azurerm_user_assigned_identity')).toMatchObject({ name: 'id-test-api', resource_group_name: WHERE.resourceGroupName, location: WHERE.location, tags: WHERE.tags });
+  expect(onlyResource(tf, 'azurerm_user_assigned_identity')).toMatchObject({
+    name: 'id-test-api',
+    resource_group_name: WHERE.resourceGroupName,
+    location: WHERE.location,
+    tags: WHERE.tags,
+  });
 });
 
 test('each grant is one role assignment to that identity as a service principal, at exactly its scope, its reason as the description', () => {
   const principal = refTo(tf, 'azurerm_user_assigned_identity', 'api-identity/identity', 'principal_id');
-  expect(Object.values(resourcesOf(tf, 'azurerm_role_assignment')).map((r) => [r.role_definition_name, r.scope, r.principal_id, r.principal_type, r.description])).toEqual([
+  expect(
+    Object.values(resourcesOf(tf, 'azurerm_role_assignment')).map((r) => [
+      r.role_definition_name,
+      r.scope,
+      r.principal_id,
+      r.principal_type,
+      r.description,
+    ]),
+  ).toEqual([
     ['Azure Service Bus Data Sender', QUEUE, principal, 'ServicePrincipal', 'Sends orders'],
     ['Storage Table Data Reader', TABLE, principal, 'ServicePrincipal', 'Reads orders'],
   ]);
 });
 
 test('a grant waits for what its scope needs to exist; one without dependsOn has none', () => {
-  expect(resourceAt(tf, 'azurerm_role_assignment', 'api-identity/read-orders').depends_on).toEqual([expect.stringMatching(/^time_sleep\./)]);
+  expect(resourceAt(tf, 'azurerm_role_assignment', 'api-identity/read-orders').depends_on).toEqual([
+    expect.stringMatching(/^time_sleep\./),
+  ]);
   expect(resourceAt(tf, 'azurerm_role_assignment', 'api-identity/send-orders').depends_on).toBeUndefined();
 });
 

@@ -21,10 +21,20 @@ const processor = dedicated(prodOnDedicated.apps.orderProcessor);
 const api = dedicated(prod.apps.orderApi);
 const EMAILS = ['oncall@example.com'];
 
-function synth(hosting: DedicatedHosting, saleWindows = prodOnDedicated.saleWindows, role: 'orderApi' | 'orderProcessor' = 'orderProcessor'): TerraformJson {
+function synth(
+  hosting: DedicatedHosting,
+  saleWindows = prodOnDedicated.saleWindows,
+  role: 'orderApi' | 'orderProcessor' = 'orderProcessor',
+): TerraformJson {
   return synthBare((stack) => {
     const plan = new ServicePlan(stack, 'plan', { ...WHERE, name: 'asp-test', osType: 'Linux', skuName: hosting.sku });
-    const namespace = new ServicebusNamespace(stack, 'namespace', { ...WHERE, name: 'sb-test', sku: 'Premium', capacity: 1, premiumMessagingPartitions: 1 });
+    const namespace = new ServicebusNamespace(stack, 'namespace', {
+      ...WHERE,
+      name: 'sb-test',
+      sku: 'Premium',
+      capacity: 1,
+      premiumMessagingPartitions: 1,
+    });
     const queue = new ServicebusQueue(stack, 'queue', { name: 'orders', namespaceId: namespace.id });
     new PlanAutoscale(stack, 'plan-autoscale', {
       ...WHERE,
@@ -56,7 +66,11 @@ describe('a plan scaled on queue backlog and CPU (the processor of prod on Dedic
   const backlog = rules.backlog!;
 
   test('one setting targets the plan, and tells the receivers; no predictive autoscale', () => {
-    expect(setting).toMatchObject({ name: 'autoscale-asp-test', enabled: true, target_resource_id: refTo(tf, 'azurerm_service_plan', 'plan', 'id') });
+    expect(setting).toMatchObject({
+      name: 'autoscale-asp-test',
+      enabled: true,
+      target_resource_id: refTo(tf, 'azurerm_service_plan', 'plan', 'id'),
+    });
     expect(setting.notification).toEqual({ email: { custom_emails: EMAILS } });
     expect(setting.predictive).toBeUndefined();
   });
@@ -76,7 +90,12 @@ describe('a plan scaled on queue backlog and CPU (the processor of prod on Dedic
       operator: 'GreaterThan',
       threshold: backlog.scaleOutPerInstance,
     });
-    expect(out.scale_action).toEqual({ direction: 'Increase', type: 'ChangeCount', value: backlog.scaleOutStep, cooldown: rules.scaleOutCooldown });
+    expect(out.scale_action).toEqual({
+      direction: 'Increase',
+      type: 'ChangeCount',
+      value: backlog.scaleOutStep,
+      cooldown: rules.scaleOutCooldown,
+    });
   });
 
   test('scales out on CPU too, and scales in only on both, over a longer window with a longer cooldown', () => {
@@ -87,13 +106,22 @@ describe('a plan scaled on queue backlog and CPU (the processor of prod on Dedic
       ['ActiveMessages', 'LessThan', 'Decrease'],
       ['CpuPercentage', 'LessThan', 'Decrease'],
     ]);
-    expect(all[1].metric_trigger).toMatchObject({ metric_namespace: PLAN_METRICS, metric_resource_id: refTo(tf, 'azurerm_service_plan', 'plan', 'id'), threshold: rules.scaleOutCpuPercent, divide_by_instance_count: false });
+    expect(all[1].metric_trigger).toMatchObject({
+      metric_namespace: PLAN_METRICS,
+      metric_resource_id: refTo(tf, 'azurerm_service_plan', 'plan', 'id'),
+      threshold: rules.scaleOutCpuPercent,
+      divide_by_instance_count: false,
+    });
     for (const scaleIn of all.slice(2)) {
       expect(scaleIn.metric_trigger.time_window).toBe(rules.scaleInWindow);
       expect(scaleIn.scale_action).toMatchObject({ value: 1, cooldown: rules.scaleInCooldown });
     }
     // Maximum over the window: in only when the backlog stayed low the whole time.
-    expect(all[2].metric_trigger).toMatchObject({ threshold: backlog.scaleInPerInstance, divide_by_instance_count: true, time_aggregation: 'Maximum' });
+    expect(all[2].metric_trigger).toMatchObject({
+      threshold: backlog.scaleInPerInstance,
+      divide_by_instance_count: true,
+      time_aggregation: 'Maximum',
+    });
     expect(all[3].metric_trigger.threshold).toBe(rules.scaleInCpuPercent);
   });
 
@@ -117,7 +145,10 @@ describe('a plan scaled on queue backlog and CPU (the processor of prod on Dedic
   test('the setting waits for the first metrics of the plan and the namespace', () => {
     const wait = resourceAt(tf, 'time_sleep', 'plan-autoscale/wait-for-first-metrics');
     expect(wait.create_duration).toBe('300s');
-    expect(wait.depends_on).toEqual([expect.stringMatching(/^azurerm_service_plan\./), expect.stringMatching(/^azurerm_servicebus_namespace\./)]);
+    expect(wait.depends_on).toEqual([
+      expect.stringMatching(/^azurerm_service_plan\./),
+      expect.stringMatching(/^azurerm_servicebus_namespace\./),
+    ]);
     expect(setting.depends_on).toEqual([expect.stringMatching(/^time_sleep\./)]);
   });
 });
@@ -148,12 +179,18 @@ test('Premium messaging units scale on namespace CPU by the next allowed value, 
   const [profile] = setting.profile;
   expect(profile.capacity).toEqual({ minimum: units.minimum, default: units.minimum, maximum: units.maximum });
   for (const rule of profile.rule) {
-    expect(rule.metric_trigger).toMatchObject({ metric_name: 'NamespaceCpuUsage', metric_namespace: SERVICE_BUS_METRICS, metric_resource_id: setting.target_resource_id });
+    expect(rule.metric_trigger).toMatchObject({
+      metric_name: 'NamespaceCpuUsage',
+      metric_namespace: SERVICE_BUS_METRICS,
+      metric_resource_id: setting.target_resource_id,
+    });
     expect(rule.scale_action).toMatchObject({ type: 'ServiceAllowedNextValue', value: 1 });
   }
   expect(profile.rule.map((r: any) => [r.scale_action.direction, r.metric_trigger.threshold])).toEqual([
     ['Increase', units.scaleOutCpuPercent],
     ['Decrease', units.scaleInCpuPercent],
   ]);
-  expect(resourceAt(tf, 'time_sleep', 'unit-autoscale/wait-for-first-metrics').depends_on).toEqual([expect.stringMatching(/^azurerm_servicebus_namespace\./)]);
+  expect(resourceAt(tf, 'time_sleep', 'unit-autoscale/wait-for-first-metrics').depends_on).toEqual([
+    expect.stringMatching(/^azurerm_servicebus_namespace\./),
+  ]);
 });

@@ -10,7 +10,8 @@ const URL = 'https://func-test-api.azurewebsites.net/api/health';
 function build(locations?: readonly string[]) {
   let threshold = 0;
   const { tf } = synthBare((stack) => {
-    threshold = new AvailabilityTest(stack, 'api-availability', { ...WHERE, name: 'webt-test', appInsightsId: APPI, url: URL, locations }).failedLocationThreshold;
+    threshold = new AvailabilityTest(stack, 'api-availability', { ...WHERE, name: 'webt-test', appInsightsId: APPI, url: URL, locations })
+      .failedLocationThreshold;
   });
   return { test: onlyResource(tf, 'azurerm_application_insights_standard_web_test'), threshold };
 }
@@ -48,5 +49,7 @@ test('the alert threshold is the number of locations less two', () => {
 });
 
 test('fewer than five locations fail synth, naming the test and the minimum', () => {
-  expect(() => build(Object.values(WEB_TEST_LOCATIONS).slice(0, 4))).toThrow(/availability test webt-test: locations has 4 entries; at least 5 are needed/);
+  expect(() => build(Object.values(WEB_TEST_LOCATIONS).slice(0, 4))).toThrow(
+    /availability test webt-test: locations has 4 entries; at least 5 are needed/,
+  );
 });

@@ -23,8 +23,16 @@ function synth(preventDestroy = false, publicNetworkAccess = true) {
     });
     names = { tableName: data.tableName, acceptedTableName: data.acceptedTableName };
     // The scopes as a grant resolves them.
-    new RoleAssignment(stack, 'orders-grant', { scope: data.tableScope, roleDefinitionName: 'Storage Table Data Reader', principalId: 'p' });
-    new RoleAssignment(stack, 'accepted-grant', { scope: data.acceptedTableScope, roleDefinitionName: 'Storage Table Data Reader', principalId: 'p' });
+    new RoleAssignment(stack, 'orders-grant', {
+      scope: data.tableScope,
+      roleDefinitionName: 'Storage Table Data Reader',
+      principalId: 'p',
+    });
+    new RoleAssignment(stack, 'accepted-grant', {
+      scope: data.acceptedTableScope,
+      roleDefinitionName: 'Storage Table Data Reader',
+      principalId: 'p',
+    });
   });
   return { tf, ...names };
 }
@@ -44,9 +52,17 @@ test('one keyless account with the configured replication and soft delete; only 
 
 test('both tables in one Incremental template deployment, after the account, every parameter given', () => {
   const deployment = onlyResource(data.tf, 'azurerm_resource_group_template_deployment');
-  expect(deployment).toMatchObject({ name: 'orders-table', deployment_mode: 'Incremental', depends_on: [expect.stringMatching(/^azurerm_storage_account\./)] });
+  expect(deployment).toMatchObject({
+    name: 'orders-table',
+    deployment_mode: 'Incremental',
+    depends_on: [expect.stringMatching(/^azurerm_storage_account\./)],
+  });
   expect(JSON.parse(deployment.template_content)).toEqual(tableTemplate());
-  expect(JSON.parse(deployment.parameters_content)).toEqual({ storageAccountName: { value: 'stdata' }, tableName: { value: 'orders' }, acceptedTableName: { value: 'acceptedorders' } });
+  expect(JSON.parse(deployment.parameters_content)).toEqual({
+    storageAccountName: { value: 'stdata' },
+    tableName: { value: 'orders' },
+    acceptedTableName: { value: 'acceptedorders' },
+  });
   expect(tableTemplate().resources.map((r) => r.name)).toEqual([
     "[format('{0}/default/{1}', parameters('storageAccountName'), parameters('tableName'))]",
     "[format('{0}/default/{1}', parameters('storageAccountName'), parameters('acceptedTableName'))]",
@@ -56,11 +72,13 @@ test('both tables in one Incremental template deployment, after the account, eve
 test('each table is a role scope: its ARM id, in the casing Azure stores', () => {
   const account = refTo(data.tf, 'azurerm_storage_account', 'data/data/account', 'id');
   expect(resourceAt(data.tf, 'azurerm_role_assignment', 'orders-grant').scope).toBe(`${account}/tableServices/default/tables/orders`);
-  expect(resourceAt(data.tf, 'azurerm_role_assignment', 'accepted-grant').scope).toBe(`${account}/tableServices/default/tables/acceptedorders`);
+  expect(resourceAt(data.tf, 'azurerm_role_assignment', 'accepted-grant').scope).toBe(
+    `${account}/tableServices/default/tables/acceptedorders`,
+  );
   expect([data.tableName, data.acceptedTableName]).toEqual(['orders', 'acceptedorders']);
 });
 
-test.each([true, false])('preventDestroy %s protects the account and the tables\' deployment alike', (preventDestroy) => {
+test.each([true, false])("preventDestroy %s protects the account and the tables' deployment alike", (preventDestroy) => {
   const { tf } = synth(preventDestroy);
   expect(onlyResource(tf, 'azurerm_storage_account').lifecycle.prevent_destroy).toBe(preventDestroy);
   expect(onlyResource(tf, 'azurerm_resource_group_template_deployment').lifecycle.prevent_destroy).toBe(preventDestroy);

@@ -10,8 +10,10 @@ import { refTo, resourceAt } from '../helpers/synth';
 
 /** One function app and its plan in their own resource group, built alone for each kind of plan. */
 
-const IDENTITY_ID = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-test';
-const SUBNET_ID = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet';
+const IDENTITY_ID =
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-test';
+const SUBNET_ID =
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-test/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet';
 const SETTINGS = { ORDERS_QUEUE_NAME: 'orders', FUNCTIONS_WORKER_RUNTIME: 'node' };
 const DEDICATED = prod.apps.orderApi;
 const ELASTIC = prod.apps.orderProcessor;
@@ -46,7 +48,11 @@ function synth(options: Options = {}) {
     new TerraformOutput(stack, 'api_base_url', { value: hosting.apiBaseUrl });
   });
   const tf = synthesized.tf;
-  return { tf, app: resourceAt(tf, 'azurerm_linux_function_app', 'app-under-test/app'), plan: resourceAt(tf, 'azurerm_service_plan', 'app-under-test/plan') };
+  return {
+    tf,
+    app: resourceAt(tf, 'azurerm_linux_function_app', 'app-under-test/app'),
+    plan: resourceAt(tf, 'azurerm_service_plan', 'app-under-test/plan'),
+  };
 }
 
 const dedicated = synth();
@@ -99,14 +105,24 @@ describe.each([
   });
 
   test('a Linux plan of the configured SKU and zone balancing, no per-site scaling; its worker count is only the starting size', () => {
-    expect(plan).toMatchObject({ os_type: 'Linux', zone_balancing_enabled: true, per_site_scaling_enabled: false, lifecycle: { ignore_changes: ['worker_count'] } });
+    expect(plan).toMatchObject({
+      os_type: 'Linux',
+      zone_balancing_enabled: true,
+      per_site_scaling_enabled: false,
+      lifecycle: { ignore_changes: ['worker_count'] },
+    });
     expect(plan.premium_plan_auto_scale_enabled).toBeUndefined();
   });
 
   test('the plan sends its metrics and the app its FunctionAppLogs to the workspace', () => {
     const byTarget = diagnosticsByTarget(tf);
-    expect(byTarget[refTo(tf, 'azurerm_service_plan', 'app-under-test/plan', 'id')]).toMatchObject({ enabled_log: [], enabled_metric: [{ category: 'AllMetrics' }] });
-    expect(byTarget[refTo(tf, 'azurerm_linux_function_app', 'app-under-test/app', 'id')].enabled_log).toEqual([{ category: 'FunctionAppLogs' }]);
+    expect(byTarget[refTo(tf, 'azurerm_service_plan', 'app-under-test/plan', 'id')]).toMatchObject({
+      enabled_log: [],
+      enabled_metric: [{ category: 'AllMetrics' }],
+    });
+    expect(byTarget[refTo(tf, 'azurerm_linux_function_app', 'app-under-test/app', 'id')].enabled_log).toEqual([
+      { category: 'FunctionAppLogs' },
+    ]);
   });
 
   test('no outbound subnet and no access restrictions unless given: inbound stays open', () => {
@@ -127,13 +143,18 @@ test.each([
   expect(plan).toMatchObject({ sku_name: hosting.sku, worker_count: hosting.initialWorkers });
   expect(plan.maximum_elastic_worker_count).toBeUndefined();
   expect(app.site_config.always_on).toBe(true);
-  for (const knob of ['elastic_instance_minimum', 'app_scale_limit', 'pre_warmed_instance_count', 'runtime_scale_monitoring_enabled']) expect(app.site_config[knob]).toBeUndefined();
+  for (const knob of ['elastic_instance_minimum', 'app_scale_limit', 'pre_warmed_instance_count', 'runtime_scale_monitoring_enabled'])
+    expect(app.site_config[knob]).toBeUndefined();
   expect(app.content_share_force_disabled).toBeUndefined();
 });
 
 test('Elastic Premium: the always-ready count starts the plan, bursts to its maximum, Always On off, every knob explicit, no content share', () => {
   if (ELASTIC.kind !== 'elasticPremium') throw new Error('expected prod processor on Elastic Premium');
-  expect(elastic.plan).toMatchObject({ sku_name: ELASTIC.sku, worker_count: ELASTIC.alwaysReady, maximum_elastic_worker_count: ELASTIC.maximumBurst });
+  expect(elastic.plan).toMatchObject({
+    sku_name: ELASTIC.sku,
+    worker_count: ELASTIC.alwaysReady,
+    maximum_elastic_worker_count: ELASTIC.maximumBurst,
+  });
   expect(elastic.app.site_config).toMatchObject({
     always_on: false,
     elastic_instance_minimum: ELASTIC.alwaysReady,
@@ -146,7 +167,9 @@ test('Elastic Premium: the always-ready count starts the plan, bursts to its max
 });
 
 test('alwaysReadyScheduled: Terraform ignores later changes of the always-ready count (the schedule owns it); otherwise no lifecycle', () => {
-  expect(synth({ hosting: ELASTIC, alwaysReadyScheduled: true }).app.lifecycle).toEqual({ ignore_changes: ['site_config[0].elastic_instance_minimum'] });
+  expect(synth({ hosting: ELASTIC, alwaysReadyScheduled: true }).app.lifecycle).toEqual({
+    ignore_changes: ['site_config[0].elastic_instance_minimum'],
+  });
   expect(elastic.app.lifecycle).toBeUndefined();
 });
 
@@ -157,18 +180,28 @@ test('integrationSubnetId: all outbound traffic leaves through that subnet', () 
 });
 
 test('inboundAllow: one Allow rule per range and tag in priority order, availability tests included, then Deny; the SCM site denies everyone', () => {
-  const { site_config: site } = synth({ inboundAllow: { ipRanges: ['203.0.113.0/24'], serviceTags: [{ tag: 'AzureFrontDoor.Backend', frontDoorIds: ['fd-1'] }] } }).app;
+  const { site_config: site } = synth({
+    inboundAllow: { ipRanges: ['203.0.113.0/24'], serviceTags: [{ tag: 'AzureFrontDoor.Backend', frontDoorIds: ['fd-1'] }] },
+  }).app;
   expect(site.ip_restriction.map((r: any) => [r.name, r.priority, r.action, r.ip_address ?? r.service_tag])).toEqual([
     ['ip-range-1', 100, 'Allow', '203.0.113.0/24'],
     ['service-tag-1', 110, 'Allow', 'AzureFrontDoor.Backend'],
     ['availability-tests', 120, 'Allow', AVAILABILITY_TEST_TAG],
   ]);
-  expect(site.ip_restriction[1].headers).toEqual([{ x_azure_fdid: ['fd-1'], x_fd_health_probe: [], x_forwarded_for: [], x_forwarded_host: [] }]);
-  expect(site).toMatchObject({ ip_restriction_default_action: 'Deny', scm_use_main_ip_restriction: false, scm_ip_restriction_default_action: 'Deny' });
+  expect(site.ip_restriction[1].headers).toEqual([
+    { x_azure_fdid: ['fd-1'], x_fd_health_probe: [], x_forwarded_for: [], x_forwarded_host: [] },
+  ]);
+  expect(site).toMatchObject({
+    ip_restriction_default_action: 'Deny',
+    scm_use_main_ip_restriction: false,
+    scm_ip_restriction_default_action: 'Deny',
+  });
   const withoutTests = synth({ inboundAllow: { ipRanges: ['203.0.113.0/24'], availabilityTests: false } }).app.site_config;
   expect(withoutTests.ip_restriction.map((r: any) => r.name)).toEqual(['ip-range-1']);
 });
 
 test("the API's base URL is the app's default host name under /api", () => {
-  expect(dedicated.tf.output.api_base_url.value).toBe(`https://${refTo(dedicated.tf, 'azurerm_linux_function_app', 'app-under-test/app', 'default_hostname')}/api`);
+  expect(dedicated.tf.output.api_base_url.value).toBe(
+    `https://${refTo(dedicated.tf, 'azurerm_linux_function_app', 'app-under-test/app', 'default_hostname')}/api`,
+  );
 });

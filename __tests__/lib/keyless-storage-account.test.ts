@@ -5,7 +5,15 @@ import { onlyResource, refTo } from '../helpers/synth';
 
 /** The one way this stack makes a storage account: Entra ID only, whatever the props. */
 
-function synth(options: { replication?: StorageReplication; softDeleteDays?: number; preventDestroy?: boolean; publicNetworkAccess?: boolean; loggedServices?: Array<'blob' | 'table' | 'queue'> } = {}) {
+function synth(
+  options: {
+    replication?: StorageReplication;
+    softDeleteDays?: number;
+    preventDestroy?: boolean;
+    publicNetworkAccess?: boolean;
+    loggedServices?: Array<'blob' | 'table' | 'queue'>;
+  } = {},
+) {
   return synthBare((stack) => {
     new KeylessStorageAccount(stack, 'store', {
       ...WHERE,
@@ -39,9 +47,17 @@ test('keyless, OAuth by default, TLS 1.2, HTTPS only, no anonymous blobs, no loc
 
 test('replication, prevent_destroy and public network access are the props, and no network_rules block either way', () => {
   const open = account(synth({ replication: 'GZRS', preventDestroy: true, publicNetworkAccess: true }));
-  expect(open).toMatchObject({ account_replication_type: 'GZRS', public_network_access_enabled: true, lifecycle: { prevent_destroy: true } });
+  expect(open).toMatchObject({
+    account_replication_type: 'GZRS',
+    public_network_access_enabled: true,
+    lifecycle: { prevent_destroy: true },
+  });
   const closed = account(synth({ replication: 'LRS', preventDestroy: false, publicNetworkAccess: false }));
-  expect(closed).toMatchObject({ account_replication_type: 'LRS', public_network_access_enabled: false, lifecycle: { prevent_destroy: false } });
+  expect(closed).toMatchObject({
+    account_replication_type: 'LRS',
+    public_network_access_enabled: false,
+    lifecycle: { prevent_destroy: false },
+  });
   for (const a of [open, closed]) expect(a).not.toHaveProperty('network_rules');
 });
 

@@ -29,8 +29,16 @@ const premium = synth();
 const standard = synth({ serviceBus: dev.serviceBus });
 
 test('the namespace takes Entra ID only, over TLS 1.2, on either SKU', () => {
-  expect(standard.json).toHaveResourceWithProperties(ServicebusNamespace, { sku: 'Standard', local_auth_enabled: false, minimum_tls_version: '1.2' });
-  expect(premium.json).toHaveResourceWithProperties(ServicebusNamespace, { sku: 'Premium', local_auth_enabled: false, minimum_tls_version: '1.2' });
+  expect(standard.json).toHaveResourceWithProperties(ServicebusNamespace, {
+    sku: 'Standard',
+    local_auth_enabled: false,
+    minimum_tls_version: '1.2',
+  });
+  expect(premium.json).toHaveResourceWithProperties(ServicebusNamespace, {
+    sku: 'Premium',
+    local_auth_enabled: false,
+    minimum_tls_version: '1.2',
+  });
 });
 
 test('the orders queue dead-letters instead of dropping, and drops duplicate order ids', () => {
@@ -44,7 +52,9 @@ test('the orders queue dead-letters instead of dropping, and drops duplicate ord
     default_message_ttl: 'P14D',
     max_size_in_megabytes: prod.queue.maxSizeInMegabytes,
   });
-  expect(onlyResource(premium.tf, 'azurerm_servicebus_queue').namespace_id).toBe(refTo(premium.tf, 'azurerm_servicebus_namespace', 'messaging/namespace', 'id'));
+  expect(onlyResource(premium.tf, 'azurerm_servicebus_queue').namespace_id).toBe(
+    refTo(premium.tf, 'azurerm_servicebus_namespace', 'messaging/namespace', 'id'),
+  );
 });
 
 test('Premium: messaging units at creation and one partition, a system identity; Terraform leaves the units to autoscale afterwards', () => {

@@ -5,14 +5,26 @@ import { onlyResource, refTo, resourceAt } from '../helpers/synth';
 /** The workspace, Application Insights and the diagnostic settings every construct sends, built alone. */
 
 const { tf } = synthBare((stack) => {
-  const monitoring = new Monitoring(stack, 'monitoring', { ...WHERE, workspaceName: 'log-test', appInsightsName: 'appi-test', retentionDays: 90, dailyQuotaGb: -1 });
+  const monitoring = new Monitoring(stack, 'monitoring', {
+    ...WHERE,
+    workspaceName: 'log-test',
+    appInsightsName: 'appi-test',
+    retentionDays: 90,
+    dailyQuotaGb: -1,
+  });
   monitoring.sendDiagnostics('everything', '/subscriptions/x/resource-a', { logs: 'allLogs' });
   monitoring.sendDiagnostics('chosen', '/subscriptions/x/resource-b', { logs: ['StorageRead'], metrics: ['Transaction'] });
   monitoring.sendDiagnostics('metrics-only', '/subscriptions/x/resource-c', {});
 });
 
 test('the workspace takes no shared keys, with the configured retention and daily cap', () => {
-  expect(onlyResource(tf, 'azurerm_log_analytics_workspace')).toMatchObject({ name: 'log-test', sku: 'PerGB2018', retention_in_days: 90, daily_quota_gb: -1, local_authentication_enabled: false });
+  expect(onlyResource(tf, 'azurerm_log_analytics_workspace')).toMatchObject({
+    name: 'log-test',
+    sku: 'PerGB2018',
+    retention_in_days: 90,
+    daily_quota_gb: -1,
+    local_authentication_enabled: false,
+  });
 });
 
 test('Application Insights is workspace-based, web, Entra ID ingestion only, with the same retention', () => {
@@ -34,6 +46,12 @@ test('sendDiagnostics: to the workspace, a category group, chosen categories, or
     enabled_log: [{ category_group: 'allLogs' }],
     enabled_metric: [{ category: 'AllMetrics' }],
   });
-  expect(resourceAt(tf, 'azurerm_monitor_diagnostic_setting', 'monitoring/diagnostics-chosen')).toMatchObject({ enabled_log: [{ category: 'StorageRead' }], enabled_metric: [{ category: 'Transaction' }] });
-  expect(resourceAt(tf, 'azurerm_monitor_diagnostic_setting', 'monitoring/diagnostics-metrics-only')).toMatchObject({ enabled_log: [], enabled_metric: [{ category: 'AllMetrics' }] });
+  expect(resourceAt(tf, 'azurerm_monitor_diagnostic_setting', 'monitoring/diagnostics-chosen')).toMatchObject({
+    enabled_log: [{ category: 'StorageRead' }],
+    enabled_metric: [{ category: 'Transaction' }],
+  });
+  expect(resourceAt(tf, 'azurerm_monitor_diagnostic_setting', 'monitoring/diagnostics-metrics-only')).toMatchObject({
+    enabled_log: [],
+    enabled_metric: [{ category: 'AllMetrics' }],
+  });
 });

@@ -14,18 +14,28 @@ test('the unique suffix is six hex digits of the SHA-256 of prefix/name: the sam
 test('two environments, or two prefixes, never share a globally unique name', () => {
   const globalNames = (env: Parameters<typeof resourceNames>[0]) => {
     const n = resourceNames(env);
-    return [n.serviceBusNamespace, n.dataStorageAccount, n.hostStorageAccount, n.packageStorageAccount, ...APP_ROLES.map((r) => n.apps[r].functionApp), n.operationsWorkbook];
+    return [
+      n.serviceBusNamespace,
+      n.dataStorageAccount,
+      n.hostStorageAccount,
+      n.packageStorageAccount,
+      ...APP_ROLES.map((r) => n.apps[r].functionApp),
+      n.operationsWorkbook,
+    ];
   };
   const all = [...environments.flatMap(globalNames), ...globalNames({ ...prod, namePrefix: 'shop' })];
   expect(new Set(all).size).toBe(all.length);
 });
 
-test.each(environments.map((e) => [e.name, e] as const))('%s: storage account names are 3-24 lower-case letters and digits, three distinct accounts', (_, env) => {
-  const n = resourceNames(env);
-  const accounts = [n.dataStorageAccount, n.hostStorageAccount, n.packageStorageAccount];
-  for (const account of accounts) expect(account).toMatch(/^[a-z0-9]{3,24}$/);
-  expect(new Set(accounts).size).toBe(3);
-});
+test.each(environments.map((e) => [e.name, e] as const))(
+  '%s: storage account names are 3-24 lower-case letters and digits, three distinct accounts',
+  (_, env) => {
+    const n = resourceNames(env);
+    const accounts = [n.dataStorageAccount, n.hostStorageAccount, n.packageStorageAccount];
+    for (const account of accounts) expect(account).toMatch(/^[a-z0-9]{3,24}$/);
+    expect(new Set(accounts).size).toBe(3);
+  },
+);
 
 test('the shapes of the names', () => {
   const n = resourceNames(dev);

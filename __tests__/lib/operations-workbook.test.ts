@@ -50,16 +50,24 @@ function unknownNames(items: Item[]): string[] {
         if (namespace !== type || prefix !== type) problems.push(`${item.name}: ${metric} is not in ${type}`);
         if (!definition) problems.push(`${item.name}: ${type} has no metric ${name}`);
         const aggregationName = Object.entries(WORKBOOK_AGGREGATION).find(([, n]) => n === aggregation)?.[0];
-        if (definition && !definition.aggregations.includes(aggregationName ?? '')) problems.push(`${item.name}: ${name} has no aggregation ${aggregationName ?? aggregation}`);
-        for (const filter of item.content.filters ?? []) if (definition && !definition.dimensions.includes(filter.key)) problems.push(`${item.name}: ${name} has no dimension ${filter.key}`);
+        if (definition && !definition.aggregations.includes(aggregationName ?? ''))
+          problems.push(`${item.name}: ${name} has no aggregation ${aggregationName ?? aggregation}`);
+        for (const filter of item.content.filters ?? [])
+          if (definition && !definition.dimensions.includes(filter.key))
+            problems.push(`${item.name}: ${name} has no dimension ${filter.key}`);
       }
-      for (const id of item.content.resourceIds) if (!String(id).startsWith(`\${${RESOURCE_TYPE_OF[type]}.`)) problems.push(`${item.name}: ${id} is not a ${type}`);
+      for (const id of item.content.resourceIds)
+        if (!String(id).startsWith(`\${${RESOURCE_TYPE_OF[type]}.`)) problems.push(`${item.name}: ${id} is not a ${type}`);
     }
     if (item.type === 3) {
       const { used, parameters } = kqlNames(item.content.query);
-      for (const name of used) if (!(name in LOG_TABLES) && !columns.has(name)) problems.push(`${item.name}: ${name} is no table or column of workspace-based Application Insights (nor KQL)`);
+      for (const name of used)
+        if (!(name in LOG_TABLES) && !columns.has(name))
+          problems.push(`${item.name}: ${name} is no table or column of workspace-based Application Insights (nor KQL)`);
       for (const p of parameters) if (!parameterNames.includes(p)) problems.push(`${item.name}: parameter {${p}} is not defined`);
-      for (const [, key] of String(item.content.query).matchAll(/Properties\.([A-Za-z0-9_]+)/g)) if (!(HOST_PROPERTY_KEYS as readonly string[]).includes(key)) problems.push(`${item.name}: Properties.${key} is not a key the host writes`);
+      for (const [, key] of String(item.content.query).matchAll(/Properties\.([A-Za-z0-9_]+)/g))
+        if (!(HOST_PROPERTY_KEYS as readonly string[]).includes(key))
+          problems.push(`${item.name}: Properties.${key} is not a key the host writes`);
     }
   }
   return problems;
@@ -73,13 +81,31 @@ function unknownNames(items: Item[]): string[] {
 function synthWorkbook(autoscaled: { api: boolean; processor: boolean }): TerraformJson {
   return synthBare((stack) => {
     const monitoring = bareMonitoring(stack);
-    const messaging = new Messaging(stack, 'messaging', { ...WHERE, namespaceName: 'sb-test', serviceBus: prod.serviceBus, queue: prod.queue, preventDestroy: false, publicNetworkAccess: true, monitoring });
+    const messaging = new Messaging(stack, 'messaging', {
+      ...WHERE,
+      namespaceName: 'sb-test',
+      serviceBus: prod.serviceBus,
+      queue: prod.queue,
+      preventDestroy: false,
+      publicNetworkAccess: true,
+      monitoring,
+    });
     const app = (id: string, title: string, withAutoscale: boolean): WorkbookApp => {
       const scope = new Construct(stack, id);
-      const plan = new ServicePlan(scope, 'plan', { ...WHERE, name: `asp-${id}`, osType: 'Linux', skuName: withAutoscale ? 'P0v3' : 'EP1' });
+      const plan = new ServicePlan(scope, 'plan', {
+        ...WHERE,
+        name: `asp-${id}`,
+        osType: 'Linux',
+        skuName: withAutoscale ? 'P0v3' : 'EP1',
+      });
       const functionApp = new LinuxFunctionApp(scope, 'app', { ...WHERE, name: `func-${id}`, servicePlanId: plan.id, siteConfig: {} });
       const autoscale = withAutoscale
-        ? new MonitorAutoscaleSetting(new Construct(stack, `${id}-autoscale`), 'setting', { ...WHERE, name: `autoscale-${id}`, targetResourceId: plan.id, profile: [{ name: 'default', capacity: { minimum: 1, default: 1, maximum: 3 } }] })
+        ? new MonitorAutoscaleSetting(new Construct(stack, `${id}-autoscale`), 'setting', {
+            ...WHERE,
+            name: `autoscale-${id}`,
+            targetResourceId: plan.id,
+            profile: [{ name: 'default', capacity: { minimum: 1, default: 1, maximum: 3 } }],
+          })
         : undefined;
       return { title, appId: functionApp.id, autoscaleSettingId: autoscale?.id };
     };
@@ -110,7 +136,11 @@ describe.each([...stacks, ['both apps on Elastic Premium', elasticStack] as cons
 
   test('queries the workspace, each over the time range', () => {
     for (const item of itemsOf(tf).filter((i) => i.type === 3)) {
-      expect(item.content).toMatchObject({ queryType: 0, resourceType: 'microsoft.operationalinsights/workspaces', crossComponentResources: [refTo(tf, 'azurerm_log_analytics_workspace', 'monitoring/workspace', 'id')] });
+      expect(item.content).toMatchObject({
+        queryType: 0,
+        resourceType: 'microsoft.operationalinsights/workspaces',
+        crossComponentResources: [refTo(tf, 'azurerm_log_analytics_workspace', 'monitoring/workspace', 'id')],
+      });
       expect(item.content.query).toContain(`{${TIME_RANGE_PARAMETER}}`);
     }
     for (const item of itemsOf(tf).filter((i) => i.type === 10)) expect(item.content.timeContextFromParameter).toBe(TIME_RANGE_PARAMETER);
@@ -120,7 +150,9 @@ describe.each([...stacks, ['both apps on Elastic Premium', elasticStack] as cons
     const items = Object.fromEntries(itemsOf(tf).map((i) => [i.name, i]));
     const metricNames = (name: string) => items[name].content.metrics.map((m: { metric: string }) => m.metric.split('--')[1]);
     expect(metricNames('backlog')).toEqual(['ActiveMessages', 'ActiveMessages', 'DeadletteredMessages']);
-    expect(items.backlog.content.filters).toEqual([{ key: 'EntityName', operator: 0, values: [refTo(tf, 'azurerm_servicebus_queue', 'messaging/queue', 'name')] }]);
+    expect(items.backlog.content.filters).toEqual([
+      { key: 'EntityName', operator: 0, values: [refTo(tf, 'azurerm_servicebus_queue', 'messaging/queue', 'name')] },
+    ]);
     expect(metricNames('queue-rates')).toEqual(['IncomingMessages', 'CompleteMessage']);
     expect(items['order-rates'].content.query).toMatch(/bin\(TimeGenerated, 1m\)/);
     expect(items.instances.content.query).toMatch(/dcount\(AppRoleInstance\) by bin\(TimeGenerated, 1m\), AppRoleName/);
@@ -132,15 +164,26 @@ describe.each([...stacks, ['both apps on Elastic Premium', elasticStack] as cons
     // Starts from the order id (a client can pick its trace id), shown only once one is entered.
     expect(items['order-trace'].content.query).toContain(`{${ORDER_ID_PARAMETER}}`);
     expect(items['order-trace'].content.query).toMatch(/^let wanted = tolower\(trim\(@'\\s\+', '\{OrderId\}'\)\);/);
-    expect(items['order-trace'].conditionalVisibility).toEqual({ parameterName: ORDER_ID_PARAMETER, comparison: 'isNotEqualTo', value: '' });
+    expect(items['order-trace'].conditionalVisibility).toEqual({
+      parameterName: ORDER_ID_PARAMETER,
+      comparison: 'isNotEqualTo',
+      value: '',
+    });
   });
 });
 
 describe('scale actions', () => {
   test.each(stacks)('Dedicated plans (%s): the autoscale setting of each Dedicated app (instance count and scale actions)', (_, tf) => {
     const scale = itemsOf(tf).find((i) => i.name === 'scale-actions')!;
-    expect(scale.content.metrics.map((m: { metric: string }) => m.metric)).toEqual(['microsoft.insights/autoscalesettings--ObservedCapacity', 'microsoft.insights/autoscalesettings--ScaleActionsInitiated']);
-    expect(scale.content.resourceIds.sort()).toEqual(Object.keys(resourcesOf(tf, 'azurerm_monitor_autoscale_setting')).map((k) => `\${azurerm_monitor_autoscale_setting.${k}.id}`).sort());
+    expect(scale.content.metrics.map((m: { metric: string }) => m.metric)).toEqual([
+      'microsoft.insights/autoscalesettings--ObservedCapacity',
+      'microsoft.insights/autoscalesettings--ScaleActionsInitiated',
+    ]);
+    expect(scale.content.resourceIds.sort()).toEqual(
+      Object.keys(resourcesOf(tf, 'azurerm_monitor_autoscale_setting'))
+        .map((k) => `\${azurerm_monitor_autoscale_setting.${k}.id}`)
+        .sort(),
+    );
   });
 
   test('Elastic Premium: no autoscale setting to chart; the workbook says so and points at the instances chart', () => {
@@ -157,17 +200,35 @@ describe('the name check itself', () => {
     ['an unknown host property', (q: string) => q.replace('prop__MessageId', 'prop__Messageid'), /Properties\.prop__Messageid/],
     ['an undefined parameter', (q: string) => q.replace('{TimeRange}', '{Range}'), /parameter \{Range\}/],
   ])('catches %s', (_, mutate, message) => {
-    const items = itemsOf(stacks[0][1]).map((i) => (i.type === 3 ? { ...i, content: { ...i.content, query: mutate(i.content.query) } } : i));
+    const items = itemsOf(stacks[0][1]).map((i) =>
+      i.type === 3 ? { ...i, content: { ...i.content, query: mutate(i.content.query) } } : i,
+    );
     expect(unknownNames(items).join('\n')).toMatch(message);
   });
 
   test('catches a metric that does not exist, or an aggregation or dimension it does not have', () => {
     const items = itemsOf(stacks[0][1]);
     const backlog = items.find((i) => i.name === 'backlog')!;
-    const mutated = (metrics: unknown[], filters = backlog.content.filters) => [{ ...backlog, content: { ...backlog.content, metrics, filters } }];
-    expect(unknownNames(mutated([{ namespace: 'microsoft.servicebus/namespaces', metric: 'microsoft.servicebus/namespaces--ActiveMessage', aggregation: 4 }])).join()).toMatch(/no metric ActiveMessage/);
-    expect(unknownNames(mutated([{ namespace: 'microsoft.servicebus/namespaces', metric: 'microsoft.servicebus/namespaces--ActiveMessages', aggregation: 1 }])).join()).toMatch(/no aggregation Total/);
-    expect(unknownNames(mutated(backlog.content.metrics, [{ key: 'Queue', operator: 0, values: ['orders'] }])).join()).toMatch(/no dimension Queue/);
+    const mutated = (metrics: unknown[], filters = backlog.content.filters) => [
+      { ...backlog, content: { ...backlog.content, metrics, filters } },
+    ];
+    expect(
+      unknownNames(
+        mutated([
+          { namespace: 'microsoft.servicebus/namespaces', metric: 'microsoft.servicebus/namespaces--ActiveMessage', aggregation: 4 },
+        ]),
+      ).join(),
+    ).toMatch(/no metric ActiveMessage/);
+    expect(
+      unknownNames(
+        mutated([
+          { namespace: 'microsoft.servicebus/namespaces', metric: 'microsoft.servicebus/namespaces--ActiveMessages', aggregation: 1 },
+        ]),
+      ).join(),
+    ).toMatch(/no aggregation Total/);
+    expect(unknownNames(mutated(backlog.content.metrics, [{ key: 'Queue', operator: 0, values: ['orders'] }])).join()).toMatch(
+      /no dimension Queue/,
+    );
   });
 });
 

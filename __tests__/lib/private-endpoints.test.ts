@@ -17,11 +17,20 @@ const TARGET_IDS = {
   dataStorage: '/subscriptions/x/resourceGroups/rg-test/providers/Microsoft.Storage/storageAccounts/st',
 };
 
-const TARGET_NAMES = { serviceBus: names.serviceBusNamespace, hostStorage: names.hostStorageAccount, dataStorage: names.dataStorageAccount };
+const TARGET_NAMES = {
+  serviceBus: names.serviceBusNamespace,
+  hostStorage: names.hostStorageAccount,
+  dataStorage: names.dataStorageAccount,
+};
 
 let reachable: number;
 const { tf } = synthBare((stack) => {
-  const vnet = new PrivateNetwork(stack, 'network', { ...WHERE, name: 'vnet-test', addressSpace: network.addressSpace, subnets: network.subnets });
+  const vnet = new PrivateNetwork(stack, 'network', {
+    ...WHERE,
+    name: 'vnet-test',
+    addressSpace: network.addressSpace,
+    subnets: network.subnets,
+  });
   const endpoints = new PrivateEndpoints(stack, 'private-endpoints', {
     ...WHERE,
     network: vnet,
@@ -42,29 +51,49 @@ test("private endpoints: the namespace, the host account's blob, table and queue
     [names.hostStorageAccount, 'queue'],
     [names.dataStorageAccount, 'table'],
   ];
-  expect(Object.values(resourcesOf(tf, 'azurerm_private_endpoint')).map((pe) => pe.name)).toEqual(expected.map(([target, subresource]) => `pe-${target}-${subresource}`));
+  expect(Object.values(resourcesOf(tf, 'azurerm_private_endpoint')).map((pe) => pe.name)).toEqual(
+    expected.map(([target, subresource]) => `pe-${target}-${subresource}`),
+  );
 });
 
-test.each(PRIVATE_ENDPOINTS.map((spec) => [`${spec.target} ${spec.subresource}`, spec] as const))('the %s endpoint: in the endpoint subnet, connected automatically to its target, registered in its zone', (_, spec) => {
-  const endpoint = resourceAt(tf, 'azurerm_private_endpoint', `private-endpoints/${spec.target}-${spec.subresource}`);
-  const zoneId = spec.zone.split('.')[1];
-  const name = privateEndpointName(TARGET_NAMES[spec.target], spec.subresource);
-  expect(endpoint).toMatchObject({
-    name,
-    subnet_id: refTo(tf, 'azurerm_subnet', 'network/private-endpoints-subnet', 'id'),
-    private_service_connection: { name: `psc-${name}`, private_connection_resource_id: TARGET_IDS[spec.target], subresource_names: [spec.subresource], is_manual_connection: false },
-    private_dns_zone_group: { name: 'default', private_dns_zone_ids: [refTo(tf, 'azurerm_private_dns_zone', `private-endpoints/zone-${zoneId}`, 'id')] },
-  });
-  // After the endpoint subnet carries its NSG (both update the subnet): `depends_on` names the association by its address.
-  const association = refTo(tf, 'azurerm_subnet_network_security_group_association', 'network/private-endpoints-nsg-association', 'id').replace(/^\$\{(.*)\.id\}$/, '$1');
-  expect(endpoint.depends_on).toEqual([association]);
-});
+test.each(PRIVATE_ENDPOINTS.map((spec) => [`${spec.target} ${spec.subresource}`, spec] as const))(
+  'the %s endpoint: in the endpoint subnet, connected automatically to its target, registered in its zone',
+  (_, spec) => {
+    const endpoint = resourceAt(tf, 'azurerm_private_endpoint', `private-endpoints/${spec.target}-${spec.subresource}`);
+    const zoneId = spec.zone.split('.')[1];
+    const name = privateEndpointName(TARGET_NAMES[spec.target], spec.subresource);
+    expect(endpoint).toMatchObject({
+      name,
+      subnet_id: refTo(tf, 'azurerm_subnet', 'network/private-endpoints-subnet', 'id'),
+      private_service_connection: {
+        name: `psc-${name}`,
+        private_connection_resource_id: TARGET_IDS[spec.target],
+        subresource_names: [spec.subresource],
+        is_manual_connection: false,
+      },
+      private_dns_zone_group: {
+        name: 'default',
+        private_dns_zone_ids: [refTo(tf, 'azurerm_private_dns_zone', `private-endpoints/zone-${zoneId}`, 'id')],
+      },
+    });
+    // After the endpoint subnet carries its NSG (both update the subnet): `depends_on` names the association by its address.
+    const association = refTo(
+      tf,
+      'azurerm_subnet_network_security_group_association',
+      'network/private-endpoints-nsg-association',
+      'id',
+    ).replace(/^\$\{(.*)\.id\}$/, '$1');
+    expect(endpoint.depends_on).toEqual([association]);
+  },
+);
 
 test('one zone per name, each linked once to the network without auto-registration', () => {
   const zones = [...new Set(PRIVATE_ENDPOINTS.map((e) => e.zone))];
   expect(Object.values(resourcesOf(tf, 'azurerm_private_dns_zone')).map((z) => z.name)).toEqual(zones);
   const links = Object.values(resourcesOf(tf, 'azurerm_private_dns_zone_virtual_network_link'));
-  expect(links.map((l) => [l.name, l.registration_enabled, l.virtual_network_id])).toEqual(zones.map(() => ['link-vnet-test', false, refTo(tf, 'azurerm_virtual_network', 'network/network', 'id')]));
+  expect(links.map((l) => [l.name, l.registration_enabled, l.virtual_network_id])).toEqual(
+    zones.map(() => ['link-vnet-test', false, refTo(tf, 'azurerm_virtual_network', 'network/network', 'id')]),
+  );
 });
 
 test('an app must wait for every endpoint and every link', () => {

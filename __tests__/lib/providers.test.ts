@@ -16,7 +16,11 @@ const [azurerm] = tf.provider.azurerm;
 test('azurerm for keyless storage: Entra ID for blobs, no data-plane reads of storage accounts, tables kept when their deployment goes', () => {
   expect(azurerm.storage_use_azuread).toBe(true);
   expect(azurerm.features).toEqual([
-    { template_deployment: [{ delete_nested_items_during_deletion: false }], storage: [{ data_plane_available: false }], resource_group: [{ prevent_deletion_if_contains_resources: false }] },
+    {
+      template_deployment: [{ delete_nested_items_during_deletion: false }],
+      storage: [{ data_plane_available: false }],
+      resource_group: [{ prevent_deletion_if_contains_resources: false }],
+    },
   ]);
 });
 
@@ -26,7 +30,9 @@ test('allowDeletingNonEmptyResourceGroup false keeps the provider guard on the r
 
 test('registers the core set and the providers the stack uses, and no subscription in config', () => {
   expect(azurerm).toMatchObject({ resource_provider_registrations: 'core', resource_providers_to_register: RESOURCE_PROVIDERS });
-  expect(RESOURCE_PROVIDERS).toEqual(expect.arrayContaining(['Microsoft.ServiceBus', 'Microsoft.Web', 'Microsoft.Logic', 'Microsoft.Network']));
+  expect(RESOURCE_PROVIDERS).toEqual(
+    expect.arrayContaining(['Microsoft.ServiceBus', 'Microsoft.Web', 'Microsoft.Logic', 'Microsoft.Network']),
+  );
   expect(azurerm.subscription_id).toBeUndefined();
 });
 

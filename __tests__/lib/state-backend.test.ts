@@ -17,5 +17,7 @@ test('remote state: the azurerm backend with Entra ID, one key per stack, the re
   expect(backendOf({ storageAccountName: 'stordersstate', containerName: 'tfstate' })).toEqual({
     azurerm: { storage_account_name: 'stordersstate', container_name: 'tfstate', key: 'orders-test.tfstate', use_azuread_auth: true },
   });
-  expect(backendOf({ storageAccountName: 'stordersstate', containerName: 'tfstate', resourceGroupName: 'rg-state' })).toMatchObject({ azurerm: { resource_group_name: 'rg-state' } });
+  expect(backendOf({ storageAccountName: 'stordersstate', containerName: 'tfstate', resourceGroupName: 'rg-state' })).toMatchObject({
+    azurerm: { resource_group_name: 'rg-state' },
+  });
 });

@@ -6,7 +6,11 @@ import { environmentTargets } from '../../lib/targets';
 
 test.each(environments.map((e) => [e.name, e] as const))('%s, by its name or its stack name: the names the stack gives', (_, env) => {
   const names = resourceNames(env);
-  const expected = { serviceBusFqdn: `${names.serviceBusNamespace}.servicebus.windows.net`, queueName: names.queue, orderApiApp: names.apps.orderApi.functionApp };
+  const expected = {
+    serviceBusFqdn: `${names.serviceBusNamespace}.servicebus.windows.net`,
+    queueName: names.queue,
+    orderApiApp: names.apps.orderApi.functionApp,
+  };
   expect(environmentTargets(env.name)).toEqual(expected);
   expect(environmentTargets(stackName(env))).toEqual(expected);
 });

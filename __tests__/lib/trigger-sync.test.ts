@@ -13,5 +13,7 @@ test('a terraform_data replaced with each new package URL (or app), running the 
   });
   const sync = onlyResource(tf, 'terraform_data');
   expect(sync.triggers_replace).toEqual({ app_id: APP_ID, package_url: PACKAGE_URL });
-  expect(sync.provisioner).toEqual([{ 'local-exec': { working_dir: '../../..', command: `npx --no-install tsx scripts/sync-triggers.ts ${APP_ID}` } }]);
+  expect(sync.provisioner).toEqual([
+    { 'local-exec': { working_dir: '../../..', command: `npx --no-install tsx scripts/sync-triggers.ts ${APP_ID}` } },
+  ]);
 });

@@ -20,7 +20,12 @@ export type PostAnswer =
   | 'accept'
   | 'hang'
   /** A problem+json answer, or with `text` a plain-text body as is. */
-  | { readonly status: number; readonly problem?: Record<string, unknown>; readonly text?: string; readonly headers?: Record<string, string> };
+  | {
+      readonly status: number;
+      readonly problem?: Record<string, unknown>;
+      readonly text?: string;
+      readonly headers?: Record<string, string>;
+    };
 
 export interface FakeApiOptions {
   readonly key: string;
@@ -43,7 +48,10 @@ export interface FakeApi {
 }
 
 export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
-  const orders = new Map<string, { acceptedAt: number; processedAt: number | null; after: number | null; fate?: 'failed' | 'unconfirmed' }>();
+  const orders = new Map<
+    string,
+    { acceptedAt: number; processedAt: number | null; after: number | null; fate?: 'failed' | 'unconfirmed' }
+  >();
   const byKey = new Map<string, { orderId: string; body: string }>();
   const stats = { posts: 0, gets: 0, openPosts: 0, peakOpenPosts: 0, keys: [] as string[] };
   const problem = (res: http.ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
@@ -69,7 +77,8 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
         if (answer === 'hang') return;
         setTimeout(() => {
           stats.openPosts--;
-          if (answer !== 'accept' && answer.text !== undefined) return void res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers }).end(answer.text);
+          if (answer !== 'accept' && answer.text !== undefined)
+            return void res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers }).end(answer.text);
           if (answer !== 'accept') return problem(res, answer.status, answer.problem ?? { title: 'Failed' }, answer.headers);
           let body: { customerId?: unknown; idempotencyKey?: unknown };
           const text = Buffer.concat(chunks).toString('utf8');
@@ -82,16 +91,28 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
           const bodyKey = typeof body.idempotencyKey === 'string' ? body.idempotencyKey : undefined;
           const key = typeof header === 'string' ? header : bodyKey;
           if (typeof body.customerId !== 'string') {
-            return problem(res, 400, { title: 'Invalid order', detail: '1 field(s) are invalid', errors: [{ field: 'customerId', message: 'must be a string' }] });
+            return problem(res, 400, {
+              title: 'Invalid order',
+              detail: '1 field(s) are invalid',
+              errors: [{ field: 'customerId', message: 'must be a string' }],
+            });
           }
           if (key === undefined || (typeof header === 'string' && bodyKey !== undefined && header !== bodyKey)) {
-            return problem(res, 400, { title: 'Invalid order', detail: '1 field(s) are invalid', errors: [{ field: 'Idempotency-Key', message: 'is required' }] });
+            return problem(res, 400, {
+              title: 'Invalid order',
+              detail: '1 field(s) are invalid',
+              errors: [{ field: 'Idempotency-Key', message: 'is required' }],
+            });
           }
           const { idempotencyKey: _, ...order } = body;
           const canonical = JSON.stringify(order);
           const earlier = byKey.get(`${body.customerId}:${key}`);
           if (earlier && earlier.body !== canonical) {
-            return problem(res, 422, { type: 'urn:problem:orders:idempotency-key-reused', title: 'Idempotency key reused', errors: [{ field: 'Idempotency-Key', message: 'was used before with a different request' }] });
+            return problem(res, 422, {
+              type: 'urn:problem:orders:idempotency-key-reused',
+              title: 'Idempotency key reused',
+              errors: [{ field: 'Idempotency-Key', message: 'was used before with a different request' }],
+            });
           }
           if (earlier) {
             const order = orders.get(earlier.orderId)!;
@@ -108,7 +129,12 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
           byKey.set(`${body.customerId}:${key}`, { orderId, body: canonical });
           const now = Date.now();
           const after = typeof options.processAfterMs === 'function' ? options.processAfterMs(n) : options.processAfterMs;
-          orders.set(orderId, { acceptedAt: now, processedAt: after === null ? null : now + (after ?? 0), after: after === null ? null : (after ?? 0), fate: options.fate?.(n) });
+          orders.set(orderId, {
+            acceptedAt: now,
+            processedAt: after === null ? null : now + (after ?? 0),
+            after: after === null ? null : (after ?? 0),
+            fate: options.fate?.(n),
+          });
           const statusUrl = `/api/orders/${orderId}`;
           res.writeHead(202, { 'content-type': 'application/json', location: statusUrl });
           res.end(JSON.stringify({ orderId, status: 'accepted', statusUrl }));
@@ -125,13 +151,30 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
         const done = order.fate !== 'unconfirmed' && order.processedAt !== null && order.processedAt <= Date.now();
         if (!done) {
           res.writeHead(200, { 'content-type': 'application/json', 'retry-after': '1' });
-          return void res.end(JSON.stringify({ ...common, status: 'pending', stage: order.fate === 'unconfirmed' ? 'unconfirmed' : 'accepted', detail: 'pending' }));
+          return void res.end(
+            JSON.stringify({
+              ...common,
+              status: 'pending',
+              stage: order.fate === 'unconfirmed' ? 'unconfirmed' : 'accepted',
+              detail: 'pending',
+            }),
+          );
         }
         res.writeHead(200, { 'content-type': 'application/json' });
         const at = new Date(order.processedAt!).toISOString();
-        res.end(JSON.stringify(order.fate === 'failed'
-          ? { ...common, status: 'failed', failedAt: at, failedBy: 'dead-letter-queue', reason: 'dead-lettered by Service Bus: MaxDeliveryCountExceeded' }
-          : { ...common, status: 'processed', processedAt: at }));
+        res.end(
+          JSON.stringify(
+            order.fate === 'failed'
+              ? {
+                  ...common,
+                  status: 'failed',
+                  failedAt: at,
+                  failedBy: 'dead-letter-queue',
+                  reason: 'dead-lettered by Service Bus: MaxDeliveryCountExceeded',
+                }
+              : { ...common, status: 'processed', processedAt: at },
+          ),
+        );
         return;
       }
       problem(res, 404, { title: 'No such route' });

@@ -18,7 +18,10 @@ async function cli(args: string[], env: Record<string, string | undefined> = { O
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 
-async function withApi<T>(options: Omit<FakeApiOptions, 'key'> & { key?: string }, run: (baseUrl: string, api: Awaited<ReturnType<typeof startFakeApi>>) => Promise<T>): Promise<T> {
+async function withApi<T>(
+  options: Omit<FakeApiOptions, 'key'> & { key?: string },
+  run: (baseUrl: string, api: Awaited<ReturnType<typeof startFakeApi>>) => Promise<T>,
+): Promise<T> {
   const api = await startFakeApi({ key: KEY, ...options });
   try {
     return await run(api.baseUrl, api);
@@ -67,7 +70,11 @@ describe('load (open model)', () => {
   it('counts accepted, rejected and failed answers', async () => {
     // POST n (1-based) with n % 10 = 3 gets 400, with n % 10 = 7 gets 503: of 50, 5 and 5; 40 accepted.
     const post = (n: number) =>
-      n % 10 === 3 ? { status: 400, problem: { title: 'Invalid order' } } : n % 10 === 7 ? { status: 503, headers: { 'retry-after': '5' } } : ('accept' as const);
+      n % 10 === 3
+        ? { status: 400, problem: { title: 'Invalid order' } }
+        : n % 10 === 7
+          ? { status: 503, headers: { 'retry-after': '5' } }
+          : ('accept' as const);
     await withApi({ post, processAfterMs: 20 }, async (baseUrl, api) => {
       const { result } = await load(baseUrl, ['--rate', '200', '--duration', '0.25s']);
       expect(result.accepted).toBe(40);
@@ -112,7 +119,11 @@ describe('load (open model)', () => {
       const { result, code } = await load(baseUrl, ['--rate', '100', '--duration', '0.1s']);
       expect(code).toBe(0);
       expect([result.accepted, result.processed, result.notProcessed]).toEqual([10, 5, 0]);
-      expect(result.failedOrders).toMatchObject({ total: 5, byFailedBy: { 'dead-letter-queue': 5 }, firstReason: expect.stringMatching(/MaxDeliveryCountExceeded/) });
+      expect(result.failedOrders).toMatchObject({
+        total: 5,
+        byFailedBy: { 'dead-letter-queue': 5 },
+        firstReason: expect.stringMatching(/MaxDeliveryCountExceeded/),
+      });
     });
   });
 
@@ -121,7 +132,21 @@ describe('load (open model)', () => {
     // machine never does). The others are never processed: after the 150 ms poll deadline they are
     // counted as not processed, and the run still ends by itself.
     await withApi({ post: (n) => (n % 5 === 0 ? 'hang' : 'accept'), processAfterMs: null }, async (baseUrl) => {
-      const run = await cli(['--base-url', baseUrl, '--json', '--rate', '100', '--duration', '0.1s', '--request-timeout', '1s', '--poll-interval', '50ms', '--poll-deadline', '150ms']);
+      const run = await cli([
+        '--base-url',
+        baseUrl,
+        '--json',
+        '--rate',
+        '100',
+        '--duration',
+        '0.1s',
+        '--request-timeout',
+        '1s',
+        '--poll-interval',
+        '50ms',
+        '--poll-deadline',
+        '150ms',
+      ]);
       const result = JSON.parse(run.stdout) as LoadResult;
       expect(result.failed).toMatchObject({ total: 2, byReason: { timeout: 2 } });
       expect([result.accepted, result.processed, result.notProcessed]).toEqual([8, 0, 8]);
@@ -143,7 +168,18 @@ describe('load (open model)', () => {
     // Orders 1-10 are processed at once (most of them seen while orders 11-20 are still being sent),
     // 11-20 never. The polling bar used to start at 0 and only count orders seen after sending: 0/20.
     await withApi({ processAfterMs: (n) => (n <= 10 ? 0 : null) }, async (baseUrl) => {
-      const run = await cli(['--base-url', baseUrl, '--rate', '100', '--duration', '0.2s', '--poll-interval', '20ms', '--poll-deadline', '200ms']);
+      const run = await cli([
+        '--base-url',
+        baseUrl,
+        '--rate',
+        '100',
+        '--duration',
+        '0.2s',
+        '--poll-interval',
+        '20ms',
+        '--poll-deadline',
+        '200ms',
+      ]);
       expect(run.stdout).toMatch(/processed 10 of 20 accepted \(10 not processed by the deadline\)/);
       expect(run.stderr.trim().split('\n').at(-1)).toBe('processed: 50% (10/20 orders)');
     });
@@ -162,11 +198,41 @@ describe('smoke', () => {
   it.each([
     ['a wrong key', { key: 'another-key' }, [], /answered 401: the function key was rejected; set ORDERS_FUNCTION_KEY/],
     // Retry-After 5 s does not fit in the 1 s timeout: no retry.
-    ['a 503', { post: () => ({ status: 503, problem: { title: 'Order not accepted' }, headers: { 'retry-after': '5' } }) }, ['--smoke-timeout', '1s'], /answered 503 \(Retry-After 5 s\): order intake is unavailable \(Order not accepted\)/],
-    ['a 503 that lasts', { post: () => ({ status: 503, problem: { title: 'Order not accepted' } }) }, ['--smoke-timeout', '1s'], /answered 503: order intake is unavailable \(Order not accepted\).* \([2-9] attempts over [\d.]+ m?s\)$/m],
-    ['a rejected sample', { post: () => ({ status: 400, problem: { title: 'Invalid order', errors: [{ field: 'currency', message: 'must be an ISO 4217 code' }] } }) }, [], /rejected the sample order with 400: Invalid order \(currency: must be an ISO 4217 code\)/],
-    ['an order never processed', { processAfterMs: null }, ['--smoke-timeout', '300ms'], /was accepted but not processed within 300 ms \(still pending: stage accepted\): check that the consumer/],
-    ['an order that fails', { processAfterMs: 50, fate: () => 'failed' as const }, [], /was accepted and then failed \(dead-letter-queue at .+\): dead-lettered by Service Bus: MaxDeliveryCountExceeded/],
+    [
+      'a 503',
+      { post: () => ({ status: 503, problem: { title: 'Order not accepted' }, headers: { 'retry-after': '5' } }) },
+      ['--smoke-timeout', '1s'],
+      /answered 503 \(Retry-After 5 s\): order intake is unavailable \(Order not accepted\)/,
+    ],
+    [
+      'a 503 that lasts',
+      { post: () => ({ status: 503, problem: { title: 'Order not accepted' } }) },
+      ['--smoke-timeout', '1s'],
+      /answered 503: order intake is unavailable \(Order not accepted\).* \([2-9] attempts over [\d.]+ m?s\)$/m,
+    ],
+    [
+      'a rejected sample',
+      {
+        post: () => ({
+          status: 400,
+          problem: { title: 'Invalid order', errors: [{ field: 'currency', message: 'must be an ISO 4217 code' }] },
+        }),
+      },
+      [],
+      /rejected the sample order with 400: Invalid order \(currency: must be an ISO 4217 code\)/,
+    ],
+    [
+      'an order never processed',
+      { processAfterMs: null },
+      ['--smoke-timeout', '300ms'],
+      /was accepted but not processed within 300 ms \(still pending: stage accepted\): check that the consumer/,
+    ],
+    [
+      'an order that fails',
+      { processAfterMs: 50, fate: () => 'failed' as const },
+      [],
+      /was accepted and then failed \(dead-letter-queue at .+\): dead-lettered by Service Bus: MaxDeliveryCountExceeded/,
+    ],
   ] as const)('fails clearly on %s', async (_name, options, flags, message) => {
     await withApi(options as Omit<FakeApiOptions, 'key'> & { key?: string }, async (baseUrl) => {
       const run = await cli(['--base-url', baseUrl, '--smoke', '--poll-interval', '50ms', ...flags]);
@@ -177,16 +243,19 @@ describe('smoke', () => {
 
   it('retries a POST that fails with 5xx, as after a fresh deploy, until the order is accepted', async () => {
     // A role assignment that has not reached Service Bus yet: the first two POSTs get 503.
-    await withApi({ post: (n) => (n <= 2 ? { status: 503, problem: { title: 'Order not accepted' } } : 'accept'), processAfterMs: 0 }, async (baseUrl, api) => {
-      const run = await cli(['--base-url', baseUrl, '--smoke', '--poll-interval', '50ms']);
-      expect(run.code).toBe(0);
-      expect(api.stats.posts).toBe(3);
-      // Every retry with the same key: the only safe retry after a 503 whose outcome is unknown.
-      expect(new Set(api.stats.keys).size).toBe(1);
-      expect(api.stats.keys[0]).toMatch(/^loadtest-.+-smoke$/);
-      expect(run.stderr).toMatch(/smoke: POST answered 503; retrying in 50 ms/);
-      expect(run.stdout).toMatch(/smoke passed/);
-    });
+    await withApi(
+      { post: (n) => (n <= 2 ? { status: 503, problem: { title: 'Order not accepted' } } : 'accept'), processAfterMs: 0 },
+      async (baseUrl, api) => {
+        const run = await cli(['--base-url', baseUrl, '--smoke', '--poll-interval', '50ms']);
+        expect(run.code).toBe(0);
+        expect(api.stats.posts).toBe(3);
+        // Every retry with the same key: the only safe retry after a 503 whose outcome is unknown.
+        expect(new Set(api.stats.keys).size).toBe(1);
+        expect(api.stats.keys[0]).toMatch(/^loadtest-.+-smoke$/);
+        expect(run.stderr).toMatch(/smoke: POST answered 503; retrying in 50 ms/);
+        expect(run.stdout).toMatch(/smoke passed/);
+      },
+    );
   });
 
   it('resubmits an unconfirmed order with the same key, as its status says to, and then sees it processed', async () => {
@@ -204,13 +273,19 @@ describe('smoke', () => {
     expect([noKey.code, noKey.stderr]).toEqual([1, expect.stringMatching(/ORDERS_FUNCTION_KEY is not set/)]);
     // Port 9 (discard) on 127.0.0.1: nothing listens.
     const unreachable = await cli(['--base-url', 'http://127.0.0.1:9/api', '--smoke']);
-    expect([unreachable.code, unreachable.stderr]).toEqual([1, expect.stringMatching(/cannot reach http:\/\/127\.0\.0\.1:9\/api\/orders \(ECONNREFUSED\)/)]);
+    expect([unreachable.code, unreachable.stderr]).toEqual([
+      1,
+      expect.stringMatching(/cannot reach http:\/\/127\.0\.0\.1:9\/api\/orders \(ECONNREFUSED\)/),
+    ]);
   });
 });
 
 it('never prints the function key, even when the API echoes it back', async () => {
   // A hostile API that puts the key it received into its problem details.
-  const echo = (n: number) => (n % 2 === 0 ? { status: 400, problem: { title: 'Bad', detail: `key was ${KEY}` } } : { status: 503, problem: { title: 'Down', detail: `x-functions-key: ${encodeURIComponent(KEY)}` } });
+  const echo = (n: number) =>
+    n % 2 === 0
+      ? { status: 400, problem: { title: 'Bad', detail: `key was ${KEY}` } }
+      : { status: 503, problem: { title: 'Down', detail: `x-functions-key: ${encodeURIComponent(KEY)}` } };
   await withApi({ post: echo }, async (baseUrl) => {
     const runs = [
       await cli(['--base-url', baseUrl, '--rate', '100', '--duration', '0.1s', '--verbose', '--poll-deadline', '100ms']),

@@ -15,7 +15,10 @@ const model = (overrides: Parameters<typeof testModel>[0] = {}) =>
 const fixedApi = (sku: string) => dedicatedApp([profile({ minimum: 1, default: 1, maximum: 1, rules: [] })], sku);
 
 /** A processor that is idle on `ready` instances (or uses `busyVcpu` of them) every second. */
-const processorState = (spanS: number, ready: number, busyVcpu = 0) => ({ ready: new Uint16Array(spanS).fill(ready), busyVcpu: new Float32Array(spanS).fill(busyVcpu) });
+const processorState = (spanS: number, ready: number, busyVcpu = 0) => ({
+  ready: new Uint16Array(spanS).fill(ready),
+  busyVcpu: new Float32Array(spanS).fill(busyVcpu),
+});
 
 const mean = (values: Float32Array) => values.reduce((sum, v) => sum + v, 0) / values.length;
 
@@ -43,7 +46,11 @@ describe('the API on its own plan', () => {
     // + 2 ms mean wait (M/M/1: 0.5 x 2 / 0.5) = 24 ms. 250/s for 300 s: 75,000 requests, so the
     // sample mean is within ~0.02 ms of it.
     const spanS = 300;
-    const orders = generateOrders(stepWorkload({ baseline: 250, multiplier: 1, stepAtS: 0, holdS: spanS, processingMs: 100 }), { seed: 1, originMs: ORIGIN_MS, spanS });
+    const orders = generateOrders(stepWorkload({ baseline: 250, multiplier: 1, stepAtS: 0, holdS: spanS, processingMs: 100 }), {
+      seed: 1,
+      originMs: ORIGIN_MS,
+      spanS,
+    });
     const stack = syntheticStack({ api: fixedApi('P0v3') });
     const result = simulateApiSide({ stack, model: model(), orders, originMs: ORIGIN_MS, spanS, processor: processorState(spanS, 1) });
     expect(result.timedOut).toBe(0);
@@ -55,7 +62,11 @@ describe('the API on its own plan', () => {
     // 750 requests/s x 2 ms = 1.5 vCPU-s of work per second on 1 vCPU: 0.5 s of work is left over
     // each second. A request arriving in second 100 waits behind 100 x 0.5 = 50 s of backlog.
     const spanS = 200;
-    const orders = generateOrders(stepWorkload({ baseline: 750, multiplier: 1, stepAtS: 0, holdS: spanS, processingMs: 100 }), { seed: 1, originMs: ORIGIN_MS, spanS });
+    const orders = generateOrders(stepWorkload({ baseline: 750, multiplier: 1, stepAtS: 0, holdS: spanS, processingMs: 100 }), {
+      seed: 1,
+      originMs: ORIGIN_MS,
+      spanS,
+    });
     const stack = syntheticStack({ api: fixedApi('P0v3') });
     const result = simulateApiSide({ stack, model: model(), orders, originMs: ORIGIN_MS, spanS, processor: processorState(spanS, 1) });
     const second100 = result.latencyS.subarray(100 * 750, 101 * 750);
@@ -66,9 +77,20 @@ describe('the API on its own plan', () => {
   it('times out a request that would wait past the front end timeout', () => {
     // The same overload with a 30 s timeout: from second 60 the backlog alone is 60 x 0.5 = 30 s.
     const spanS = 120;
-    const orders = generateOrders(stepWorkload({ baseline: 750, multiplier: 1, stepAtS: 0, holdS: spanS, processingMs: 100 }), { seed: 1, originMs: ORIGIN_MS, spanS });
+    const orders = generateOrders(stepWorkload({ baseline: 750, multiplier: 1, stepAtS: 0, holdS: spanS, processingMs: 100 }), {
+      seed: 1,
+      originMs: ORIGIN_MS,
+      spanS,
+    });
     const stack = syntheticStack({ api: fixedApi('P0v3') });
-    const result = simulateApiSide({ stack, model: model({ before: { timeoutS: 30 } }), orders, originMs: ORIGIN_MS, spanS, processor: processorState(spanS, 1) });
+    const result = simulateApiSide({
+      stack,
+      model: model({ before: { timeoutS: 30 } }),
+      orders,
+      originMs: ORIGIN_MS,
+      spanS,
+      processor: processorState(spanS, 1),
+    });
     expect(result.timedOut).toBeGreaterThanOrEqual(60 * 750);
     expect(result.timedOut).toBeLessThanOrEqual(61 * 750);
   });
@@ -78,10 +100,21 @@ describe('the API on its own plan', () => {
     // delay 180 s, runs every 60 s: the first grain [0, 60) is visible from 240, when the rule fires:
     // 2 -> 3 at 240.
     const spanS = 300;
-    const orders = generateOrders(stepWorkload({ baseline: 800, multiplier: 1, stepAtS: 0, holdS: spanS, processingMs: 100 }), { seed: 1, originMs: ORIGIN_MS, spanS });
+    const orders = generateOrders(stepWorkload({ baseline: 800, multiplier: 1, stepAtS: 0, holdS: spanS, processingMs: 100 }), {
+      seed: 1,
+      originMs: ORIGIN_MS,
+      spanS,
+    });
     const cpuRule = rule({ metric: 'CpuPercentage', threshold: 70, divideByInstanceCount: false }, { value: 1, cooldownS: 300 });
     const api = dedicatedApp([profile({ minimum: 2, default: 2, maximum: 5, rules: [cpuRule] })], 'P0v3');
-    const result = simulateApiSide({ stack: syntheticStack({ api }), model: model({ autoscale: { evaluationIntervalS: 60, metricDelayS: 180 } }), orders, originMs: ORIGIN_MS, spanS, processor: processorState(spanS, 1) });
+    const result = simulateApiSide({
+      stack: syntheticStack({ api }),
+      model: model({ autoscale: { evaluationIntervalS: 60, metricDelayS: 180 } }),
+      orders,
+      originMs: ORIGIN_MS,
+      spanS,
+      processor: processorState(spanS, 1),
+    });
     expect(result.decisions.map((d) => [d.timeS, d.from, d.to, d.reason])).toEqual([[240, 2, 3, 'scale-out']]);
   });
 
@@ -91,10 +124,24 @@ describe('the API on its own plan', () => {
     // 1 -> 2: the prewarmed instance, serving at once. At 62: 2 -> 3, a new instance: it serves after
     // 10 s allocation + 30 s host start = 40 s, from 102.
     const spanS = 180;
-    const orders = generateOrders(stepWorkload({ baseline: 10, multiplier: 100, stepAtS: 60, holdS: spanS, processingMs: 100 }), { seed: 1, originMs: ORIGIN_MS, spanS });
+    const orders = generateOrders(stepWorkload({ baseline: 10, multiplier: 100, stepAtS: 60, holdS: spanS, processingMs: 100 }), {
+      seed: 1,
+      originMs: ORIGIN_MS,
+      spanS,
+    });
     const api = elasticApp({ alwaysReady: 1, prewarmed: 1, appScaleLimit: 10 });
-    const m = model({ elasticPremium: { controllerIntervalS: 1, allocationS: 10, httpTargetUtilisation: 0.7 }, instances: { hostStartS: 30 } });
-    const result = simulateApiSide({ stack: syntheticStack({ api }), model: m, orders, originMs: ORIGIN_MS, spanS, processor: processorState(spanS, 1) });
+    const m = model({
+      elasticPremium: { controllerIntervalS: 1, allocationS: 10, httpTargetUtilisation: 0.7 },
+      instances: { hostStartS: 30 },
+    });
+    const result = simulateApiSide({
+      stack: syntheticStack({ api }),
+      model: m,
+      orders,
+      originMs: ORIGIN_MS,
+      spanS,
+      processor: processorState(spanS, 1),
+    });
     expect(result.decisions.slice(0, 2).map((d) => [d.timeS, d.from, d.to])).toEqual([
       [61, 1, 2],
       [62, 2, 3],
@@ -110,7 +157,11 @@ describe("the counterfactual: the API on the processor's instances", () => {
     // P(wait) = 0.4^(sqrt(3) - 1) = 0.5114, mean wait 0.5114 x 2 / (0.5 x 0.6) = 3.41 ms.
     // Mean latency: 22.5 ms own, 25.41 ms shared.
     const spanS = 600;
-    const orders = generateOrders(stepWorkload({ baseline: 100, multiplier: 1, stepAtS: 0, holdS: spanS, processingMs: 100 }), { seed: 1, originMs: ORIGIN_MS, spanS });
+    const orders = generateOrders(stepWorkload({ baseline: 100, multiplier: 1, stepAtS: 0, holdS: spanS, processingMs: 100 }), {
+      seed: 1,
+      originMs: ORIGIN_MS,
+      spanS,
+    });
     const stack = syntheticStack({ api: fixedApi('P0v3'), processor: { ...dedicatedApp([]), plan: plan('P1v3') } });
     const result = simulateApiSide({ stack, model: model(), orders, originMs: ORIGIN_MS, spanS, processor: processorState(spanS, 1, 1.5) });
     expect(mean(result.latencyS) * 1000).toBeCloseTo(22.5, 1);

@@ -87,7 +87,10 @@ describe('several rules', () => {
 
   it('scales in only when every in-rule fires, by the smallest decrease', () => {
     const backlogLow = rule({ operator: 'LessThan', threshold: 50 }, { direction: 'Decrease', value: 2 });
-    const cpuLow = rule({ metric: 'CpuPercentage', operator: 'LessThan', threshold: 30, divideByInstanceCount: false }, { direction: 'Decrease', value: 1 });
+    const cpuLow = rule(
+      { metric: 'CpuPercentage', operator: 'LessThan', threshold: 30, divideByInstanceCount: false },
+      { direction: 'Decrease', value: 1 },
+    );
     const quiet = metricFunctions({ ActiveMessages: () => 40, CpuPercentage: () => 10 });
     const busyCpu = metricFunctions({ ActiveMessages: () => 40, CpuPercentage: () => 50 });
     // CPU 50 >= 30: the CPU in-rule does not fire, so no scale-in although the backlog rule does.
@@ -159,7 +162,10 @@ describe('fixed-date (sale) profile', () => {
       ...profile({ name: 'sale', minimum: 4, default: 4, rules: [alwaysIn] }),
       fixedDate: { startMs, endMs, timeZone: 'W. Europe Standard Time', start: '2026-11-27T04:00:00', end: '2026-11-27T05:00:00' },
     };
-    const engine = new AutoscaleEngine({ profiles: [sale, profile({ minimum: 1, default: 1, rules: [alwaysIn] })] }, params, { originMs: origin, initialCapacity: 1 });
+    const engine = new AutoscaleEngine({ profiles: [sale, profile({ minimum: 1, default: 1, rules: [alwaysIn] })] }, params, {
+      originMs: origin,
+      initialCapacity: 1,
+    });
     const capacityAt = new Map<number, number>();
     for (let t = 60; t <= 3 * 3600; t += 60) {
       engine.evaluate(t, constant(0));

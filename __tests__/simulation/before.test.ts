@@ -13,7 +13,15 @@ it('times requests out once the wait plus processing exceeds the timeout, proces
   // Request 2j-1 starts at 4j-3 and request 2j at 4j-2 (each worker frees every 4 s), so both end
   // 2j + 2 s after they arrived: 4, 4, 6, 6, 8, 8, 10, 10, 12, ... With a 10 s timeout the first 8
   // succeed and the other 12 of 20 time out; the workers still run them, so the wait keeps growing.
-  const result = simulateSyncSide({ orders: burst(), spanS: 60, instances: 1, workersPerInstance: 2, timeoutS: 10, processesAbandonedRequests: true, poisonS: 0.005 });
+  const result = simulateSyncSide({
+    orders: burst(),
+    spanS: 60,
+    instances: 1,
+    workersPerInstance: 2,
+    timeoutS: 10,
+    processesAbandonedRequests: true,
+    poisonS: 0.005,
+  });
 
   expect({ succeeded: result.succeeded, timedOut: result.timedOut }).toEqual({ succeeded: 8, timedOut: 12 });
   expect(Array.from(result.latencyS.subarray(0, 10))).toEqual([4, 4, 6, 6, 8, 8, 10, 10, NaN, NaN]);
@@ -42,8 +50,21 @@ it('answers a poison order with a 4xx and fails a transient one with a 5xx (no q
     { at: 2, kind: ORDER_TRANSIENT, processingS: 1, failedDeliveryS: 5 },
     { at: 3, kind: ORDER_POISON, processingS: 1 },
   ]);
-  const result = simulateSyncSide({ orders, spanS: 60, instances: 1, workersPerInstance: 1, timeoutS: 230, processesAbandonedRequests: true, poisonS: 0.005 });
-  expect({ succeeded: result.succeeded, failedTransient: result.failedTransient, rejected: result.rejected, timedOut: result.timedOut }).toEqual({
+  const result = simulateSyncSide({
+    orders,
+    spanS: 60,
+    instances: 1,
+    workersPerInstance: 1,
+    timeoutS: 230,
+    processesAbandonedRequests: true,
+    poisonS: 0.005,
+  });
+  expect({
+    succeeded: result.succeeded,
+    failedTransient: result.failedTransient,
+    rejected: result.rejected,
+    timedOut: result.timedOut,
+  }).toEqual({
     succeeded: 1,
     failedTransient: 1,
     rejected: 1,

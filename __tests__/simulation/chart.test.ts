@@ -29,7 +29,9 @@ it('draws each scale action at the minute it happened', () => {
     [900, 2, 1],
   ]);
 
-  const spec = timelineSpec(report) as unknown as { vconcat: Array<{ data: { values: Array<{ t: number; series: string; value: number }> } }> };
+  const spec = timelineSpec(report) as unknown as {
+    vconcat: Array<{ data: { values: Array<{ t: number; series: string; value: number }> } }>;
+  };
   const instances = spec.vconcat
     .flatMap((panel) => panel.data.values)
     .filter((v) => v.series === 'after: set by autoscale')

@@ -6,7 +6,14 @@ import { ElasticScaleController } from '../../scripts/simulation/elastic-scaler'
  * otherwise: a look every 10 s, queue steps of at most 4 instances at most every 30 s, scale-in only
  * after 300 s below and then one instance per 30 s.
  */
-const params: ElasticPremiumParameters = { ...DEFAULT_MODEL.elasticPremium, controllerIntervalS: 10, queueScaleOutIntervalS: 30, queueMaxStep: 4, scaleInAfterS: 300, scaleInIntervalS: 30 };
+const params: ElasticPremiumParameters = {
+  ...DEFAULT_MODEL.elasticPremium,
+  controllerIntervalS: 10,
+  queueScaleOutIntervalS: 30,
+  queueMaxStep: 4,
+  scaleInAfterS: 300,
+  scaleInIntervalS: 30,
+};
 
 /** Runs the controller's looks from 10 s to `untilS`, the running count following each decision. */
 function run(controller: ElasticScaleController, start: number, untilS: number, desiredAt: (t: number) => number): Map<number, number> {
@@ -19,7 +26,8 @@ function run(controller: ElasticScaleController, start: number, untilS: number, 
   return counts;
 }
 
-const queue = (alwaysReadyAt: (t: number) => number, limit: number) => new ElasticScaleController({ params, trigger: 'queue', alwaysReadyAt, limit });
+const queue = (alwaysReadyAt: (t: number) => number, limit: number) =>
+  new ElasticScaleController({ params, trigger: 'queue', alwaysReadyAt, limit });
 
 it('adds at most 4 instances per 30 s until it reaches the target', () => {
   // 200 messages / 16 per instance = 12.5: it wants 13. From 1: +4 at 10 (5), nothing at 20 and 30

@@ -1,5 +1,11 @@
 import { withModel, type DeepPartial, type ModelParameters } from '../../scripts/simulation/assumptions';
-import { ruleName, type AutoscaleProfile, type MetricTrigger, type ScaleAction, type ScaleRule } from '../../scripts/simulation/autoscale-setting';
+import {
+  ruleName,
+  type AutoscaleProfile,
+  type MetricTrigger,
+  type ScaleAction,
+  type ScaleRule,
+} from '../../scripts/simulation/autoscale-setting';
 import { planSku } from '../../lib/config/plan-skus';
 import type { AppModel, DedicatedAppModel, ElasticAppModel, PlanModel, StackModel } from '../../scripts/simulation/stack-model';
 import type { Orders, WorkloadProfile } from '../../scripts/simulation/workload';
@@ -40,14 +46,25 @@ export function dedicatedApp(profiles: AutoscaleProfile[], sku = 'P1v3'): Dedica
 
 /** An Elastic Premium app on EP1: always-ready 1, limit 10, no prewarmed buffer, no schedule, unless overridden. */
 export function elasticApp(overrides: Partial<ElasticAppModel> = {}): ElasticAppModel {
-  return { kind: 'elasticPremium', plan: plan('EP1'), alwaysReady: 1, maximumBurst: 10, appScaleLimit: 10, prewarmed: 0, schedule: undefined, ...overrides };
+  return {
+    kind: 'elasticPremium',
+    plan: plan('EP1'),
+    alwaysReady: 1,
+    maximumBurst: 10,
+    appScaleLimit: 10,
+    prewarmed: 0,
+    schedule: undefined,
+    ...overrides,
+  };
 }
 
 /**
  * A small stack: the processor on P1v3 with `profiles` (or `processor`), the API on one fixed P1v3
  * instance (or `api`).
  */
-export function syntheticStack(overrides: Partial<Omit<StackModel, 'apps'>> & { profiles?: AutoscaleProfile[]; processor?: AppModel; api?: AppModel }): StackModel {
+export function syntheticStack(
+  overrides: Partial<Omit<StackModel, 'apps'>> & { profiles?: AutoscaleProfile[]; processor?: AppModel; api?: AppModel },
+): StackModel {
   const { profiles, processor, api, ...rest } = overrides;
   return {
     environment: 'test',
@@ -69,7 +86,13 @@ export function testModel(overrides: DeepPartial<ModelParameters> = {}): ModelPa
 }
 
 /** A step (ramp 0) from `baseline` to `baseline x multiplier` at `stepAtS`, evenly spaced arrivals, fixed processing time. */
-export function stepWorkload(options: { baseline: number; multiplier: number; stepAtS: number; holdS: number; processingMs: number }): WorkloadProfile {
+export function stepWorkload(options: {
+  baseline: number;
+  multiplier: number;
+  stepAtS: number;
+  holdS: number;
+  processingMs: number;
+}): WorkloadProfile {
   const start = new Date(ORIGIN_MS + options.stepAtS * 1000).toISOString().slice(0, 19);
   return {
     baselinePerSecond: options.baseline,

@@ -44,7 +44,16 @@ describe('reading the synthesized stack: both apps Dedicated', () => {
     // 04:00 Berlin time on 2026-11-27 is 03:00Z (UTC+1 in November).
     expect(new Date(blackFriday.fixedDate!.startMs).toISOString()).toBe('2026-11-27T03:00:00.000Z');
     expect(blackFriday.minimum).toBe(6);
-    expect(byDefault.rules.map((r) => [r.trigger.metric, r.trigger.timeAggregation, r.trigger.threshold, r.trigger.timeWindowS, r.action.value, r.action.cooldownS])).toEqual([
+    expect(
+      byDefault.rules.map((r) => [
+        r.trigger.metric,
+        r.trigger.timeAggregation,
+        r.trigger.threshold,
+        r.trigger.timeWindowS,
+        r.action.value,
+        r.action.cooldownS,
+      ]),
+    ).toEqual([
       ['ActiveMessages', 'Average', 500, 300, 2, 300],
       ['CpuPercentage', 'Average', 70, 300, 1, 300],
       ['ActiveMessages', 'Maximum', 50, 900, 1, 600],
@@ -78,7 +87,14 @@ describe('reading the synthesized stack: Elastic Premium', () => {
 
   it("reads always-ready, burst, app limit and prewarmed from the app's site config and its plan", () => {
     for (const app of Object.values(model.apps)) {
-      expect(app).toMatchObject({ kind: 'elasticPremium', plan: { sku: 'EP1', zoneBalancing: true, initialWorkers: 2 }, alwaysReady: 2, maximumBurst: 20, appScaleLimit: 20, prewarmed: 1 });
+      expect(app).toMatchObject({
+        kind: 'elasticPremium',
+        plan: { sku: 'EP1', zoneBalancing: true, initialWorkers: 2 },
+        alwaysReady: 2,
+        maximumBurst: 20,
+        appScaleLimit: 20,
+        prewarmed: 1,
+      });
     }
   });
 
@@ -114,48 +130,74 @@ const BLACK_FRIDAY_BUDGET_USD = 18;
 const WHOLE_RUN_TIMEOUT_MS = 90_000;
 
 describe('prod meets its targets', () => {
-  it('in the default Black Friday profile, through the command: p99 <= 2 min at no more than $18.00, the synchronous side fails a share of orders', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simulate-test-'));
-    const out = capture();
-    const err = capture();
-    const code = await runSimulateCli(['--env', 'prod', '--json', '--no-progress', '--chart', path.join(dir, 'timeline.svg')], {
-      stdout: out.stream,
-      stderr: err.stream,
-      cwd: dir,
-      projectRoot: PROJECT_ROOT,
-    });
-    expect(err.text()).toBe('');
-    expect(code).toBe(0);
-    const report = JSON.parse(out.text());
+  it(
+    'in the default Black Friday profile, through the command: p99 <= 2 min at no more than $18.00, the synchronous side fails a share of orders',
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simulate-test-'));
+      const out = capture();
+      const err = capture();
+      const code = await runSimulateCli(['--env', 'prod', '--json', '--no-progress', '--chart', path.join(dir, 'timeline.svg')], {
+        stdout: out.stream,
+        stderr: err.stream,
+        cwd: dir,
+        projectRoot: PROJECT_ROOT,
+      });
+      expect(err.text()).toBe('');
+      expect(code).toBe(0);
+      const report = JSON.parse(out.text());
 
-    // Read from the stack and the bundled host.json, not from a copy of the config.
-    expect(report.stack.maxConcurrentCallsSource).toMatch(/host\.json in/);
-    expect(report.stack.apps.orderProcessor).toMatchObject({ kind: prod.apps.orderProcessor.kind, planSku: prod.apps.orderProcessor.sku, zoneBalancing: true });
-    expect(report.stack.apps.orderApi).toMatchObject({ kind: prod.apps.orderApi.kind, planSku: prod.apps.orderApi.sku, zoneBalancing: true });
-    expect(report.saleWindow).toMatchObject({ profile: 'black-friday-2026', minimum: prod.saleWindows[0].minimumInstances.orderProcessor, start: '2026-11-27 04:00' });
-    expect(report.after.target).toEqual({ p99S: TARGET_P99_S, met: true });
-    expect(report.after.latency.p99WithFailures).toBeLessThanOrEqual(TARGET_P99_S);
-    expect(report.after.deadLettered).toBeGreaterThan(0);
-    // Both plans, Service Bus and the schedule.
-    expect(report.after.cost.lines.map((l: { item: string }) => l.item)).toEqual(expect.arrayContaining([expect.stringMatching(/^order processor plan/), expect.stringMatching(/^order API plan/), 'Service Bus Premium']));
-    expect(report.after.cost.totalUsd).toBeLessThanOrEqual(BLACK_FRIDAY_BUDGET_USD);
-    expect(report.api.target.met).toBe(true);
-    expect(report.before.failedShare).toBeGreaterThan(0);
-    expect(report.before.succeeded).toBeLessThan(report.after.processed);
-    expect(fs.readFileSync(path.join(dir, 'timeline.svg'), 'utf8')).toMatch(/^<svg/);
-    fs.rmSync(dir, { recursive: true, force: true });
-  }, WHOLE_RUN_TIMEOUT_MS);
+      // Read from the stack and the bundled host.json, not from a copy of the config.
+      expect(report.stack.maxConcurrentCallsSource).toMatch(/host\.json in/);
+      expect(report.stack.apps.orderProcessor).toMatchObject({
+        kind: prod.apps.orderProcessor.kind,
+        planSku: prod.apps.orderProcessor.sku,
+        zoneBalancing: true,
+      });
+      expect(report.stack.apps.orderApi).toMatchObject({
+        kind: prod.apps.orderApi.kind,
+        planSku: prod.apps.orderApi.sku,
+        zoneBalancing: true,
+      });
+      expect(report.saleWindow).toMatchObject({
+        profile: 'black-friday-2026',
+        minimum: prod.saleWindows[0].minimumInstances.orderProcessor,
+        start: '2026-11-27 04:00',
+      });
+      expect(report.after.target).toEqual({ p99S: TARGET_P99_S, met: true });
+      expect(report.after.latency.p99WithFailures).toBeLessThanOrEqual(TARGET_P99_S);
+      expect(report.after.deadLettered).toBeGreaterThan(0);
+      // Both plans, Service Bus and the schedule.
+      expect(report.after.cost.lines.map((l: { item: string }) => l.item)).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^order processor plan/),
+          expect.stringMatching(/^order API plan/),
+          'Service Bus Premium',
+        ]),
+      );
+      expect(report.after.cost.totalUsd).toBeLessThanOrEqual(BLACK_FRIDAY_BUDGET_USD);
+      expect(report.api.target.met).toBe(true);
+      expect(report.before.failedShare).toBeGreaterThan(0);
+      expect(report.before.succeeded).toBeLessThan(report.after.processed);
+      expect(fs.readFileSync(path.join(dir, 'timeline.svg'), 'utf8')).toMatch(/^<svg/);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+    WHOLE_RUN_TIMEOUT_MS,
+  );
 
-  it('in an unannounced 20x surge: p99 <= 2 min, no valid order dead-lettered, the API unaffected by the backlog', () => {
-    const stack = loadStackModel('prod', PROJECT_ROOT);
-    const workload = { ...DEFAULT_WORKLOAD, surge: { ...DEFAULT_WORKLOAD.surge, start: '2026-12-15T10:00:00', multiplier: 20 } };
-    const result = runSimulation({ stack, workload, model: DEFAULT_MODEL });
-    expect(result.saleWindow).toBeUndefined();
-    expect(result.after.latency.p99WithFailures).toBeLessThanOrEqual(TARGET_P99_S);
-    expect(result.after.deadLetteredValid).toBe(0);
-    expect(result.after.peakBacklog.messages).toBeGreaterThan(0);
-    // The API on its own plan: its p99 within its target while the processor works off the surge.
-    expect(result.api.target.met).toBe(true);
-    expect(result.api.timedOut).toBe(0);
-  }, WHOLE_RUN_TIMEOUT_MS);
+  it(
+    'in an unannounced 20x surge: p99 <= 2 min, no valid order dead-lettered, the API unaffected by the backlog',
+    () => {
+      const stack = loadStackModel('prod', PROJECT_ROOT);
+      const workload = { ...DEFAULT_WORKLOAD, surge: { ...DEFAULT_WORKLOAD.surge, start: '2026-12-15T10:00:00', multiplier: 20 } };
+      const result = runSimulation({ stack, workload, model: DEFAULT_MODEL });
+      expect(result.saleWindow).toBeUndefined();
+      expect(result.after.latency.p99WithFailures).toBeLessThanOrEqual(TARGET_P99_S);
+      expect(result.after.deadLetteredValid).toBe(0);
+      expect(result.after.peakBacklog.messages).toBeGreaterThan(0);
+      // The API on its own plan: its p99 within its target while the processor works off the surge.
+      expect(result.api.target.met).toBe(true);
+      expect(result.api.timedOut).toBe(0);
+    },
+    WHOLE_RUN_TIMEOUT_MS,
+  );
 });

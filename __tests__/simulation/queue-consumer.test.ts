@@ -11,7 +11,10 @@ import { elasticApp, handMadeOrders, ORIGIN_MS, profile, rule, stepWorkload, syn
 
 /** Instances become ready 60 s after the decision (30 s allocation + 30 s host start, no package load); runs every `interval` s, metrics 180 s late. */
 const timings = (interval: number) =>
-  testModel({ autoscale: { evaluationIntervalS: interval, metricDelayS: 180 }, instances: { allocationS: 30, hostStartS: 30, packageLoadMs: 0 } });
+  testModel({
+    autoscale: { evaluationIntervalS: interval, metricDelayS: 180 },
+    instances: { allocationS: 30, hostStartS: 30, packageLoadMs: 0 },
+  });
 
 it('caps slots per instance by the measured CPU per order once processing is fast, not at the default processing time', () => {
   // P1v3: 2 vCPU. Defaults: 1.9 ms CPU per order over a 209 ms mean is 0.009 of a vCPU, below the
@@ -33,7 +36,13 @@ it('never scales under a constant load below capacity', () => {
   // in-rule (< 50 per instance) fires, but 2 is the minimum.
   const stack = syntheticStack({
     maxConcurrentCalls: 16,
-    profiles: [profile({ minimum: 2, default: 2, rules: [rule({ threshold: 100 }, {}), rule({ operator: 'LessThan', threshold: 50 }, { direction: 'Decrease' })] })],
+    profiles: [
+      profile({
+        minimum: 2,
+        default: 2,
+        rules: [rule({ threshold: 100 }, {}), rule({ operator: 'LessThan', threshold: 50 }, { direction: 'Decrease' })],
+      }),
+    ],
   });
   const workload = stepWorkload({ baseline: 50, multiplier: 1, stepAtS: 600, holdS: 600, processingMs: 200 });
   const spanS = 2 * 3600;
@@ -60,7 +69,9 @@ it('scales out first after the window fills, the metric delay and the next run, 
   // Each further scale-out waits for the 300 s cooldown and the next run: 990 + 300 = 1290 -> 1305,
   // 1605 -> 1620, 1905 -> 1935; the backlog per instance stays far above 100 meanwhile (e.g. at 1305 the
   // grains 780-1079 average ~660, i.e. ~330 per instance). Maximum 5.
-  const stack = syntheticStack({ profiles: [profile({ minimum: 1, default: 1, maximum: 5, rules: [rule({ threshold: 100 }, { value: 1, cooldownS: 300 })] })] });
+  const stack = syntheticStack({
+    profiles: [profile({ minimum: 1, default: 1, maximum: 5, rules: [rule({ threshold: 100 }, { value: 1, cooldownS: 300 })] })],
+  });
   const workload = stepWorkload({ baseline: 0.5, multiplier: 6, stepAtS: 600, holdS: 3600, processingMs: 1000 });
   const spanS = 2400;
   const orders = generateOrders(workload, { seed: 1, originMs: ORIGIN_MS, spanS });
@@ -86,7 +97,11 @@ it('dead-letters poison orders after max_delivery_count deliveries and processes
   // the second delivery takes 1 s: processed at 8.0, latency 6 s. Order 2 (poison): deliveries at
   // 3.000, 3.005, 3.010 each fail after 5 ms; the third is the last allowed: dead-lettered at 3.015.
   // Receives: 1 + 2 + 3 = 6.
-  const stack = syntheticStack({ maxConcurrentCalls: 4, queue: { name: 'orders', lockDurationS: 60, maxDeliveryCount: 3 }, profiles: [profile({ minimum: 1, default: 1, maximum: 1, rules: [] })] });
+  const stack = syntheticStack({
+    maxConcurrentCalls: 4,
+    queue: { name: 'orders', lockDurationS: 60, maxDeliveryCount: 3 },
+    profiles: [profile({ minimum: 1, default: 1, maximum: 1, rules: [] })],
+  });
   const orders = handMadeOrders([
     { at: 1, kind: ORDER_NORMAL, processingS: 1 },
     { at: 2, kind: ORDER_TRANSIENT, processingS: 1, failedDeliveryS: 5 },
@@ -94,7 +109,11 @@ it('dead-letters poison orders after max_delivery_count deliveries and processes
   ]);
   const result = simulateQueueSide({ stack, model: timings(60), orders, originMs: ORIGIN_MS, spanS: 60 });
 
-  expect({ processed: result.processed, deadLettered: result.deadLettered, deadLetteredValid: result.deadLetteredValid }).toEqual({ processed: 2, deadLettered: 1, deadLetteredValid: 0 });
+  expect({ processed: result.processed, deadLettered: result.deadLettered, deadLetteredValid: result.deadLetteredValid }).toEqual({
+    processed: 2,
+    deadLettered: 1,
+    deadLetteredValid: 0,
+  });
   expect(result.operations.receives).toBe(6);
   expect(Array.from(result.latencyS)).toEqual([1, 6, NaN]);
 });
@@ -123,7 +142,17 @@ it('returns the messages in flight on a removed instance when their lock expires
 
 describe('on Elastic Premium (target-based scaling)', () => {
   /** The controller looks every 10 s; a new instance serves 10 s allocation + 30 s host start = 40 s after the decision. */
-  const elasticTimings = testModel({ elasticPremium: { controllerIntervalS: 10, allocationS: 10, queueScaleOutIntervalS: 30, queueMaxStep: 4, scaleInAfterS: 300, scaleInIntervalS: 30 }, instances: { hostStartS: 30, packageLoadMs: 0 } });
+  const elasticTimings = testModel({
+    elasticPremium: {
+      controllerIntervalS: 10,
+      allocationS: 10,
+      queueScaleOutIntervalS: 30,
+      queueMaxStep: 4,
+      scaleInAfterS: 300,
+      scaleInIntervalS: 30,
+    },
+    instances: { hostStartS: 30, packageLoadMs: 0 },
+  });
   const iso = (s: number) => new Date(ORIGIN_MS + s * 1000).toISOString();
 
   it('adds 4 instances per 30 s from a step of backlog up to the app scale limit, and drains on the way down', () => {
@@ -166,7 +195,11 @@ describe('on Elastic Premium (target-based scaling)', () => {
     const schedule = { everyday: 1, windows: [{ name: 'sale', start: iso(620), end: iso(1200), alwaysReady: 4 }] };
     const stack = syntheticStack({ maxConcurrentCalls: 16, processor: elasticApp({ alwaysReady: 1, schedule }) });
     const spanS = 1800;
-    const orders = generateOrders(stepWorkload({ baseline: 0, multiplier: 1, stepAtS: 0, holdS: 0, processingMs: 100 }), { seed: 1, originMs: ORIGIN_MS, spanS });
+    const orders = generateOrders(stepWorkload({ baseline: 0, multiplier: 1, stepAtS: 0, holdS: 0, processingMs: 100 }), {
+      seed: 1,
+      originMs: ORIGIN_MS,
+      spanS,
+    });
     const result = simulateQueueSide({ stack, model: elasticTimings, orders, originMs: ORIGIN_MS, spanS });
     expect(result.decisions.map((d) => [d.timeS, d.from, d.to, d.reason, d.profile])).toEqual([
       [900, 1, 4, 'always-ready', 'sale'],
@@ -181,9 +214,14 @@ describe('on Elastic Premium (target-based scaling)', () => {
     // Always-ready 2, prewarmed 1, no load: 3 instances billed every second, or 2 without the buffer.
     const stack = syntheticStack({ maxConcurrentCalls: 16, processor: elasticApp({ alwaysReady: 2, prewarmed: 1 }) });
     const spanS = 600;
-    const orders = generateOrders(stepWorkload({ baseline: 0, multiplier: 1, stepAtS: 0, holdS: 0, processingMs: 100 }), { seed: 1, originMs: ORIGIN_MS, spanS });
+    const orders = generateOrders(stepWorkload({ baseline: 0, multiplier: 1, stepAtS: 0, holdS: 0, processingMs: 100 }), {
+      seed: 1,
+      originMs: ORIGIN_MS,
+      spanS,
+    });
     const billed = (prewarmedBilled: boolean) =>
-      simulateQueueSide({ stack, model: testModel({ elasticPremium: { prewarmedBilled } }), orders, originMs: ORIGIN_MS, spanS }).instanceSeconds;
+      simulateQueueSide({ stack, model: testModel({ elasticPremium: { prewarmedBilled } }), orders, originMs: ORIGIN_MS, spanS })
+        .instanceSeconds;
     expect([billed(true), billed(false)]).toEqual([3 * 600, 2 * 600]);
   });
 });

@@ -5,16 +5,28 @@ import { parseSimulateArgs } from '../../scripts/simulation/cli';
 import { logNormalFromMedianP99, Random } from '../../scripts/simulation/random';
 import { runSimulation } from '../../scripts/simulation/simulation';
 import { summarize } from '../../scripts/simulation/stats';
-import { DEFAULT_WORKLOAD, generateOrders, ORDER_POISON, ORDER_TRANSIENT, rateAt, type WorkloadProfile } from '../../scripts/simulation/workload';
+import {
+  DEFAULT_WORKLOAD,
+  generateOrders,
+  ORDER_POISON,
+  ORDER_TRANSIENT,
+  rateAt,
+  type WorkloadProfile,
+} from '../../scripts/simulation/workload';
 import { ORIGIN_MS, profile, rule, syntheticStack, testModel } from './fixtures';
 
 describe('workload', () => {
-  const surgeAt10 = (rampS: number): WorkloadProfile => ({ ...DEFAULT_WORKLOAD, surge: { ...DEFAULT_WORKLOAD.surge, start: '2026-01-01T00:10:00', timeZone: 'UTC', rampS, holdS: 600 } });
+  const surgeAt10 = (rampS: number): WorkloadProfile => ({
+    ...DEFAULT_WORKLOAD,
+    surge: { ...DEFAULT_WORKLOAD.surge, start: '2026-01-01T00:10:00', timeZone: 'UTC', rampS, holdS: 600 },
+  });
 
   it('ramps linearly from the baseline to the peak and back', () => {
     // 20/s until 600 s, 15-minute ramp to 200/s (halfway, 450 s in: 110/s), 600 s at 200/s, ramp down.
     const w = surgeAt10(900);
-    expect([0, 600, 600 + 450, 1500, 2100, 2100 + 450, 3000, 9999].map((t) => rateAt(w, ORIGIN_MS, t))).toEqual([20, 20, 110, 200, 200, 110, 20, 20]);
+    expect([0, 600, 600 + 450, 1500, 2100, 2100 + 450, 3000, 9999].map((t) => rateAt(w, ORIGIN_MS, t))).toEqual([
+      20, 20, 110, 200, 200, 110, 20, 20,
+    ]);
   });
 
   it('generates the expected number of arrivals, kinds and processing times', () => {
@@ -69,7 +81,17 @@ it('selects the same nearest-rank percentiles as sorting, failures counting as n
 describe('a whole run', () => {
   const stack = syntheticStack({
     maxConcurrentCalls: 16,
-    profiles: [profile({ minimum: 1, default: 1, maximum: 4, rules: [rule({ threshold: 50 }, { value: 1, cooldownS: 120 }), rule({ operator: 'LessThan', threshold: 5 }, { direction: 'Decrease', cooldownS: 300 })] })],
+    profiles: [
+      profile({
+        minimum: 1,
+        default: 1,
+        maximum: 4,
+        rules: [
+          rule({ threshold: 50 }, { value: 1, cooldownS: 120 }),
+          rule({ operator: 'LessThan', threshold: 5 }, { direction: 'Decrease', cooldownS: 300 }),
+        ],
+      }),
+    ],
   });
   const workload: WorkloadProfile = {
     ...DEFAULT_WORKLOAD,
@@ -92,7 +114,10 @@ describe('a whole run', () => {
 describe('command line', () => {
   it('layers flags over a profile file over the defaults', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simulate-args-'));
-    fs.writeFileSync(path.join(dir, 'surge.json'), JSON.stringify({ baselinePerSecond: 30, surge: { multiplier: 5 }, model: { before: { timeoutS: 60 } } }));
+    fs.writeFileSync(
+      path.join(dir, 'surge.json'),
+      JSON.stringify({ baselinePerSecond: 30, surge: { multiplier: 5 }, model: { before: { timeoutS: 60 } } }),
+    );
     const args = parseSimulateArgs(['--profile', 'surge.json', '--multiplier', '8', '--metric-delay', '2m', '--target-p99', '90s'], dir);
     expect(args.workload.baselinePerSecond).toBe(30);
     expect(args.workload.surge).toMatchObject({ multiplier: 8, rampS: 900, start: DEFAULT_WORKLOAD.surge.start });
@@ -103,12 +128,17 @@ describe('command line', () => {
   });
 
   it('takes a hosting variant by name and the scale-controller flags', () => {
-    const args = parseSimulateArgs(['--variant', 'p1v3+p1v3', '--locked-not-active', '--ep-allocation', '2m', '--ep-interval', '30s'], os.tmpdir());
+    const args = parseSimulateArgs(
+      ['--variant', 'p1v3+p1v3', '--locked-not-active', '--ep-allocation', '2m', '--ep-interval', '30s'],
+      os.tmpdir(),
+    );
     expect(args.variant).toBe('p1v3+p1v3');
     expect(args.model.consumer.lockedMessagesAreActive).toBe(false);
     expect(args.model.elasticPremium).toMatchObject({ allocationS: 120, controllerIntervalS: 30 });
     expect(args.chart).toBe(path.join(os.tmpdir(), 'simulation-out', 'prod-p1v3+p1v3-timeline.svg'));
-    expect(() => parseSimulateArgs(['--variant', 'p9v9'], os.tmpdir())).toThrow(/--variant: unknown variant 'p9v9'; expected one of .*p1v3\+p1v3/);
+    expect(() => parseSimulateArgs(['--variant', 'p9v9'], os.tmpdir())).toThrow(
+      /--variant: unknown variant 'p9v9'; expected one of .*p1v3\+p1v3/,
+    );
   });
 
   it('names the field of a bad profile file or flag', () => {

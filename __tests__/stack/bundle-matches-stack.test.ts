@@ -50,7 +50,9 @@ describe.each(environments.map((e) => [e.name, e] as const))('orders-%s', (_, en
     const namespace = onlyResource(tf, 'azurerm_servicebus_namespace');
     expect(app.app_settings[`${connection}__fullyQualifiedNamespace`]).toBe(`${namespace.name}.servicebus.windows.net`);
     expect(app.app_settings[`${connection}__credential`]).toBe('managedidentity');
-    expect(app.app_settings[`${connection}__clientId`]).toBe(refTo(tf, 'azurerm_user_assigned_identity', 'order-processor-identity/identity', 'client_id'));
+    expect(app.app_settings[`${connection}__clientId`]).toBe(
+      refTo(tf, 'azurerm_user_assigned_identity', 'order-processor-identity/identity', 'client_id'),
+    );
   });
 
   test('the API package registers no queue trigger (the API never receives)', () => {
@@ -73,6 +75,8 @@ describe.each(environments.map((e) => [e.name, e] as const))('orders-%s', (_, en
     const blob = resourceAt(tf, 'azurerm_storage_blob', `${APP_CONSTRUCT_IDS[role]}-package/blob`);
     expect(blob.name).toBe(`functions-${bundles[role].sha256}.zip`);
     expect(blob.content_md5).toBe(bundles[role].md5);
-    expect(appOf(role).app_settings.WEBSITE_RUN_FROM_PACKAGE).toBe(refTo(tf, 'azurerm_storage_blob', `${APP_CONSTRUCT_IDS[role]}-package/blob`, 'url'));
+    expect(appOf(role).app_settings.WEBSITE_RUN_FROM_PACKAGE).toBe(
+      refTo(tf, 'azurerm_storage_blob', `${APP_CONSTRUCT_IDS[role]}-package/blob`, 'url'),
+    );
   });
 });

@@ -16,7 +16,16 @@ import { isAutoscaleTimeZone } from '../../lib/config/time-zones';
 import { remoteStateFromEnv, STATE_ENV } from '../../lib/state-backend';
 import { prodOnDedicated } from '../helpers/environments';
 import { MINIMUM_WEB_TEST_LOCATIONS, WEB_TEST_LOCATIONS } from '../../lib/availability-test';
-import { fakeBundler, onlyResource, refTo, resourceAt, resourcesOf, synthEnvironment, type Synthesized, type TerraformJson } from '../helpers/synth';
+import {
+  fakeBundler,
+  onlyResource,
+  refTo,
+  resourceAt,
+  resourcesOf,
+  synthEnvironment,
+  type Synthesized,
+  type TerraformJson,
+} from '../helpers/synth';
 
 /**
  * One test (or more) per item of the checklist in docs/first-deploy.md: each reads the synthesized
@@ -28,7 +37,8 @@ import { fakeBundler, onlyResource, refTo, resourceAt, resourcesOf, synthEnviron
 /** Each environment's stack, and prod's Dedicated alternative: its plans, autoscale settings and sale profiles must deploy too. */
 const stacks: Array<{ label: string; env: EnvironmentConfig; synthesized: Synthesized }> = [];
 beforeAll(() => {
-  for (const env of [...environments, prodOnDedicated]) stacks.push({ label: env === prodOnDedicated ? 'prod-dedicated' : env.name, env, synthesized: synthEnvironment(env) });
+  for (const env of [...environments, prodOnDedicated])
+    stacks.push({ label: env === prodOnDedicated ? 'prod-dedicated' : env.name, env, synthesized: synthEnvironment(env) });
 });
 const eachStack = (fn: (tf: TerraformJson, name: string) => void) => {
   for (const { env, synthesized } of stacks) fn(synthesized.tf, env.name);
@@ -39,7 +49,9 @@ const APP_IDS = ['order-api', 'order-processor'];
 const apps = (tf: TerraformJson) => Object.values(resourcesOf(tf, 'azurerm_linux_function_app'));
 /** The apps whose plan is a Dedicated (Premium v3) one, read through each app's plan reference. */
 const dedicatedApps = (tf: TerraformJson) =>
-  APP_IDS.filter((id) => !resourceAt(tf, 'azurerm_service_plan', `${id}/plan`).sku_name.startsWith('EP')).map((id) => resourceAt(tf, 'azurerm_linux_function_app', `${id}/app`));
+  APP_IDS.filter((id) => !resourceAt(tf, 'azurerm_service_plan', `${id}/plan`).sku_name.startsWith('EP')).map((id) =>
+    resourceAt(tf, 'azurerm_linux_function_app', `${id}/app`),
+  );
 
 /** Every value anywhere in a resource, with its path. */
 function leaves(value: unknown, path = ''): Array<[string, unknown]> {
@@ -81,7 +93,9 @@ describe('1. provider block', () => {
     eachStack((tf) => {
       const [azurerm] = tf.provider.azurerm;
       expect(azurerm.resource_provider_registrations).toBe('core');
-      expect(azurerm.resource_providers_to_register).toEqual(expect.arrayContaining(['Microsoft.ServiceBus', 'Microsoft.Web', 'microsoft.insights', 'Microsoft.OperationalInsights']));
+      expect(azurerm.resource_providers_to_register).toEqual(
+        expect.arrayContaining(['Microsoft.ServiceBus', 'Microsoft.Web', 'microsoft.insights', 'Microsoft.OperationalInsights']),
+      );
     });
   });
 });
@@ -95,10 +109,20 @@ describe('2. keyless storage', () => {
       const template = JSON.parse(deployment.template_content);
       // Both tables in one deployment: the orders and the accept records, one name parameter each.
       expect(template.resources).toEqual([
-        expect.objectContaining({ type: 'Microsoft.Storage/storageAccounts/tableServices/tables', name: "[format('{0}/default/{1}', parameters('storageAccountName'), parameters('tableName'))]" }),
-        expect.objectContaining({ type: 'Microsoft.Storage/storageAccounts/tableServices/tables', name: "[format('{0}/default/{1}', parameters('storageAccountName'), parameters('acceptedTableName'))]" }),
+        expect.objectContaining({
+          type: 'Microsoft.Storage/storageAccounts/tableServices/tables',
+          name: "[format('{0}/default/{1}', parameters('storageAccountName'), parameters('tableName'))]",
+        }),
+        expect.objectContaining({
+          type: 'Microsoft.Storage/storageAccounts/tableServices/tables',
+          name: "[format('{0}/default/{1}', parameters('storageAccountName'), parameters('acceptedTableName'))]",
+        }),
       ]);
-      expect(JSON.parse(deployment.parameters_content)).toEqual({ storageAccountName: expect.any(Object), tableName: { value: 'orders' }, acceptedTableName: { value: 'acceptedorders' } });
+      expect(JSON.parse(deployment.parameters_content)).toEqual({
+        storageAccountName: expect.any(Object),
+        tableName: { value: 'orders' },
+        acceptedTableName: { value: 'acceptedorders' },
+      });
     });
   });
 
@@ -250,7 +274,9 @@ describe('4. function app', () => {
           .map(([key]) => `\${azurerm_role_assignment.${key}.id}`);
         expect(grants.length).toBeGreaterThanOrEqual(5);
         const sleeps = resourcesOf(tf, 'time_sleep');
-        const [waitName, wait] = Object.entries(sleeps).find(([, r]) => r === resourceAt(tf, 'time_sleep', `${id}-identity/wait-for-grants`))!;
+        const [waitName, wait] = Object.entries(sleeps).find(
+          ([, r]) => r === resourceAt(tf, 'time_sleep', `${id}-identity/wait-for-grants`),
+        )!;
         // RBAC reaches the data planes minutes after the assignment exists: the app's first start waits.
         expect(Number(/^(\d+)s$/.exec(wait.create_duration)?.[1])).toBeGreaterThanOrEqual(60);
         expect(Object.values(wait.triggers).sort()).toEqual(grants.sort());
@@ -262,7 +288,8 @@ describe('4. function app', () => {
 
   test('the Service Bus connection names the namespace by host name only', () => {
     eachStack((tf) => {
-      for (const app of apps(tf)) expect(app.app_settings[AppSetting.serviceBusNamespace]).toMatch(/^[a-z][a-z0-9-]+\.servicebus\.windows\.net$/);
+      for (const app of apps(tf))
+        expect(app.app_settings[AppSetting.serviceBusNamespace]).toMatch(/^[a-z][a-z0-9-]+\.servicebus\.windows\.net$/);
     });
   });
 
@@ -271,7 +298,9 @@ describe('4. function app', () => {
       const groups = APP_IDS.map((id) => resourceAt(tf, 'azurerm_linux_function_app', `${id}/app`).resource_group_name);
       expect(new Set(groups).size).toBe(APP_IDS.length);
       for (const id of APP_IDS) {
-        expect(resourceAt(tf, 'azurerm_service_plan', `${id}/plan`).resource_group_name).toBe(refTo(tf, 'azurerm_resource_group', `${id}/resource-group`, 'name'));
+        expect(resourceAt(tf, 'azurerm_service_plan', `${id}/plan`).resource_group_name).toBe(
+          refTo(tf, 'azurerm_resource_group', `${id}/resource-group`, 'name'),
+        );
       }
     });
   });
@@ -341,7 +370,8 @@ describe('6. autoscale', () => {
         for (const profile of setting.profile) {
           expect(profile.rule.length).toBeLessThanOrEqual(10);
           expect(profile.recurrence).toBeUndefined();
-          for (const rule of profile.rule) expect(rule.metric_trigger.metric_namespace).toMatch(/^microsoft\.(servicebus\/namespaces|web\/serverfarms)$/);
+          for (const rule of profile.rule)
+            expect(rule.metric_trigger.metric_namespace).toMatch(/^microsoft\.(servicebus\/namespaces|web\/serverfarms)$/);
         }
       }
     });
@@ -362,7 +392,8 @@ describe('6. autoscale', () => {
     eachStack((tf) => {
       for (const setting of Object.values(resourcesOf(tf, 'azurerm_monitor_autoscale_setting'))) {
         for (const rule of setting.profile.flatMap((p: any) => p.rule)) {
-          for (const d of [rule.metric_trigger.time_grain, rule.metric_trigger.time_window, rule.scale_action.cooldown]) expect(isCanonicalDuration(d)).toBe(true);
+          for (const d of [rule.metric_trigger.time_grain, rule.metric_trigger.time_window, rule.scale_action.cooldown])
+            expect(isCanonicalDuration(d)).toBe(true);
         }
       }
     });
@@ -384,7 +415,8 @@ describe('6. autoscale', () => {
         expect(sleep.create_duration).toMatch(/^\d+s$/);
         const waitsFor: string[] = sleep.depends_on;
         expect(waitsFor.some((d) => d.startsWith('azurerm_servicebus_namespace.'))).toBe(true);
-        if (/order-(api|processor)-autoscale\/setting$/.test(String(setting['//']?.metadata?.path))) expect(waitsFor.some((d) => d.startsWith('azurerm_service_plan.'))).toBe(true);
+        if (/order-(api|processor)-autoscale\/setting$/.test(String(setting['//']?.metadata?.path)))
+          expect(waitsFor.some((d) => d.startsWith('azurerm_service_plan.'))).toBe(true);
       }
     });
   });
@@ -412,7 +444,8 @@ describe('7. metric alerts and the action group', () => {
           expect(alert.scopes).toHaveLength(2);
           continue;
         }
-        for (const d of alert.criteria.flatMap((c: any) => c.dimension ?? [])) expect(['Include', 'Exclude', 'StartsWith']).toContain(d.operator);
+        for (const d of alert.criteria.flatMap((c: any) => c.dimension ?? []))
+          expect(['Include', 'Exclude', 'StartsWith']).toContain(d.operator);
         // One resource per static-criteria alert: more scopes would need target_resource_type and location.
         expect(alert.scopes).toHaveLength(1);
       }
@@ -423,7 +456,9 @@ describe('7. metric alerts and the action group', () => {
     eachStack((tf) => {
       for (const alert of Object.values(resourcesOf(tf, 'azurerm_monitor_metric_alert')).filter((a) => a.criteria)) {
         const [c] = alert.criteria;
-        expect(c.aggregation).toBe({ ActiveMessages: 'Minimum', DeadletteredMessages: 'Maximum', Http5xx: 'Total', RunsFailed: 'Total' }[c.metric_name as string]);
+        expect(c.aggregation).toBe(
+          { ActiveMessages: 'Minimum', DeadletteredMessages: 'Maximum', Http5xx: 'Total', RunsFailed: 'Total' }[c.metric_name as string],
+        );
       }
     });
   });
@@ -472,15 +507,20 @@ describe('8. role assignments', () => {
     ['order-processor-identity/read-acceptances', 'acceptedorders', 'Storage Table Data Reader'],
     ['order-api-identity/read-orders', 'orders', 'Storage Table Data Reader'],
     ['order-api-identity/record-acceptances', 'acceptedorders', 'Storage Table Data Contributor'],
-  ])('the table-scoped grant %s waits for the table deployment (the scope string does not reference it), in Azure\'s casing', (grantPath, table, role) => {
-    eachStack((tf) => {
-      const grant = resourceAt(tf, 'azurerm_role_assignment', grantPath);
-      // Azure stores the scope as written and answers with this casing: any difference replaces the grant on every plan.
-      expect(grant.scope).toBe(`${refTo(tf, 'azurerm_storage_account', 'data/data/account', 'id')}/tableServices/default/tables/${table}`);
-      expect(grant.role_definition_name).toBe(role);
-      expect(grant.depends_on).toEqual([expect.stringMatching(/^azurerm_resource_group_template_deployment\./)]);
-    });
-  });
+  ])(
+    "the table-scoped grant %s waits for the table deployment (the scope string does not reference it), in Azure's casing",
+    (grantPath, table, role) => {
+      eachStack((tf) => {
+        const grant = resourceAt(tf, 'azurerm_role_assignment', grantPath);
+        // Azure stores the scope as written and answers with this casing: any difference replaces the grant on every plan.
+        expect(grant.scope).toBe(
+          `${refTo(tf, 'azurerm_storage_account', 'data/data/account', 'id')}/tableServices/default/tables/${table}`,
+        );
+        expect(grant.role_definition_name).toBe(role);
+        expect(grant.depends_on).toEqual([expect.stringMatching(/^azurerm_resource_group_template_deployment\./)]);
+      });
+    },
+  );
 
   test('table names follow the Table service rule (3-63 letters and digits, starting with a letter), as the app checks them', () => {
     const template = JSON.parse(onlyResource(byName('prod'), 'azurerm_resource_group_template_deployment').parameters_content);
@@ -492,7 +532,9 @@ describe('8. role assignments', () => {
       const principals = [
         ...APP_IDS.map((id) => refTo(tf, 'azurerm_user_assigned_identity', `${id}-identity/identity`, 'principal_id')),
         // The always-ready schedules' system-assigned identities.
-        ...Object.keys(resourcesOf(tf, 'azurerm_logic_app_workflow')).map((key) => `\${azurerm_logic_app_workflow.${key}.identity[0].principal_id}`),
+        ...Object.keys(resourcesOf(tf, 'azurerm_logic_app_workflow')).map(
+          (key) => `\${azurerm_logic_app_workflow.${key}.identity[0].principal_id}`,
+        ),
       ];
       for (const r of Object.values(resourcesOf(tf, 'azurerm_role_assignment'))) {
         if (principals.includes(r.principal_id)) expect(r.principal_type).toBe('ServicePrincipal');
@@ -525,7 +567,8 @@ describe('9. Service Bus', () => {
   test('canonical durations on the queue', () => {
     eachStack((tf) => {
       const q = onlyResource(tf, 'azurerm_servicebus_queue');
-      for (const d of [q.lock_duration, q.default_message_ttl, q.duplicate_detection_history_time_window]) expect(isCanonicalDuration(d)).toBe(true);
+      for (const d of [q.lock_duration, q.default_message_ttl, q.duplicate_detection_history_time_window])
+        expect(isCanonicalDuration(d)).toBe(true);
     });
   });
 
@@ -563,7 +606,8 @@ describe('11. the second diff is empty', () => {
   });
 
   test('Terraform ignores what Azure changes on its own: plan workers, messaging units', () => {
-    for (const id of APP_IDS) expect(resourceAt(byName('prod'), 'azurerm_service_plan', `${id}/plan`).lifecycle.ignore_changes).toContain('worker_count');
+    for (const id of APP_IDS)
+      expect(resourceAt(byName('prod'), 'azurerm_service_plan', `${id}/plan`).lifecycle.ignore_changes).toContain('worker_count');
     expect(onlyResource(byName('prod'), 'azurerm_servicebus_namespace').lifecycle.ignore_changes).toContain('capacity');
   });
 
@@ -581,12 +625,15 @@ describe('13. workbooks (application_insights_workbook_resource.go)', () => {
     eachStack((tf) => {
       for (const w of workbooks(tf)) expect(w.name).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     });
-    expect(onlyResource(synthEnvironment(prod).tf, 'azurerm_application_insights_workbook').name).toBe(onlyResource(byName('prod'), 'azurerm_application_insights_workbook').name);
+    expect(onlyResource(synthEnvironment(prod).tf, 'azurerm_application_insights_workbook').name).toBe(
+      onlyResource(byName('prod'), 'azurerm_application_insights_workbook').name,
+    );
   });
 
   test("source_id is lower-cased (Azure stores it lower-case; an ARM id has capitals, and an unknown one escapes the provider's check)", () => {
     eachStack((tf) => {
-      for (const w of workbooks(tf)) expect(w.source_id).toBe(`\${lower(${refTo(tf, 'azurerm_application_insights', 'monitoring/app-insights', 'id').slice(2, -1)})}`);
+      for (const w of workbooks(tf))
+        expect(w.source_id).toBe(`\${lower(${refTo(tf, 'azurerm_application_insights', 'monitoring/app-insights', 'id').slice(2, -1)})}`);
     });
   });
 
@@ -663,10 +710,16 @@ describe('14. standard web tests (application_insights_standard_web_test_resourc
   test('its alert uses the web-test criteria with the component and the test in scope, failing locations = locations - 2', () => {
     eachStack((tf) => {
       const [testKey, test] = Object.entries(resourcesOf(tf, 'azurerm_application_insights_standard_web_test'))[0];
-      const alert = Object.values(resourcesOf(tf, 'azurerm_monitor_metric_alert')).find((a) => a.application_insights_web_test_location_availability_criteria)!;
+      const alert = Object.values(resourcesOf(tf, 'azurerm_monitor_metric_alert')).find(
+        (a) => a.application_insights_web_test_location_availability_criteria,
+      )!;
       const component = refTo(tf, 'azurerm_application_insights', 'monitoring/app-insights', 'id');
       const webTestId = `\${azurerm_application_insights_standard_web_test.${testKey}.id}`;
-      expect(alert.application_insights_web_test_location_availability_criteria).toEqual({ web_test_id: webTestId, component_id: component, failed_location_count: test.geo_locations.length - 2 });
+      expect(alert.application_insights_web_test_location_availability_criteria).toEqual({
+        web_test_id: webTestId,
+        component_id: component,
+        failed_location_count: test.geo_locations.length - 2,
+      });
       expect(alert.scopes).toEqual([component, webTestId]);
       // Exactly one kind of criteria (ExactlyOneOf).
       expect(alert.criteria).toBeUndefined();
@@ -688,8 +741,18 @@ describe('state', () => {
 
   test('remote state is configured by the environment variables the README documents, and only by them', () => {
     expect(remoteStateFromEnv({})).toBeUndefined();
-    expect(remoteStateFromEnv({ [STATE_ENV.storageAccount]: 'stordersstate' })).toEqual({ storageAccountName: 'stordersstate', containerName: 'tfstate', resourceGroupName: undefined });
-    expect(remoteStateFromEnv({ [STATE_ENV.storageAccount]: 'stordersstate', [STATE_ENV.container]: 'state', [STATE_ENV.resourceGroup]: 'rg-state' })).toEqual({
+    expect(remoteStateFromEnv({ [STATE_ENV.storageAccount]: 'stordersstate' })).toEqual({
+      storageAccountName: 'stordersstate',
+      containerName: 'tfstate',
+      resourceGroupName: undefined,
+    });
+    expect(
+      remoteStateFromEnv({
+        [STATE_ENV.storageAccount]: 'stordersstate',
+        [STATE_ENV.container]: 'state',
+        [STATE_ENV.resourceGroup]: 'rg-state',
+      }),
+    ).toEqual({
       storageAccountName: 'stordersstate',
       containerName: 'state',
       resourceGroupName: 'rg-state',
@@ -697,22 +760,41 @@ describe('state', () => {
   });
 
   test('a bad remote state setting fails synth naming the variable, the value and what is allowed', () => {
-    expect(() => remoteStateFromEnv({ [STATE_ENV.storageAccount]: 'Orders-State' })).toThrow(/ORDERS_STATE_STORAGE_ACCOUNT = "Orders-State" is not allowed: expected a storage account name/);
-    expect(() => remoteStateFromEnv({ [STATE_ENV.storageAccount]: 'stordersstate', [STATE_ENV.container]: 'tf--state' })).toThrow(/ORDERS_STATE_CONTAINER = "tf--state" is not allowed/);
+    expect(() => remoteStateFromEnv({ [STATE_ENV.storageAccount]: 'Orders-State' })).toThrow(
+      /ORDERS_STATE_STORAGE_ACCOUNT = "Orders-State" is not allowed: expected a storage account name/,
+    );
+    expect(() => remoteStateFromEnv({ [STATE_ENV.storageAccount]: 'stordersstate', [STATE_ENV.container]: 'tf--state' })).toThrow(
+      /ORDERS_STATE_CONTAINER = "tf--state" is not allowed/,
+    );
   });
 
   test('remote state: the azurerm backend with Entra ID, one key per stack', () => {
     const { tf } = synthEnvironment(prod, { remoteState: { storageAccountName: 'stordersstate', containerName: 'tfstate' } });
-    expect(tf.terraform.backend).toEqual({ azurerm: { storage_account_name: 'stordersstate', container_name: 'tfstate', key: 'orders-prod.tfstate', use_azuread_auth: true } });
+    expect(tf.terraform.backend).toEqual({
+      azurerm: { storage_account_name: 'stordersstate', container_name: 'tfstate', key: 'orders-prod.tfstate', use_azuread_auth: true },
+    });
   });
 });
 
 /** Both apps on EP1, as an environment may choose. */
-const elastic = { kind: 'elasticPremium', sku: 'EP1', zoneBalancing: true, alwaysReady: 3, maximumBurst: 30, appScaleLimit: 20, prewarmed: 1 } as const;
+const elastic = {
+  kind: 'elasticPremium',
+  sku: 'EP1',
+  zoneBalancing: true,
+  alwaysReady: 3,
+  maximumBurst: 30,
+  appScaleLimit: 20,
+  prewarmed: 1,
+} as const;
 let elasticProdTf: TerraformJson | undefined;
 /** prod (private) with both apps on Elastic Premium, synthesized once for the suites that read it. */
 const elasticSaleWindows = prod.saleWindows.map((w) => ({ ...w, minimumInstances: { orderApi: 3, orderProcessor: 4 } }));
-const elasticProd = () => (elasticProdTf ??= synthEnvironment({ ...prod, apps: { orderApi: elastic, orderProcessor: elastic }, saleWindows: elasticSaleWindows }).tf);
+const elasticProd = () =>
+  (elasticProdTf ??= synthEnvironment({
+    ...prod,
+    apps: { orderApi: elastic, orderProcessor: elastic },
+    saleWindows: elasticSaleWindows,
+  }).tf);
 
 describe('4b. Elastic Premium (both apps on EP1, as an environment may choose)', () => {
   let tf: TerraformJson;
@@ -749,7 +831,13 @@ describe('4b. Elastic Premium (both apps on EP1, as an environment may choose)',
 
   test("the plan is zone-redundant from creation, its capacity the app's always-ready count, left to Azure afterwards", () => {
     for (const id of APP_IDS) {
-      expect(plan(id)).toMatchObject({ sku_name: 'EP1', zone_balancing_enabled: true, worker_count: 3, maximum_elastic_worker_count: 30, lifecycle: { ignore_changes: ['worker_count'] } });
+      expect(plan(id)).toMatchObject({
+        sku_name: 'EP1',
+        zone_balancing_enabled: true,
+        worker_count: 3,
+        maximum_elastic_worker_count: 30,
+        lifecycle: { ignore_changes: ['worker_count'] },
+      });
       expect(plan(id).premium_plan_auto_scale_enabled).toBeUndefined();
     }
   });
@@ -761,8 +849,13 @@ describe('4b. Elastic Premium (both apps on EP1, as an environment may choose)',
 
   test("the processor's identity may read the queue length (Data Owner, the only role with Manage), on the queue only", () => {
     const grant = resourceAt(tf, 'azurerm_role_assignment', 'order-processor-identity/receive-orders');
-    expect(grant).toMatchObject({ role_definition_name: 'Azure Service Bus Data Owner', scope: refTo(tf, 'azurerm_servicebus_queue', 'messaging/queue', 'id') });
-    expect(resourceAt(tf, 'azurerm_role_assignment', 'order-api-identity/send-orders').role_definition_name).toBe('Azure Service Bus Data Sender');
+    expect(grant).toMatchObject({
+      role_definition_name: 'Azure Service Bus Data Owner',
+      scope: refTo(tf, 'azurerm_servicebus_queue', 'messaging/queue', 'id'),
+    });
+    expect(resourceAt(tf, 'azurerm_role_assignment', 'order-api-identity/send-orders').role_definition_name).toBe(
+      'Azure Service Bus Data Sender',
+    );
   });
 
   test('with sale windows, a schedule owns the always-ready count: Terraform ignores its later changes', () => {
@@ -781,9 +874,19 @@ describe('4b. Elastic Premium (both apps on EP1, as an environment may choose)',
   });
 
   test('a failed schedule run pages on-call (a sale minimum may not hold)', () => {
-    const alerts = Object.values(resourcesOf(tf, 'azurerm_monitor_metric_alert')).filter((a) => a.criteria?.[0].metric_name === 'RunsFailed');
-    expect(alerts.map((a) => a.scopes[0]).sort()).toEqual(APP_IDS.map((id) => refTo(tf, 'azurerm_logic_app_workflow', `${id}-always-ready/workflow`, 'id')).sort());
-    for (const a of alerts) expect(a.criteria[0]).toMatchObject({ metric_namespace: 'Microsoft.Logic/workflows', aggregation: 'Total', operator: 'GreaterThan', threshold: 0 });
+    const alerts = Object.values(resourcesOf(tf, 'azurerm_monitor_metric_alert')).filter(
+      (a) => a.criteria?.[0].metric_name === 'RunsFailed',
+    );
+    expect(alerts.map((a) => a.scopes[0]).sort()).toEqual(
+      APP_IDS.map((id) => refTo(tf, 'azurerm_logic_app_workflow', `${id}-always-ready/workflow`, 'id')).sort(),
+    );
+    for (const a of alerts)
+      expect(a.criteria[0]).toMatchObject({
+        metric_namespace: 'Microsoft.Logic/workflows',
+        aggregation: 'Total',
+        operator: 'GreaterThan',
+        threshold: 0,
+      });
   });
 
   test('Microsoft.Logic is registered with the other resource providers', () => {
@@ -799,7 +902,8 @@ const ROLES = [
 ] as const;
 /** A reference to another resource's id, as Terraform resolves it: never a hand-built id (casing, ForceNew). */
 const idRef = (type: string) => new RegExp(`^\\$\\{${type}\\.[^.}]+\\.id\\}$`);
-const keyOf = (tf: TerraformJson, type: string, resource: Record<string, any>) => Object.entries(resourcesOf(tf, type)).find(([, r]) => r === resource)![0];
+const keyOf = (tf: TerraformJson, type: string, resource: Record<string, any>) =>
+  Object.entries(resourcesOf(tf, type)).find(([, r]) => r === resource)![0];
 
 describe('private networking: the virtual network and its subnets', () => {
   const tf = () => byName('prod');
@@ -807,7 +911,16 @@ describe('private networking: the virtual network and its subnets', () => {
   const subnetAt = (id: string) => resourceAt(tf(), 'azurerm_subnet', `network/${id}-subnet`);
 
   test('a public environment has no network resources at all; a private one has exactly its network', () => {
-    const NETWORK_TYPES = ['azurerm_virtual_network', 'azurerm_subnet', 'azurerm_network_security_group', 'azurerm_network_security_rule', 'azurerm_subnet_network_security_group_association', 'azurerm_private_endpoint', 'azurerm_private_dns_zone', 'azurerm_private_dns_zone_virtual_network_link'];
+    const NETWORK_TYPES = [
+      'azurerm_virtual_network',
+      'azurerm_subnet',
+      'azurerm_network_security_group',
+      'azurerm_network_security_rule',
+      'azurerm_subnet_network_security_group_association',
+      'azurerm_private_endpoint',
+      'azurerm_private_dns_zone',
+      'azurerm_private_dns_zone_virtual_network_link',
+    ];
     for (const type of NETWORK_TYPES) expect([type, byName('dev').resource[type]]).toEqual([type, undefined]);
     expect(Object.keys(resourcesOf(tf(), 'azurerm_virtual_network'))).toHaveLength(1);
     expect(Object.keys(subnets())).toHaveLength(3);
@@ -824,7 +937,12 @@ describe('private networking: the virtual network and its subnets', () => {
   test('one integration subnet per plan, delegated to Microsoft.Web/serverFarms with exactly the action Azure sets (actions is not computed: leaving it out diffs forever)', () => {
     for (const [, id] of ROLES) {
       const subnet = subnetAt(id);
-      expect(subnet.delegation).toEqual([{ name: expect.stringMatching(/^[a-z-]+$/), service_delegation: { name: 'Microsoft.Web/serverFarms', actions: ['Microsoft.Network/virtualNetworks/subnets/action'] } }]);
+      expect(subnet.delegation).toEqual([
+        {
+          name: expect.stringMatching(/^[a-z-]+$/),
+          service_delegation: { name: 'Microsoft.Web/serverFarms', actions: ['Microsoft.Network/virtualNetworks/subnets/action'] },
+        },
+      ]);
       expect(APP_SERVICE_DELEGATION.name).toBe(subnet.delegation[0].service_delegation.name); // the spelling azurerm validates, case-sensitive
     }
     const integration = ROLES.map(([, id]) => resourceAt(tf(), 'azurerm_linux_function_app', `${id}/app`).virtual_network_subnet_id);
@@ -853,7 +971,8 @@ describe('private networking: the virtual network and its subnets', () => {
       expect(subnet.virtual_network_name).toMatch(/^\$\{azurerm_virtual_network\.[^.]+\.name\}$/);
     }
     for (let i = 0; i < all.length; i++) {
-      for (let j = i + 1; j < all.length; j++) expect(overlaps(parseCidr(all[i].address_prefixes[0]), parseCidr(all[j].address_prefixes[0]))).toBe(false);
+      for (let j = i + 1; j < all.length; j++)
+        expect(overlaps(parseCidr(all[i].address_prefixes[0]), parseCidr(all[j].address_prefixes[0]))).toBe(false);
     }
   });
 
@@ -866,7 +985,13 @@ describe('private networking: the virtual network and its subnets', () => {
   });
 
   test('every network name is lower-case (subnet, endpoint and link ids are stored verbatim; a case change replaces them)', () => {
-    for (const type of ['azurerm_virtual_network', 'azurerm_subnet', 'azurerm_network_security_group', 'azurerm_private_endpoint', 'azurerm_private_dns_zone']) {
+    for (const type of [
+      'azurerm_virtual_network',
+      'azurerm_subnet',
+      'azurerm_network_security_group',
+      'azurerm_private_endpoint',
+      'azurerm_private_dns_zone',
+    ]) {
       for (const r of Object.values(resourcesOf(tf(), type))) expect([type, r.name]).toEqual([type, r.name.toLowerCase()]);
     }
     expect(resourceAt(tf(), 'azurerm_resource_group', 'orders-prod/resource-group').name).toMatch(/^[a-z0-9-]+$/);
@@ -875,7 +1000,10 @@ describe('private networking: the virtual network and its subnets', () => {
 
 describe('private networking: network security groups', () => {
   const tf = () => byName('prod');
-  const rulesOf = (nsgKey: string) => Object.values(resourcesOf(tf(), 'azurerm_network_security_rule')).filter((r) => r.network_security_group_name === `\${azurerm_network_security_group.${nsgKey}.name}`);
+  const rulesOf = (nsgKey: string) =>
+    Object.values(resourcesOf(tf(), 'azurerm_network_security_rule')).filter(
+      (r) => r.network_security_group_name === `\${azurerm_network_security_group.${nsgKey}.name}`,
+    );
 
   test('every subnet carries exactly one NSG, through an association by id (Checkov CKV2_AZURE_31)', () => {
     const associations = Object.values(resourcesOf(tf(), 'azurerm_subnet_network_security_group_association'));
@@ -885,13 +1013,17 @@ describe('private networking: network security groups', () => {
     expect(new Set(associations.map((a) => a.network_security_group_id)).size).toBe(associations.length);
   });
 
-  test('rules are their own resources (the group\'s inline security_rule is computed and would fight them), each associated only once all its rules exist', () => {
+  test("rules are their own resources (the group's inline security_rule is computed and would fight them), each associated only once all its rules exist", () => {
     for (const [key, nsg] of Object.entries(resourcesOf(tf(), 'azurerm_network_security_group'))) {
       expect(nsg.security_rule).toBeUndefined();
       const rules = rulesOf(key);
       expect(rules.length).toBeGreaterThan(0);
-      const association = Object.values(resourcesOf(tf(), 'azurerm_subnet_network_security_group_association')).find((a) => a.network_security_group_id === `\${azurerm_network_security_group.${key}.id}`)!;
-      expect(association.depends_on.sort()).toEqual(rules.map((r) => `azurerm_network_security_rule.${keyOf(tf(), 'azurerm_network_security_rule', r)}`).sort());
+      const association = Object.values(resourcesOf(tf(), 'azurerm_subnet_network_security_group_association')).find(
+        (a) => a.network_security_group_id === `\${azurerm_network_security_group.${key}.id}`,
+      )!;
+      expect(association.depends_on.sort()).toEqual(
+        rules.map((r) => `azurerm_network_security_rule.${keyOf(tf(), 'azurerm_network_security_rule', r)}`).sort(),
+      );
     }
   });
 
@@ -919,7 +1051,11 @@ describe('private networking: network security groups', () => {
     for (const [role, id] of ROLES) {
       const nsgKey = keyOf(tf(), 'azurerm_network_security_group', resourceAt(tf(), 'azurerm_network_security_group', `network/${id}-nsg`));
       const rules = rulesOf(nsgKey);
-      expect(rules.every((r) => r.direction === 'Outbound' && r.access === 'Allow' && r.source_address_prefix === prodNetwork.subnets[role].cidr)).toBe(true);
+      expect(
+        rules.every(
+          (r) => r.direction === 'Outbound' && r.access === 'Allow' && r.source_address_prefix === prodNetwork.subnets[role].cidr,
+        ),
+      ).toBe(true);
       expect(rules.map((r) => [r.destination_address_prefix, r.destination_port_ranges ?? [r.destination_port_range]])).toEqual([
         [prodNetwork.subnets.privateEndpoints.cidr, ['443', '5671-5672']],
         ['AzureMonitor', ['443']],
@@ -929,9 +1065,15 @@ describe('private networking: network security groups', () => {
   });
 
   test('the endpoint subnet takes HTTPS and AMQP from the virtual network and denies everything else', () => {
-    const nsgKey = keyOf(tf(), 'azurerm_network_security_group', resourceAt(tf(), 'azurerm_network_security_group', 'network/private-endpoints-nsg'));
+    const nsgKey = keyOf(
+      tf(),
+      'azurerm_network_security_group',
+      resourceAt(tf(), 'azurerm_network_security_group', 'network/private-endpoints-nsg'),
+    );
     const rules = rulesOf(nsgKey).sort((a, b) => a.priority - b.priority);
-    expect(rules.map((r) => [r.direction, r.access, r.source_address_prefix, r.destination_port_ranges ?? r.destination_port_range])).toEqual([
+    expect(
+      rules.map((r) => [r.direction, r.access, r.source_address_prefix, r.destination_port_ranges ?? r.destination_port_range]),
+    ).toEqual([
       ['Inbound', 'Allow', 'VirtualNetwork', ['443', '5671-5672']],
       ['Inbound', 'Deny', '*', '*'],
     ]);
@@ -949,16 +1091,20 @@ describe('private networking: endpoints, DNS zones and zone groups', () => {
       hostStorage: refTo(tf(), 'azurerm_storage_account', 'host-storage/host/account', 'id'),
       dataStorage: refTo(tf(), 'azurerm_storage_account', 'data/data/account', 'id'),
     };
-    expect(endpoints().map((pe) => [pe.private_service_connection.private_connection_resource_id, pe.private_service_connection.subresource_names])).toEqual(
-      PRIVATE_ENDPOINTS.map((spec) => [targets[spec.target], [spec.subresource]]),
-    );
+    expect(
+      endpoints().map((pe) => [
+        pe.private_service_connection.private_connection_resource_id,
+        pe.private_service_connection.subresource_names,
+      ]),
+    ).toEqual(PRIVATE_ENDPOINTS.map((spec) => [targets[spec.target], [spec.subresource]]));
     for (const pe of endpoints()) {
       // A manual connection stays Pending and the apps would find nothing behind the address.
       expect(pe.private_service_connection.is_manual_connection).toBe(false);
       expect(pe.private_service_connection.private_connection_resource_alias).toBeUndefined();
       expect(pe.subnet_id).toMatch(idRef('azurerm_subnet'));
       // Names as azurerm validates them (1-80, letters, digits, "_", ".", "-").
-      for (const name of [pe.name, pe.private_service_connection.name, pe.private_dns_zone_group.name]) expect(name).toMatch(/^[a-zA-Z\d][a-zA-Z\d_.-]{0,78}[a-zA-Z\d_]$/);
+      for (const name of [pe.name, pe.private_service_connection.name, pe.private_dns_zone_group.name])
+        expect(name).toMatch(/^[a-zA-Z\d][a-zA-Z\d_.-]{0,78}[a-zA-Z\d_]$/);
     }
   });
 
@@ -968,7 +1114,12 @@ describe('private networking: endpoints, DNS zones and zone groups', () => {
   });
 
   test('each endpoint registers in the private DNS zone Azure requires for its sub-resource, through a zone group', () => {
-    const required = { namespace: 'privatelink.servicebus.windows.net', blob: 'privatelink.blob.core.windows.net', table: 'privatelink.table.core.windows.net', queue: 'privatelink.queue.core.windows.net' };
+    const required = {
+      namespace: 'privatelink.servicebus.windows.net',
+      blob: 'privatelink.blob.core.windows.net',
+      table: 'privatelink.table.core.windows.net',
+      queue: 'privatelink.queue.core.windows.net',
+    };
     for (const pe of endpoints()) {
       const subresource = pe.private_service_connection.subresource_names[0] as keyof typeof required;
       const [zoneKey] = zoneByName(required[subresource]);
@@ -988,7 +1139,9 @@ describe('private networking: endpoints, DNS zones and zone groups', () => {
     expect(zones.map(([, z]) => z.name).sort()).toEqual([...new Set(PRIVATE_ENDPOINTS.map((e) => e.zone))].sort());
     for (const [, zone] of zones) expect(zone.soa_record).toBeUndefined();
     const links = Object.values(resourcesOf(tf(), 'azurerm_private_dns_zone_virtual_network_link'));
-    expect(links.map((l) => l.private_dns_zone_name).sort()).toEqual(zones.map(([key]) => `\${azurerm_private_dns_zone.${key}.name}`).sort());
+    expect(links.map((l) => l.private_dns_zone_name).sort()).toEqual(
+      zones.map(([key]) => `\${azurerm_private_dns_zone.${key}.name}`).sort(),
+    );
     for (const link of links) {
       expect(link.virtual_network_id).toMatch(idRef('azurerm_virtual_network'));
       expect(link.registration_enabled).toBe(false);
@@ -1021,15 +1174,20 @@ describe('private networking: the apps integrated, the data services off the int
     }
   });
 
-  test("each app starts only after its subnet carries its NSG, every endpoint has its DNS record and every zone is linked (a host that starts before private DNS resolves meets a refusing public endpoint)", () => {
+  test('each app starts only after its subnet carries its NSG, every endpoint has its DNS record and every zone is linked (a host that starts before private DNS resolves meets a refusing public endpoint)', () => {
     const ref = (type: string, r: Record<string, any>) => `${type}.${keyOf(tf(), type, r)}`;
     for (const [, id] of ROLES) {
       const dependsOn = resourceAt(tf(), 'azurerm_linux_function_app', `${id}/app`).depends_on;
       expect(dependsOn).toEqual(
         expect.arrayContaining([
-          ref('azurerm_subnet_network_security_group_association', resourceAt(tf(), 'azurerm_subnet_network_security_group_association', `network/${id}-nsg-association`)),
+          ref(
+            'azurerm_subnet_network_security_group_association',
+            resourceAt(tf(), 'azurerm_subnet_network_security_group_association', `network/${id}-nsg-association`),
+          ),
           ...Object.values(resourcesOf(tf(), 'azurerm_private_endpoint')).map((r) => ref('azurerm_private_endpoint', r)),
-          ...Object.values(resourcesOf(tf(), 'azurerm_private_dns_zone_virtual_network_link')).map((r) => ref('azurerm_private_dns_zone_virtual_network_link', r)),
+          ...Object.values(resourcesOf(tf(), 'azurerm_private_dns_zone_virtual_network_link')).map((r) =>
+            ref('azurerm_private_dns_zone_virtual_network_link', r),
+          ),
         ]),
       );
     }
@@ -1049,7 +1207,14 @@ describe('private networking: the apps integrated, the data services off the int
     const dataAccount = refTo(tf(), 'azurerm_storage_account', 'data/data/account', 'name');
     // The only data-plane resources are the package blobs, on the public package account.
     for (const blob of Object.values(resourcesOf(tf(), 'azurerm_storage_blob'))) expect(blob.storage_account_name).not.toBe(dataAccount);
-    for (const type of ['azurerm_storage_table', 'azurerm_storage_queue', 'azurerm_storage_share', 'azurerm_storage_table_entity', 'azurerm_storage_data_lake_gen2_filesystem']) expect(tf().resource[type]).toBeUndefined();
+    for (const type of [
+      'azurerm_storage_table',
+      'azurerm_storage_queue',
+      'azurerm_storage_share',
+      'azurerm_storage_table_entity',
+      'azurerm_storage_data_lake_gen2_filesystem',
+    ])
+      expect(tf().resource[type]).toBeUndefined();
     expect(tf().provider.azurerm[0].features[0].storage).toEqual([{ data_plane_available: false }]);
   });
 
@@ -1085,11 +1250,19 @@ describe('private networking: an Elastic Premium processor (the scale controller
 
   test("the processor's host may write its monthly scale-metric tables (account scope: their names roll), and reads the queue's length (Data Owner on the queue)", () => {
     const grant = resourceAt(privateTf, 'azurerm_role_assignment', 'order-processor-identity/scale-metrics');
-    expect(grant).toMatchObject({ role_definition_name: 'Storage Table Data Contributor', scope: refTo(privateTf, 'azurerm_storage_account', 'host-storage/host/account', 'id'), principal_type: 'ServicePrincipal' });
-    expect(resourceAt(privateTf, 'azurerm_role_assignment', 'order-processor-identity/receive-orders').role_definition_name).toBe('Azure Service Bus Data Owner');
+    expect(grant).toMatchObject({
+      role_definition_name: 'Storage Table Data Contributor',
+      scope: refTo(privateTf, 'azurerm_storage_account', 'host-storage/host/account', 'id'),
+      principal_type: 'ServicePrincipal',
+    });
+    expect(resourceAt(privateTf, 'azurerm_role_assignment', 'order-processor-identity/receive-orders').role_definition_name).toBe(
+      'Azure Service Bus Data Owner',
+    );
     // The app starts only after this grant too: it is one of its identity's grants the wait covers.
     const wait = resourceAt(privateTf, 'time_sleep', 'order-processor-identity/wait-for-grants');
-    expect(Object.values(wait.triggers)).toContain(refTo(privateTf, 'azurerm_role_assignment', 'order-processor-identity/scale-metrics', 'id'));
+    expect(Object.values(wait.triggers)).toContain(
+      refTo(privateTf, 'azurerm_role_assignment', 'order-processor-identity/scale-metrics', 'id'),
+    );
     expect(() => resourceAt(publicTf, 'azurerm_role_assignment', 'order-processor-identity/scale-metrics')).toThrow();
   });
 
@@ -1105,7 +1278,13 @@ describe('private networking: restricting who calls the order API', () => {
   beforeAll(() => {
     restricted = synthEnvironment({
       ...prod,
-      network: { ...prodNetwork, inboundAllow: { ipRanges: ['203.0.113.0/24', '198.51.100.7/32'], serviceTags: [{ tag: 'AzureFrontDoor.Backend', frontDoorIds: [frontDoor] }] } },
+      network: {
+        ...prodNetwork,
+        inboundAllow: {
+          ipRanges: ['203.0.113.0/24', '198.51.100.7/32'],
+          serviceTags: [{ tag: 'AzureFrontDoor.Backend', frontDoorIds: [frontDoor] }],
+        },
+      },
     }).tf;
   });
   const site = (tf: TerraformJson, id: string) => resourceAt(tf, 'azurerm_linux_function_app', `${id}/app`).site_config;
@@ -1113,7 +1292,14 @@ describe('private networking: restricting who calls the order API', () => {
   test('off by default: no rules and no default action written (azurerm keeps Allow), on either app', () => {
     for (const tf of [byName('dev'), byName('prod')]) {
       for (const id of APP_IDS) {
-        for (const key of ['ip_restriction', 'ip_restriction_default_action', 'scm_ip_restriction', 'scm_ip_restriction_default_action', 'scm_use_main_ip_restriction']) expect([key, site(tf, id)[key]]).toEqual([key, undefined]);
+        for (const key of [
+          'ip_restriction',
+          'ip_restriction_default_action',
+          'scm_ip_restriction',
+          'scm_ip_restriction_default_action',
+          'scm_use_main_ip_restriction',
+        ])
+          expect([key, site(tf, id)[key]]).toEqual([key, undefined]);
       }
     }
   });
@@ -1158,7 +1344,10 @@ describe('trigger sync after each new package', () => {
       for (const id of APP_IDS) {
         const sync = resourceAt(tf, 'terraform_data', `${id}-trigger-sync/sync`);
         const appId = refTo(tf, 'azurerm_linux_function_app', `${id}/app`, 'id');
-        expect(sync.triggers_replace).toEqual({ app_id: appId, package_url: refTo(tf, 'azurerm_storage_blob', `${id}-package/blob`, 'url') });
+        expect(sync.triggers_replace).toEqual({
+          app_id: appId,
+          package_url: refTo(tf, 'azurerm_storage_blob', `${id}-package/blob`, 'url'),
+        });
         const [{ 'local-exec': exec }] = sync.provisioner;
         // Terraform runs in cdktf.out/stacks/<stack>: three levels below the project root.
         expect(exec.working_dir).toBe('../../..');

@@ -35,8 +35,16 @@ const ROLES = [
 
 describe('messaging', () => {
   test('the namespace is Standard in dev and Premium in prod, Entra ID only over TLS 1.2 in both', () => {
-    expect(devStack.json).toHaveResourceWithProperties(ServicebusNamespace, { sku: 'Standard', local_auth_enabled: false, minimum_tls_version: '1.2' });
-    expect(prodStack.json).toHaveResourceWithProperties(ServicebusNamespace, { sku: 'Premium', local_auth_enabled: false, minimum_tls_version: '1.2' });
+    expect(devStack.json).toHaveResourceWithProperties(ServicebusNamespace, {
+      sku: 'Standard',
+      local_auth_enabled: false,
+      minimum_tls_version: '1.2',
+    });
+    expect(prodStack.json).toHaveResourceWithProperties(ServicebusNamespace, {
+      sku: 'Premium',
+      local_auth_enabled: false,
+      minimum_tls_version: '1.2',
+    });
   });
 
   test("Premium messaging units start at the configured minimum and scale within the configured range on the namespace's own setting", () => {
@@ -47,7 +55,10 @@ describe('messaging', () => {
     expect(setting.target_resource_id).toBe(refTo(prodStack.tf, 'azurerm_servicebus_namespace', 'messaging/namespace', 'id'));
     const [profile] = setting.profile;
     expect(profile.capacity).toEqual({ minimum: 1, default: 1, maximum: 4 });
-    expect(profile.rule.map((r: any) => r.metric_trigger.metric_resource_id)).toEqual([setting.target_resource_id, setting.target_resource_id]);
+    expect(profile.rule.map((r: any) => r.metric_trigger.metric_resource_id)).toEqual([
+      setting.target_resource_id,
+      setting.target_resource_id,
+    ]);
   });
 
   test('a Standard namespace has no messaging-unit autoscale', () => {
@@ -62,7 +73,9 @@ describe('storage', () => {
     const env = name === 'dev' ? dev : prod;
     const accounts = Object.values(resourcesOf(stack.tf, 'azurerm_storage_account'));
     // Host state, order data, packages: three accounts, so no grant on one reaches another's contents.
-    expect(accounts.map((a) => a.name).sort()).toEqual([resourceNames(env).hostStorageAccount, resourceNames(env).dataStorageAccount, resourceNames(env).packageStorageAccount].sort());
+    expect(accounts.map((a) => a.name).sort()).toEqual(
+      [resourceNames(env).hostStorageAccount, resourceNames(env).dataStorageAccount, resourceNames(env).packageStorageAccount].sort(),
+    );
     for (const account of accounts) {
       expect(account).toMatchObject({
         shared_access_key_enabled: false,
@@ -70,7 +83,10 @@ describe('storage', () => {
         https_traffic_only_enabled: true,
         allow_nested_items_to_be_public: false,
         local_user_enabled: false,
-        blob_properties: { delete_retention_policy: { days: env.storage.softDeleteDays }, container_delete_retention_policy: { days: env.storage.softDeleteDays } },
+        blob_properties: {
+          delete_retention_policy: { days: env.storage.softDeleteDays },
+          container_delete_retention_policy: { days: env.storage.softDeleteDays },
+        },
       });
     }
   });
@@ -88,7 +104,10 @@ describe('storage', () => {
   });
 
   test('production order data is geo-redundant', () => {
-    expect(prodStack.json).toHaveResourceWithProperties(StorageAccount, { name: resourceNames(prod).dataStorageAccount, account_replication_type: 'GZRS' });
+    expect(prodStack.json).toHaveResourceWithProperties(StorageAccount, {
+      name: resourceNames(prod).dataStorageAccount,
+      account_replication_type: 'GZRS',
+    });
   });
 
   test("each app's package container is in the package account, named by naming.ts", () => {
@@ -132,21 +151,31 @@ describe.each(ROLES)('the %s function app', (role, id) => {
 
   test('no app setting carries a key, a SAS or a connection string: every one is a name, a URL or an identity', () => {
     for (const [name, value] of Object.entries(app.app_settings as Record<string, string>)) {
-      expect([name, value]).not.toEqual([name, expect.stringMatching(/connection_string|primary_key|access_key|instrumentation_key|AccountKey=|SharedAccessKey|[?&]sig=/i)]);
+      expect([name, value]).not.toEqual([
+        name,
+        expect.stringMatching(/connection_string|primary_key|access_key|instrumentation_key|AccountKey=|SharedAccessKey|[?&]sig=/i),
+      ]);
     }
   });
 
   test('every setting its code needs comes from the stack (the app-settings contract)', () => {
     for (const name of REQUIRED_SETTINGS[role]) expect([name, app.app_settings[name]]).toEqual([name, expect.any(String)]);
     expect(app.app_settings[AppSetting.queueName]).toBe(refTo(prodStack.tf, 'azurerm_servicebus_queue', 'messaging/queue', 'name'));
-    expect(app.app_settings[AppSetting.tableServiceUri]).toBe(refTo(prodStack.tf, 'azurerm_storage_account', 'data/data/account', 'primary_table_endpoint'));
+    expect(app.app_settings[AppSetting.tableServiceUri]).toBe(
+      refTo(prodStack.tf, 'azurerm_storage_account', 'data/data/account', 'primary_table_endpoint'),
+    );
     expect(app.app_settings[AppSetting.tableName]).toBe('orders');
     expect(app.app_settings[AppSetting.acceptedTableName]).toBe('acceptedorders');
   });
 
   test('Application Insights through site_config, with Entra ID ingestion only (one resource for both apps: one trace)', () => {
-    expect(app.site_config.application_insights_connection_string).toBe(refTo(prodStack.tf, 'azurerm_application_insights', 'monitoring/app-insights', 'connection_string'));
-    expect(onlyResource(prodStack.tf, 'azurerm_application_insights')).toMatchObject({ local_authentication_disabled: true, workspace_id: refTo(prodStack.tf, 'azurerm_log_analytics_workspace', 'monitoring/workspace', 'id') });
+    expect(app.site_config.application_insights_connection_string).toBe(
+      refTo(prodStack.tf, 'azurerm_application_insights', 'monitoring/app-insights', 'connection_string'),
+    );
+    expect(onlyResource(prodStack.tf, 'azurerm_application_insights')).toMatchObject({
+      local_authentication_disabled: true,
+      workspace_id: refTo(prodStack.tf, 'azurerm_log_analytics_workspace', 'monitoring/workspace', 'id'),
+    });
   });
 
   test.each([
@@ -165,7 +194,11 @@ describe.each(ROLES)('the %s function app', (role, id) => {
   );
 
   test('in dev its plan is one P0v3 worker, not zone balanced', () => {
-    expect(resourceAt(devStack.tf, 'azurerm_service_plan', `${id}/plan`)).toMatchObject({ sku_name: 'P0v3', zone_balancing_enabled: false, worker_count: 1 });
+    expect(resourceAt(devStack.tf, 'azurerm_service_plan', `${id}/plan`)).toMatchObject({
+      sku_name: 'P0v3',
+      zone_balancing_enabled: false,
+      worker_count: 1,
+    });
   });
 
   test('runs from its own package blob, the bundle of its own entry point', () => {
@@ -179,7 +212,10 @@ describe.each(ROLES)('the %s function app', (role, id) => {
 describe('the apps apart', () => {
   test('only the processor holds the trigger connection; only the API sets the request body limit', () => {
     const settings = (id: string) => resourceAt(prodStack.tf, 'azurerm_linux_function_app', `${id}/app`).app_settings;
-    expect(settings('order-processor')).toMatchObject({ [AppSetting.serviceBusCredential]: 'managedidentity', [AppSetting.serviceBusClientId]: expect.any(String) });
+    expect(settings('order-processor')).toMatchObject({
+      [AppSetting.serviceBusCredential]: 'managedidentity',
+      [AppSetting.serviceBusClientId]: expect.any(String),
+    });
     expect(settings('order-api')[AppSetting.serviceBusCredential]).toBeUndefined();
     expect(settings('order-api')[AppSetting.requestBodySizeLimit]).toBe('1048576');
     expect(settings('order-processor')[AppSetting.requestBodySizeLimit]).toBeUndefined();
@@ -188,21 +224,28 @@ describe('the apps apart', () => {
   test('with no deployer configured, both packages are uploaded by whoever runs terraform', () => {
     expect(dev.deployerObjectId).toBeUndefined();
     for (const [, id] of ROLES) {
-      expect(resourceAt(devStack.tf, 'azurerm_role_assignment', `${id}-package/deployer-can-upload`).principal_id).toMatch(/^\$\{data\.azurerm_client_config\.[^.]+\.object_id\}$/);
+      expect(resourceAt(devStack.tf, 'azurerm_role_assignment', `${id}-package/deployer-can-upload`).principal_id).toMatch(
+        /^\$\{data\.azurerm_client_config\.[^.]+\.object_id\}$/,
+      );
     }
   });
 
   test("a configured CI identity is the deployer of both packages (the environment's deployerObjectId reaches the package store)", () => {
     const ci = synthEnvironment({ ...dev, deployerObjectId: '00000000-1111-2222-3333-444444444444' });
-    for (const [, id] of ROLES) expect(resourceAt(ci.tf, 'azurerm_role_assignment', `${id}-package/deployer-can-upload`).principal_id).toBe('00000000-1111-2222-3333-444444444444');
+    for (const [, id] of ROLES)
+      expect(resourceAt(ci.tf, 'azurerm_role_assignment', `${id}-package/deployer-can-upload`).principal_id).toBe(
+        '00000000-1111-2222-3333-444444444444',
+      );
     expect(ci.tf.data?.azurerm_client_config).toBeUndefined();
   });
 });
 
 describe('identity and access: least privilege at the narrowest scope', () => {
   const queue = (tf: Synthesized['tf']) => refTo(tf, 'azurerm_servicebus_queue', 'messaging/queue', 'id');
-  const ordersTable = (tf: Synthesized['tf']) => `${refTo(tf, 'azurerm_storage_account', 'data/data/account', 'id')}/tableServices/default/tables/orders`;
-  const acceptedTable = (tf: Synthesized['tf']) => `${refTo(tf, 'azurerm_storage_account', 'data/data/account', 'id')}/tableServices/default/tables/acceptedorders`;
+  const ordersTable = (tf: Synthesized['tf']) =>
+    `${refTo(tf, 'azurerm_storage_account', 'data/data/account', 'id')}/tableServices/default/tables/orders`;
+  const acceptedTable = (tf: Synthesized['tf']) =>
+    `${refTo(tf, 'azurerm_storage_account', 'data/data/account', 'id')}/tableServices/default/tables/acceptedorders`;
   const hostAccount = (tf: Synthesized['tf']) => refTo(tf, 'azurerm_storage_account', 'host-storage/host/account', 'id');
   const common = (tf: Synthesized['tf'], id: string) => [
     ['Storage Blob Data Owner', hostAccount(tf)],
@@ -224,7 +267,9 @@ describe('identity and access: least privilege at the narrowest scope', () => {
       ['Storage Table Data Reader', acceptedTable(tf)],
       // A private Elastic Premium host samples the queue itself and keeps the samples in monthly tables
       // of the host account (never the order data's).
-      ...(env.apps.orderProcessor.kind === 'elasticPremium' && env.network.kind === 'private' ? [['Storage Table Data Contributor', hostAccount(tf)]] : []),
+      ...(env.apps.orderProcessor.kind === 'elasticPremium' && env.network.kind === 'private'
+        ? [['Storage Table Data Contributor', hostAccount(tf)]]
+        : []),
       ...common(tf, 'order-processor'),
     ],
   };
@@ -235,10 +280,13 @@ describe('identity and access: least privilege at the narrowest scope', () => {
       .map((r) => [r.role_definition_name, r.scope]);
   };
 
-  test.each(ROLES)('the %s identity holds exactly its roles: the API sends and never receives, the processor receives and never sends', (_, id) => {
-    expect(grantsOf(prodStack.tf, id).sort()).toEqual(expected[id](prodStack.tf, prod).sort());
-    expect(grantsOf(prodDedicatedStack.tf, id).sort()).toEqual(expected[id](prodDedicatedStack.tf, prodOnDedicated).sort());
-  });
+  test.each(ROLES)(
+    'the %s identity holds exactly its roles: the API sends and never receives, the processor receives and never sends',
+    (_, id) => {
+      expect(grantsOf(prodStack.tf, id).sort()).toEqual(expected[id](prodStack.tf, prod).sort());
+      expect(grantsOf(prodDedicatedStack.tf, id).sort()).toEqual(expected[id](prodDedicatedStack.tf, prodOnDedicated).sort());
+    },
+  );
 
   test('nothing at namespace, account-wide package or subscription scope', () => {
     for (const r of Object.values(resourcesOf(prodStack.tf, 'azurerm_role_assignment'))) {
@@ -275,16 +323,26 @@ describe('autoscale of a Dedicated processor plan (prod on Dedicated)', () => {
     expect(setting.predictive).toBeUndefined();
   });
 
-  test('scales on the backlog of our queue on our namespace, with the configured thresholds, and on its own plan\'s CPU', () => {
+  test("scales on the backlog of our queue on our namespace, with the configured thresholds, and on its own plan's CPU", () => {
     const [out, cpu, scaleIn] = setting.profile[0].rule;
     expect(out.metric_trigger).toMatchObject({
       metric_name: 'ActiveMessages',
       metric_resource_id: refTo(prodDedicatedStack.tf, 'azurerm_servicebus_namespace', 'messaging/namespace', 'id'),
-      dimensions: [{ name: 'EntityName', operator: 'Equals', values: [refTo(prodDedicatedStack.tf, 'azurerm_servicebus_queue', 'messaging/queue', 'name')] }],
+      dimensions: [
+        {
+          name: 'EntityName',
+          operator: 'Equals',
+          values: [refTo(prodDedicatedStack.tf, 'azurerm_servicebus_queue', 'messaging/queue', 'name')],
+        },
+      ],
       threshold: backlog!.scaleOutPerInstance,
     });
     expect(scaleIn.metric_trigger.threshold).toBe(backlog!.scaleInPerInstance);
-    expect(cpu.metric_trigger).toMatchObject({ metric_name: 'CpuPercentage', metric_resource_id: setting.target_resource_id, threshold: rules!.scaleOutCpuPercent });
+    expect(cpu.metric_trigger).toMatchObject({
+      metric_name: 'CpuPercentage',
+      metric_resource_id: setting.target_resource_id,
+      threshold: rules!.scaleOutCpuPercent,
+    });
   });
 
   test('the default profile holds the app limits', () => {
@@ -360,7 +418,10 @@ describe('monitoring and alerts', () => {
         `${host}/tableServices/default`,
         `${host}/queueServices/default`,
         refTo(prodStack.tf, 'azurerm_storage_account', 'packages/packages/account', 'id'),
-        ...ROLES.flatMap(([, id]) => [refTo(prodStack.tf, 'azurerm_service_plan', `${id}/plan`, 'id'), refTo(prodStack.tf, 'azurerm_linux_function_app', `${id}/app`, 'id')]),
+        ...ROLES.flatMap(([, id]) => [
+          refTo(prodStack.tf, 'azurerm_service_plan', `${id}/plan`, 'id'),
+          refTo(prodStack.tf, 'azurerm_linux_function_app', `${id}/app`, 'id'),
+        ]),
       ]),
     );
     for (const [, id] of ROLES) {
@@ -380,16 +441,25 @@ describe('monitoring and alerts', () => {
     expect(Object.keys(byMetric).sort()).toEqual(['ActiveMessages', 'DeadletteredMessages', 'Http5xx', 'RunsFailed']);
     const namespace = refTo(prodStack.tf, 'azurerm_servicebus_namespace', 'messaging/namespace', 'id');
     expect([byMetric.DeadletteredMessages.scopes, byMetric.ActiveMessages.scopes]).toEqual([[namespace], [namespace]]);
-    expect(byMetric.ActiveMessages.criteria[0]).toMatchObject({ threshold: prod.alerts.backlogThreshold, dimension: [{ name: 'EntityName', operator: 'Include', values: [refTo(prodStack.tf, 'azurerm_servicebus_queue', 'messaging/queue', 'name')] }] });
+    expect(byMetric.ActiveMessages.criteria[0]).toMatchObject({
+      threshold: prod.alerts.backlogThreshold,
+      dimension: [
+        { name: 'EntityName', operator: 'Include', values: [refTo(prodStack.tf, 'azurerm_servicebus_queue', 'messaging/queue', 'name')] },
+      ],
+    });
     expect(byMetric.ActiveMessages.window_size).toBe(prod.alerts.backlogWindow);
     expect(byMetric.Http5xx).toMatchObject({ scopes: [refTo(prodStack.tf, 'azurerm_linux_function_app', 'order-api/app', 'id')] });
     expect(byMetric.Http5xx.criteria[0]).toMatchObject({ threshold: prod.alerts.http5xxThreshold });
-    expect(byMetric.RunsFailed.scopes).toEqual([refTo(prodStack.tf, 'azurerm_logic_app_workflow', 'order-processor-always-ready/workflow', 'id')]);
+    expect(byMetric.RunsFailed.scopes).toEqual([
+      refTo(prodStack.tf, 'azurerm_logic_app_workflow', 'order-processor-always-ready/workflow', 'id'),
+    ]);
     const webTest = refTo(prodStack.tf, 'azurerm_application_insights_standard_web_test', 'api-availability/web-test', 'id');
     expect(availability[0].scopes).toEqual([refTo(prodStack.tf, 'azurerm_application_insights', 'monitoring/app-insights', 'id'), webTest]);
     const group = refTo(prodStack.tf, 'azurerm_monitor_action_group', 'alerts/action-group', 'id');
     for (const a of alerts) expect(a.action).toEqual([{ action_group_id: group }]);
-    expect(onlyResource(prodStack.tf, 'azurerm_monitor_action_group').email_receiver).toEqual([{ name: 'orders-oncall', email_address: 'orders-oncall@example.com', use_common_alert_schema: true }]);
+    expect(onlyResource(prodStack.tf, 'azurerm_monitor_action_group').email_receiver).toEqual([
+      { name: 'orders-oncall', email_address: 'orders-oncall@example.com', use_common_alert_schema: true },
+    ]);
   });
 });
 
@@ -399,20 +469,31 @@ describe('network posture', () => {
   test('dev is public: the namespace and both accounts take internet connections (Entra ID guards them), no network exists', () => {
     expect(dev.network.kind).toBe('public');
     expect(onlyResource(devStack.tf, 'azurerm_servicebus_namespace').public_network_access_enabled).toBe(true);
-    for (const account of Object.values(resourcesOf(devStack.tf, 'azurerm_storage_account'))) expect(account.public_network_access_enabled).toBe(true);
+    for (const account of Object.values(resourcesOf(devStack.tf, 'azurerm_storage_account')))
+      expect(account.public_network_access_enabled).toBe(true);
     expect(devStack.json).not.toHaveResource(VirtualNetwork);
   });
 
   test('prod is private: the namespace and the order data off the internet, the package account public', () => {
     expect(network.kind).toBe('private');
     expect(onlyResource(prodStack.tf, 'azurerm_servicebus_namespace').public_network_access_enabled).toBe(false);
-    expect(prodStack.json).toHaveResourceWithProperties(StorageAccount, { name: resourceNames(prod).dataStorageAccount, public_network_access_enabled: false });
-    expect(prodStack.json).toHaveResourceWithProperties(StorageAccount, { name: resourceNames(prod).packageStorageAccount, public_network_access_enabled: true });
+    expect(prodStack.json).toHaveResourceWithProperties(StorageAccount, {
+      name: resourceNames(prod).dataStorageAccount,
+      public_network_access_enabled: false,
+    });
+    expect(prodStack.json).toHaveResourceWithProperties(StorageAccount, {
+      name: resourceNames(prod).packageStorageAccount,
+      public_network_access_enabled: true,
+    });
   });
 
   test("the network and its subnets are the configuration's", () => {
-    expect(prodStack.json).toHaveResourceWithProperties(VirtualNetwork, { name: resourceNames(prod).virtualNetwork, address_space: [network.addressSpace] });
-    for (const subnet of Object.values(network.subnets)) expect(prodStack.json).toHaveResourceWithProperties(Subnet, { name: subnet.name, address_prefixes: [subnet.cidr] });
+    expect(prodStack.json).toHaveResourceWithProperties(VirtualNetwork, {
+      name: resourceNames(prod).virtualNetwork,
+      address_space: [network.addressSpace],
+    });
+    for (const subnet of Object.values(network.subnets))
+      expect(prodStack.json).toHaveResourceWithProperties(Subnet, { name: subnet.name, address_prefixes: [subnet.cidr] });
   });
 
   test.each(ROLES)('the %s app calls out through its own subnet; its inbound stays open (no allow list configured)', (_, id) => {
@@ -433,7 +514,9 @@ describe('the operations workbook', () => {
     expect(byName['http-errors'].content.resourceIds).toEqual([refTo(prodStack.tf, 'azurerm_linux_function_app', 'order-api/app', 'id')]);
     expect(byName.backlog.content.filters[0].values).toEqual([refTo(prodStack.tf, 'azurerm_servicebus_queue', 'messaging/queue', 'name')]);
     // prod: the API's plan has an autoscale setting (Dedicated), the processor's none (Elastic Premium).
-    expect(byName['scale-actions'].content.resourceIds).toEqual([refTo(prodStack.tf, 'azurerm_monitor_autoscale_setting', 'order-api-autoscale/setting', 'id')]);
+    expect(byName['scale-actions'].content.resourceIds).toEqual([
+      refTo(prodStack.tf, 'azurerm_monitor_autoscale_setting', 'order-api-autoscale/setting', 'id'),
+    ]);
   });
 });
 
@@ -452,7 +535,9 @@ describe('outputs', () => {
       'resource_group_name',
       'service_bus_namespace',
     ]);
-    expect(outputs.api_base_url.value).toBe(`https://${refTo(prodStack.tf, 'azurerm_linux_function_app', 'order-api/app', 'default_hostname')}/api`);
+    expect(outputs.api_base_url.value).toBe(
+      `https://${refTo(prodStack.tf, 'azurerm_linux_function_app', 'order-api/app', 'default_hostname')}/api`,
+    );
     const text = JSON.stringify(outputs);
     expect(text).not.toMatch(/connection_string|primary_key|access_key|instrumentation_key|secret|sas/i);
   });

@@ -57,7 +57,9 @@ test('one stack per environment, each with the package asset of each app', () =>
     const tf = JSON.parse(fs.readFileSync(path.join(first, 'stacks', name, 'cdk.tf.json'), 'utf8'));
     const hashes = new Set<string>();
     for (const id of ['order-api', 'order-processor']) {
-      const blob = Object.values(tf.resource.azurerm_storage_blob as Record<string, Record<string, any>>).find((b) => b['//'].metadata.path.endsWith(`${id}-package/blob`))!;
+      const blob = Object.values(tf.resource.azurerm_storage_blob as Record<string, Record<string, any>>).find((b) =>
+        b['//'].metadata.path.endsWith(`${id}-package/blob`),
+      )!;
       // The blob's source is relative to the stack's working directory, where Terraform runs.
       const bytes = fs.readFileSync(path.join(first, 'stacks', name, blob.source));
       const sha256 = createHash('sha256').update(bytes).digest('hex');
@@ -75,7 +77,9 @@ test('nothing in the output names the machine that synthesized it', () => {
   for (const file of filesUnder(first)) {
     // A zip is compressed: read each entry (the bundle and its source map) as the host will.
     const bytes = fs.readFileSync(file);
-    const contents = file.endsWith('.zip') ? Object.entries(unzipSync(bytes)).map(([entry, data]) => [`${file}!${entry}`, data] as const) : [[file, bytes] as const];
+    const contents = file.endsWith('.zip')
+      ? Object.entries(unzipSync(bytes)).map(([entry, data]) => [`${file}!${entry}`, data] as const)
+      : [[file, bytes] as const];
     for (const [name, data] of contents) {
       const text = Buffer.from(data).toString('latin1');
       for (const p of machinePaths) expect([name, p, text.includes(p)]).toEqual([name, p, false]);
@@ -84,7 +88,10 @@ test('nothing in the output names the machine that synthesized it', () => {
 });
 
 test('two synths write the same bytes (snapshots and diffs are the same on every machine)', () => {
-  const relative = (dir: string) => filesUnder(dir).map((f) => path.relative(dir, f)).sort();
+  const relative = (dir: string) =>
+    filesUnder(dir)
+      .map((f) => path.relative(dir, f))
+      .sort();
   expect(relative(second)).toEqual(relative(first));
   for (const file of relative(first)) {
     expect([file, fs.readFileSync(path.join(second, file)).equals(fs.readFileSync(path.join(first, file)))]).toEqual([file, true]);

@@ -28,7 +28,9 @@ function copyProject(): string {
 }
 
 function synth() {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('ORDERS_STATE_') && name !== 'CDKTF_OUTDIR'));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('ORDERS_STATE_') && name !== 'CDKTF_OUTDIR'),
+  );
   const run = spawnSync(process.execPath, ['scripts/synth.cjs'], { cwd: root, env, encoding: 'utf8' });
   expect([run.status, run.stderr]).toEqual([0, '']);
   const compiled = path.join(root, 'node_modules', '.cache', 'orders-synth', 'main.cjs');

@@ -5,7 +5,8 @@ import { ARM_SCOPE, SYNC_API_VERSION, syncTriggers } from '../../scripts/sync-tr
 
 /** The trigger sync against a stand-in for Resource Manager on 127.0.0.1. */
 
-const APP = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-orders-prod-proc/providers/Microsoft.Web/sites/func-orders-prod-proc-484d98';
+const APP =
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-orders-prod-proc/providers/Microsoft.Web/sites/func-orders-prod-proc-484d98';
 
 const credential: TokenCredential & { scopes: string[] } = {
   scopes: [],
@@ -35,7 +36,9 @@ test('POSTs syncfunctiontriggers on the app through Resource Manager with an Ent
   try {
     const outcomes = await syncTriggers([APP], { credential, endpoint: arm.endpoint, ...noWait });
     expect(outcomes).toEqual([{ appId: APP, ok: true, attempts: 1 }]);
-    expect(arm.requests).toEqual([{ method: 'POST', url: `${APP}/syncfunctiontriggers?api-version=${SYNC_API_VERSION}`, authorization: 'Bearer test-token' }]);
+    expect(arm.requests).toEqual([
+      { method: 'POST', url: `${APP}/syncfunctiontriggers?api-version=${SYNC_API_VERSION}`, authorization: 'Bearer test-token' },
+    ]);
     expect(credential.scopes).toContain(ARM_SCOPE);
   } finally {
     await arm.close();

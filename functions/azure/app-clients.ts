@@ -3,7 +3,15 @@ import { lazy } from '../lazy';
 import { withDeadline } from '../resilience/deadline';
 import { describeError } from '../resilience/transient-errors';
 import { requireSettings, type Environment } from '../settings';
-import { createAcceptedOrdersTable, createAppCredential, createDeadLetterBrowser, createOrderSender, createOrdersTable, createServiceBusClient, createWatermarkTable } from './sdk-clients';
+import {
+  createAcceptedOrdersTable,
+  createAppCredential,
+  createDeadLetterBrowser,
+  createOrderSender,
+  createOrdersTable,
+  createServiceBusClient,
+  createWatermarkTable,
+} from './sdk-clients';
 
 /**
  * The app's SDK clients, each created on first use from the app settings and reused by every later
@@ -58,7 +66,9 @@ export function createAppClients(env: Environment, options: AppClientsOptions) {
     async warmUp(): Promise<string> {
       if (!env[AppSetting.identityClientId]?.trim()) return `skipped: ${AppSetting.identityClientId} is not set`;
       const outcomes = await Promise.allSettled(
-        options.warmUpScopes.map((scope) => withDeadline(WARM_UP_TIMEOUT_MS, (abortSignal) => credential.get().getToken(scope, { abortSignal }))),
+        options.warmUpScopes.map((scope) =>
+          withDeadline(WARM_UP_TIMEOUT_MS, (abortSignal) => credential.get().getToken(scope, { abortSignal })),
+        ),
       );
       return outcomes
         .map((outcome, i) => `${options.warmUpScopes[i]}: ${outcome.status === 'fulfilled' ? 'ok' : describeError(outcome.reason)}`)

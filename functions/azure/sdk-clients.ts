@@ -56,7 +56,10 @@ export function createDeadLetterBrowser(client: ServiceBusClient, queueName: str
   const receiver = client.createReceiver(queueName, { subQueueType: 'deadLetter', receiveMode: 'peekLock' });
   return {
     async peek(fromSequenceNumber, maxMessageCount, abortSignal) {
-      const messages = await receiver.peekMessages(maxMessageCount, { fromSequenceNumber: Long.fromString(fromSequenceNumber.toString()), abortSignal });
+      const messages = await receiver.peekMessages(maxMessageCount, {
+        fromSequenceNumber: Long.fromString(fromSequenceNumber.toString()),
+        abortSignal,
+      });
       return messages.map((message) => ({
         sequenceNumber: String(message.sequenceNumber ?? ''),
         messageId: message.messageId === undefined ? undefined : String(message.messageId),
@@ -74,7 +77,12 @@ type TableClient = InstanceType<typeof dataTables.TableClient>;
  * A table of the order store. No SDK retries: the callers own retrying (with a bound per attempt),
  * so the worst case stays computable. `pipeline` is for tests (a trusted test certificate).
  */
-function createTableClient(serviceUri: string, tableName: string, credential: TokenCredential, pipeline: Pick<TableServiceClientOptions, 'tlsOptions'>): TableClient {
+function createTableClient(
+  serviceUri: string,
+  tableName: string,
+  credential: TokenCredential,
+  pipeline: Pick<TableServiceClientOptions, 'tlsOptions'>,
+): TableClient {
   return new dataTables.TableClient(serviceUri, tableName, credential, { ...pipeline, retryOptions: { maxRetries: 0 } });
 }
 

@@ -46,10 +46,14 @@ export function createGetOrderStatusHandler(dependencies: GetOrderStatusDependen
       const accepts = dependencies.acceptedOrders();
       const windowMs = acceptWindowMs(dependencies.sendTimeoutMs());
       // Both at once: the orders record wins, the accept record answers until the processor has one.
-      const [accepted, order] = await withDeadline(timeoutMs, (abortSignal) => Promise.all([findAcceptRecord(accepts, id, abortSignal), findOrder(orders, id, abortSignal)]));
+      const [accepted, order] = await withDeadline(timeoutMs, (abortSignal) =>
+        Promise.all([findAcceptRecord(accepts, id, abortSignal), findOrder(orders, id, abortSignal)]),
+      );
       view = orderStatusOf(accepted, order, now(), windowMs);
     } catch (error) {
-      context.error(`Status of order ${id} could not be read: ${error instanceof SettingsError ? error.problems.join('; ') : describeError(error)}`);
+      context.error(
+        `Status of order ${id} could not be read: ${error instanceof SettingsError ? error.problems.join('; ') : describeError(error)}`,
+      );
       return unavailableProblem('Order status unavailable', 'the order store did not answer; retry later');
     }
 

@@ -44,7 +44,14 @@ export function validationProblem(title: string, detail: string, errors: readonl
     message,
   }));
   const omitted = errors.length - listed.length;
-  return problemResponse({ type: PROBLEM_TYPES.invalidRequest, title, status, detail, errors: listed, ...(omitted > 0 ? { errorsOmitted: omitted } : {}) });
+  return problemResponse({
+    type: PROBLEM_TYPES.invalidRequest,
+    title,
+    status,
+    detail,
+    errors: listed,
+    ...(omitted > 0 ? { errorsOmitted: omitted } : {}),
+  });
 }
 
 /**

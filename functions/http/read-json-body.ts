@@ -16,7 +16,13 @@ export async function readJsonBody(request: HttpRequest, maxBytes: number): Prom
   const contentType = request.headers.get('content-type');
   const mediaType = contentType?.split(';')[0].trim().toLowerCase();
   if (mediaType !== JSON_MEDIA_TYPE) {
-    return reject(415, 'Unsupported media type', `send the order as ${JSON_MEDIA_TYPE}`, 'content-type', `must be ${JSON_MEDIA_TYPE}, was ${contentType ?? 'absent'}`);
+    return reject(
+      415,
+      'Unsupported media type',
+      `send the order as ${JSON_MEDIA_TYPE}`,
+      'content-type',
+      `must be ${JSON_MEDIA_TYPE}, was ${contentType ?? 'absent'}`,
+    );
   }
   // An absent header reads as 0 (Number(null)).
   const declaredLength = Number(request.headers.get('content-length'));
@@ -33,7 +39,13 @@ export async function readJsonBody(request: HttpRequest, maxBytes: number): Prom
 }
 
 function tooLarge(maxBytes: number): JsonBody {
-  return reject(413, 'Request body too large', `an order body may have at most ${maxBytes} bytes`, '(body)', `must be at most ${maxBytes} bytes`);
+  return reject(
+    413,
+    'Request body too large',
+    `an order body may have at most ${maxBytes} bytes`,
+    '(body)',
+    `must be at most ${maxBytes} bytes`,
+  );
 }
 
 function reject(status: number, title: string, detail: string, field: string, message: string): JsonBody {

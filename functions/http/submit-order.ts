@@ -114,7 +114,10 @@ export function createSubmitOrderHandler(dependencies: SubmitOrderDependencies) 
       timeoutMs = dependencies.sendTimeoutMs();
     } catch (error) {
       context.error(`Cannot accept orders: ${error instanceof SettingsError ? error.problems.join('; ') : describeError(error)}`);
-      return unavailableProblem('Order intake is not configured', 'the service is missing configuration; nothing was accepted, retry later');
+      return unavailableProblem(
+        'Order intake is not configured',
+        'the service is missing configuration; nothing was accepted, retry later',
+      );
     }
 
     const orderId = orderIdFor(parsed.order.customerId, key.key);
@@ -124,9 +127,13 @@ export function createSubmitOrderHandler(dependencies: SubmitOrderDependencies) 
     let accepted: AcceptedOrder;
     let record: AcceptRecord;
     try {
-      const result = await withDeadline(recordTimeoutMs, (abortSignal) => recordAcceptance(acceptedOrders, acceptRecordOf(accepting, fingerprint), abortSignal));
+      const result = await withDeadline(recordTimeoutMs, (abortSignal) =>
+        recordAcceptance(acceptedOrders, acceptRecordOf(accepting, fingerprint), abortSignal),
+      );
       if (!result.created && result.record.requestFingerprint !== fingerprint) {
-        context.warn(`Order ${orderId}: ${key.source} reused with a different request (stored fingerprint ${result.record.requestFingerprint}, this one ${fingerprint}); refused`);
+        context.warn(
+          `Order ${orderId}: ${key.source} reused with a different request (stored fingerprint ${result.record.requestFingerprint}, this one ${fingerprint}); refused`,
+        );
         return problemResponse({
           type: PROBLEM_TYPES.idempotencyKeyReused,
           title: 'Idempotency key reused',
@@ -138,10 +145,14 @@ export function createSubmitOrderHandler(dependencies: SubmitOrderDependencies) 
       // A retry of the same request: the message must be the first one, byte for byte.
       accepted = result.created ? accepting : buildAcceptedOrder(parsed.order, orderId, new Date(result.record.acceptedAt));
       record = result.record;
-      if (!result.created) context.log(`Order ${orderId}: a retry of the same request (accepted at ${result.record.acceptedAt}); sending its message again`);
+      if (!result.created)
+        context.log(`Order ${orderId}: a retry of the same request (accepted at ${result.record.acceptedAt}); sending its message again`);
     } catch (error) {
       context.error(`Order ${orderId}: the accept record could not be written: ${describeError(error)}`);
-      return unavailableProblem('Order not accepted', `the order store did not answer; nothing was accepted, retry with the same ${key.source}`);
+      return unavailableProblem(
+        'Order not accepted',
+        `the order store did not answer; nothing was accepted, retry with the same ${key.source}`,
+      );
     }
 
     const headerCorrelationId = request.headers.get('x-correlation-id');
@@ -169,10 +180,14 @@ export function createSubmitOrderHandler(dependencies: SubmitOrderDependencies) 
       await withDeadline(MARK_QUEUED_TIMEOUT_MS, (abortSignal) => markQueued(acceptedOrders, record, now(), abortSignal));
     } catch (error) {
       // The queue has the order: the 202 stands. Its status reads `unconfirmed` until a retry marks it.
-      context.warn(`Order ${orderId}: its message is queued, but the accept record could not be marked queued (${where}): ${describeError(error)}`);
+      context.warn(
+        `Order ${orderId}: its message is queued, but the accept record could not be marked queued (${where}): ${describeError(error)}`,
+      );
     }
 
-    context.log(`Order ${orderId} accepted (${where}, ${accepted.items.length} items, ${accepted.totalMinorUnits} minor units of ${accepted.currency})`);
+    context.log(
+      `Order ${orderId} accepted (${where}, ${accepted.items.length} items, ${accepted.totalMinorUnits} minor units of ${accepted.currency})`,
+    );
     const statusUrl = orderStatusPath(orderId);
     return {
       status: 202,

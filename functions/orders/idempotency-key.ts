@@ -29,13 +29,24 @@ export function idempotencyKeyOf(headerValue: string | null, bodyField: string |
   if (header !== undefined && !header.ok) return { ok: false, errors: [{ field: IDEMPOTENCY_KEY_HEADER, message: header.message }] };
   if (header?.ok && bodyField !== undefined && header.key !== bodyField) {
     const message = `${IDEMPOTENCY_KEY_HEADER} header and ${IDEMPOTENCY_KEY_FIELD} field differ: send one key, or the same in both`;
-    return { ok: false, errors: [{ field: IDEMPOTENCY_KEY_HEADER, message }, { field: IDEMPOTENCY_KEY_FIELD, message }] };
+    return {
+      ok: false,
+      errors: [
+        { field: IDEMPOTENCY_KEY_HEADER, message },
+        { field: IDEMPOTENCY_KEY_FIELD, message },
+      ],
+    };
   }
   if (header?.ok) return { ok: true, key: header.key, source: IDEMPOTENCY_KEY_HEADER };
   if (bodyField !== undefined) return { ok: true, key: bodyField, source: IDEMPOTENCY_KEY_FIELD };
   return {
     ok: false,
-    errors: [{ field: IDEMPOTENCY_KEY_HEADER, message: `is required (or the ${IDEMPOTENCY_KEY_FIELD} field): a unique key per order, reused for each retry of it` }],
+    errors: [
+      {
+        field: IDEMPOTENCY_KEY_HEADER,
+        message: `is required (or the ${IDEMPOTENCY_KEY_FIELD} field): a unique key per order, reused for each retry of it`,
+      },
+    ],
   };
 }
 

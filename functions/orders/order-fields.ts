@@ -32,7 +32,12 @@ export const customerIdField = z
 
 export const currencyField = z
   .string(expected('a string'))
-  .check(z.refine(isSupportedCurrency, 'must be an ISO 4217 currency code in upper case with a minor unit, such as "EUR" (funds, metals and testing codes are not accepted)'));
+  .check(
+    z.refine(
+      isSupportedCurrency,
+      'must be an ISO 4217 currency code in upper case with a minor unit, such as "EUR" (funds, metals and testing codes are not accepted)',
+    ),
+  );
 
 /** Optional in the body: the key may come in the `Idempotency-Key` header instead (idempotency-key.ts). */
 export const idempotencyKeyField = z.optional(z.string(expected('a string')).check(z.regex(IDEMPOTENCY_KEY, IDEMPOTENCY_KEY_RULE)));

@@ -42,8 +42,7 @@ const acceptedOrderSchema = z.object({
  * the dead-letter scan can then still tell whose order the message is (queue/own-message.ts).
  */
 export type OrderMessageValidation =
-  | { readonly ok: true; readonly order: AcceptedOrder }
-  | { readonly ok: false; readonly reason: string; readonly order?: AcceptedOrder };
+  { readonly ok: true; readonly order: AcceptedOrder } | { readonly ok: false; readonly reason: string; readonly order?: AcceptedOrder };
 
 /** Validates a message body (which arrives as `unknown`: docs/functions-runtime.md, 2.1) and recomputes its total. */
 export function validateOrderMessage(body: unknown): OrderMessageValidation {
@@ -60,7 +59,11 @@ export function validateOrderMessage(body: unknown): OrderMessageValidation {
   }
   const recomputed = totalMinorUnits(order.currency, order.items);
   if (recomputed !== order.totalMinorUnits) {
-    return { ok: false, reason: `total mismatch: message says ${order.totalMinorUnits}, items add up to ${recomputed} minor units of ${order.currency}`, order };
+    return {
+      ok: false,
+      reason: `total mismatch: message says ${order.totalMinorUnits}, items add up to ${recomputed} minor units of ${order.currency}`,
+      order,
+    };
   }
   return { ok: true, order };
 }

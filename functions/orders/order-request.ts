@@ -37,7 +37,9 @@ export function parseOrderRequest(body: unknown): OrderRequestResult {
  * processes zero-total messages that earlier versions accepted.
  */
 export function freeOrderErrors(order: { readonly items: readonly PricedItem[] }): FieldError[] {
-  return order.items.every((item) => item.unitPrice === 0) ? [{ field: 'items', message: 'must add up to more than 0 (every unit price is 0)' }] : [];
+  return order.items.every((item) => item.unitPrice === 0)
+    ? [{ field: 'items', message: 'must add up to more than 0 (every unit price is 0)' }]
+    : [];
 }
 
 /**

@@ -57,10 +57,21 @@ export function orderStatusOf(
 ): OrderStatusView | undefined {
   const base = order ?? accepted;
   if (!base) return undefined;
-  const common: Common = { orderId: base.orderId, acceptedAt: base.acceptedAt, currency: base.currency, totalMinorUnits: base.totalMinorUnits };
+  const common: Common = {
+    orderId: base.orderId,
+    acceptedAt: base.acceptedAt,
+    currency: base.currency,
+    totalMinorUnits: base.totalMinorUnits,
+  };
   if (order?.status === 'processed') return { ...common, status: 'processed', processedAt: order.processedAt ?? '' };
   if (order?.status === 'failed') {
-    return { ...common, status: 'failed', failedAt: order.failedAt ?? '', failedBy: order.failedBy ?? 'processor', reason: order.failureReason ?? 'no reason recorded' };
+    return {
+      ...common,
+      status: 'failed',
+      failedAt: order.failedAt ?? '',
+      failedBy: order.failedBy ?? 'processor',
+      reason: order.failureReason ?? 'no reason recorded',
+    };
   }
   if (order) return pending(common, 'processing', PENDING_RETRY_AFTER_SECONDS);
   if (accepted!.state === 'queued') return pending(common, 'accepted', PENDING_RETRY_AFTER_SECONDS);

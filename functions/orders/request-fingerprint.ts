@@ -13,7 +13,11 @@ import type { OrderItem } from './order-fields';
  * Changing this text changes every fingerprint: stored records would no longer match. Never do that
  * without a new accept-record schema version.
  */
-export function requestFingerprint(order: { readonly customerId: string; readonly currency: string; readonly items: readonly OrderItem[] }): string {
+export function requestFingerprint(order: {
+  readonly customerId: string;
+  readonly currency: string;
+  readonly items: readonly OrderItem[];
+}): string {
   const canonical = JSON.stringify({
     customerId: order.customerId,
     currency: order.currency,

@@ -108,22 +108,35 @@ export function createDeadLetterScanHandler(dependencies: DeadLetterScanDependen
     } catch (error) {
       if (handled > watermark.lastSequenceNumber) {
         await bounded((signal) => saveWatermark(watermarks, watermark, handled, now(), signal)).catch((saveError: unknown) =>
-          context.warn(`Dead-letter scan: the watermark could not be saved (${describeError(saveError)}); the next run handles these letters again`),
+          context.warn(
+            `Dead-letter scan: the watermark could not be saved (${describeError(saveError)}); the next run handles these letters again`,
+          ),
         );
       }
-      context.error(`Dead-letter scan stopped after ${letters} letters at sequence number ${handled}: ${describeError(error)}; the next run goes on from there`);
+      context.error(
+        `Dead-letter scan stopped after ${letters} letters at sequence number ${handled}: ${describeError(error)}; the next run goes on from there`,
+      );
       throw error;
     }
-    context.log(`Dead-letter scan: ${letters} letters from sequence number ${fromSequenceNumber} (${describeOutcomes(outcomes)}); watermark ${handled}`);
+    context.log(
+      `Dead-letter scan: ${letters} letters from sequence number ${fromSequenceNumber} (${describeOutcomes(outcomes)}); watermark ${handled}`,
+    );
     return summary();
   };
 
-  async function handleLetter(letter: DeadLetter, orders: OrdersTable, accepts: AcceptedOrdersTable, context: InvocationContext): Promise<LetterOutcome> {
+  async function handleLetter(
+    letter: DeadLetter,
+    orders: OrdersTable,
+    accepts: AcceptedOrdersTable,
+    context: InvocationContext,
+  ): Promise<LetterOutcome> {
     const where = `dead letter ${letter.sequenceNumber} (message ${letter.messageId ?? '(no id)'}, ${letter.deadLetterReason ?? 'no reason'})`;
     const validation = validateOrderMessage(letter.body);
     const stated = validation.order;
     if (!stated) {
-      context.warn(`${where}: not a well-formed order, so no order's status changes; see npm run dlq (${validation.ok ? '' : validation.reason})`);
+      context.warn(
+        `${where}: not a well-formed order, so no order's status changes; see npm run dlq (${validation.ok ? '' : validation.reason})`,
+      );
       return 'not-an-order';
     }
     const accepted = await bounded((signal) => findAcceptRecord(accepts, stated.orderId, signal));
@@ -135,7 +148,9 @@ export function createDeadLetterScanHandler(dependencies: DeadLetterScanDependen
     const description = letter.deadLetterErrorDescription ? ` (${letter.deadLetterErrorDescription})` : '';
     const rejected = validation.ok ? '' : `; the processor rejects it: ${validation.reason}`;
     const reason = `dead-lettered by Service Bus: ${letter.deadLetterReason ?? 'no reason given'}${description}${rejected}; dead-letter sequence number ${letter.sequenceNumber}`;
-    const outcome = await bounded((signal) => recordFailure(orders, own.order, own.fingerprint, { failedBy: 'dead-letter-queue', reason, failedAt: now() }, signal));
+    const outcome = await bounded((signal) =>
+      recordFailure(orders, own.order, own.fingerprint, { failedBy: 'dead-letter-queue', reason, failedAt: now() }, signal),
+    );
     context.log(`${where}: order ${own.order.orderId} ${outcome}`);
     return outcome;
   }

@@ -40,7 +40,9 @@ export class ClaimHeldError extends Error {
     readonly owner: string | undefined,
     readonly expiresAt: string | undefined,
   ) {
-    super(`order ${orderId} is being processed by ${owner ?? 'another delivery'} (claim until ${expiresAt ?? '?'}); this delivery's time is up`);
+    super(
+      `order ${orderId} is being processed by ${owner ?? 'another delivery'} (claim until ${expiresAt ?? '?'}); this delivery's time is up`,
+    );
     this.name = 'ClaimHeldError';
   }
 }
@@ -91,7 +93,8 @@ export async function acquireClaim(options: AcquireClaimOptions): Promise<ClaimO
     const expiresAt = record.claimExpiresAt === undefined || record.status === 'failed' ? -Infinity : Date.parse(record.claimExpiresAt);
     if (!(now() < expiresAt)) {
       const taken = await retrying('take over claim', (signal) => takeOverClaim(table, record, claim(), signal));
-      if (taken) return { kind: 'claimed', record: taken, tookOver: true, ...(record.claimOwner ? { previousOwner: record.claimOwner } : {}) };
+      if (taken)
+        return { kind: 'claimed', record: taken, tookOver: true, ...(record.claimOwner ? { previousOwner: record.claimOwner } : {}) };
     } else {
       const remaining = options.budgetEndsAt - now();
       if (remaining <= 0) throw new ClaimHeldError(order.orderId, record.claimOwner, record.claimExpiresAt);

@@ -14,8 +14,7 @@ import type { AcceptRecord } from '../store/accepted-orders';
  */
 
 export type Attribution =
-  | { readonly own: true; readonly order: AcceptedOrder; readonly fingerprint: string }
-  | { readonly own: false; readonly why: string };
+  { readonly own: true; readonly order: AcceptedOrder; readonly fingerprint: string } | { readonly own: false; readonly why: string };
 
 /**
  * `stated`: the order as the message states it (validateOrderMessage's `order`), undefined when its
@@ -25,7 +24,12 @@ export function attributeMessage(stated: AcceptedOrder | undefined, accepted: Ac
   if (!stated) return { own: false, why: 'the message is not a well-formed order' };
   const fingerprint = requestFingerprint(stated);
   if (!accepted) return { own: true, order: stated, fingerprint };
-  if (accepted.requestFingerprint !== fingerprint) return { own: false, why: `its body is not the accepted request (fingerprint ${fingerprint}, accepted ${accepted.requestFingerprint})` };
-  if (accepted.acceptedAt !== stated.acceptedAt) return { own: false, why: `its acceptedAt ${stated.acceptedAt} is not the accepted one (${accepted.acceptedAt})` };
+  if (accepted.requestFingerprint !== fingerprint)
+    return {
+      own: false,
+      why: `its body is not the accepted request (fingerprint ${fingerprint}, accepted ${accepted.requestFingerprint})`,
+    };
+  if (accepted.acceptedAt !== stated.acceptedAt)
+    return { own: false, why: `its acceptedAt ${stated.acceptedAt} is not the accepted one (${accepted.acceptedAt})` };
   return { own: true, order: stated, fingerprint };
 }

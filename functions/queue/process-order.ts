@@ -2,7 +2,13 @@ import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { InvocationContext } from '@azure/functions';
 import { validateOrderMessage, type AcceptedOrder } from '../orders/order-message';
 import { requestFingerprint } from '../orders/request-fingerprint';
-import { CONSUMER_RETRY_BUDGET_MS, CONSUMER_RETRY_POLICY, withRetry, type RetryOptions, type RetryPolicy } from '../resilience/retry-policy';
+import {
+  CONSUMER_RETRY_BUDGET_MS,
+  CONSUMER_RETRY_POLICY,
+  withRetry,
+  type RetryOptions,
+  type RetryPolicy,
+} from '../resilience/retry-policy';
 import { withDeadline } from '../resilience/deadline';
 import { describeError } from '../resilience/transient-errors';
 import { findAcceptRecord, type AcceptedOrdersTable } from '../store/accepted-orders';
@@ -73,9 +79,9 @@ export function createProcessOrderHandler(dependencies: ProcessOrderDependencies
       context.error(`Poison order (${where}): ${reason}. It will be dead-lettered after the queue's max delivery count.`);
       if (own?.own && table) {
         const failure = { failedBy: 'processor' as const, reason: `rejected by the processor: ${reason}`, failedAt: now() };
-        const outcome = await withDeadline(FAILURE_RECORD_TIMEOUT_MS, (signal) => recordFailure(table!, own.order, own.fingerprint, failure, signal)).catch(
-          (error: unknown) => `not recorded (${describeError(error)})`,
-        );
+        const outcome = await withDeadline(FAILURE_RECORD_TIMEOUT_MS, (signal) =>
+          recordFailure(table!, own.order, own.fingerprint, failure, signal),
+        ).catch((error: unknown) => `not recorded (${describeError(error)})`);
         context.warn(`Order ${own.order.orderId}: failure ${outcome} (${where})`);
       }
       throw new PoisonMessageError(reason, messageId, deliveryCount);
@@ -95,7 +101,9 @@ export function createProcessOrderHandler(dependencies: ProcessOrderDependencies
         budgetEndsAt,
         now: clock,
         onRetry: ({ attempt, delayMs, error }) =>
-          context.warn(`Order ${stated.orderId}: ${step} attempt ${attempt} failed (${describeError(error)}); retrying in ${delayMs} ms (${where})`),
+          context.warn(
+            `Order ${stated.orderId}: ${step} attempt ${attempt} failed (${describeError(error)}); retrying in ${delayMs} ms (${where})`,
+          ),
       });
 
     let acceptedOrders: AcceptedOrdersTable;
@@ -111,16 +119,23 @@ export function createProcessOrderHandler(dependencies: ProcessOrderDependencies
     const accepted = await retrying('read accept record', (signal) => findAcceptRecord(acceptedOrders, stated.orderId, signal));
     const fingerprint = requestFingerprint(stated);
     if (!accepted) {
-      context.warn(`Order ${stated.orderId} has no accept record (sent before accept records existed, or by hand): processing it on the message alone (${where})`);
+      context.warn(
+        `Order ${stated.orderId} has no accept record (sent before accept records existed, or by hand): processing it on the message alone (${where})`,
+      );
     } else if (accepted.requestFingerprint !== fingerprint) {
-      return poison(`the body is not the accepted request: accept record fingerprint ${accepted.requestFingerprint}, message fingerprint ${fingerprint}`);
+      return poison(
+        `the body is not the accepted request: accept record fingerprint ${accepted.requestFingerprint}, message fingerprint ${fingerprint}`,
+      );
     }
     const own = attributeMessage(stated, accepted);
     if (!validation.ok) return poison(validation.reason, own);
     const order = validation.order;
     const aheadMs = Date.parse(order.acceptedAt) - clock();
     if (aheadMs > MAX_ACCEPTED_AT_AHEAD_MS) {
-      return poison(`acceptedAt ${order.acceptedAt} is ${Math.round(aheadMs / 1000)} s ahead of this consumer's clock (at most ${MAX_ACCEPTED_AT_AHEAD_MS / 1000} s allowed)`, own);
+      return poison(
+        `acceptedAt ${order.acceptedAt} is ${Math.round(aheadMs / 1000)} s ahead of this consumer's clock (at most ${MAX_ACCEPTED_AT_AHEAD_MS / 1000} s allowed)`,
+        own,
+      );
     }
 
     const owner = context.invocationId;
@@ -135,7 +150,9 @@ export function createProcessOrderHandler(dependencies: ProcessOrderDependencies
       random,
       retrying,
       onWait: (record, pauseMs) =>
-        context.log(`Order ${order.orderId} is claimed by ${record.claimOwner} until ${record.claimExpiresAt}: waiting ${pauseMs} ms (${where})`),
+        context.log(
+          `Order ${order.orderId} is claimed by ${record.claimOwner} until ${record.claimExpiresAt}: waiting ${pauseMs} ms (${where})`,
+        ),
     });
     if (claim.kind === 'different-body') {
       return poison(
@@ -147,7 +164,9 @@ export function createProcessOrderHandler(dependencies: ProcessOrderDependencies
       return;
     }
     if (claim.tookOver) {
-      context.warn(`Order ${order.orderId}: took over the expired claim of ${claim.previousOwner ?? 'an earlier version'}; resuming (${where})`);
+      context.warn(
+        `Order ${order.orderId}: took over the expired claim of ${claim.previousOwner ?? 'an earlier version'}; resuming (${where})`,
+      );
     }
 
     let done: OrderRecord;
@@ -156,14 +175,19 @@ export function createProcessOrderHandler(dependencies: ProcessOrderDependencies
       done = await retrying('mark processed', (signal) => markProcessed(table, claim.record, now(), signal));
     } catch (error) {
       // Let the redelivery take over at once instead of waiting for the lease.
-      const released = await withDeadline(RELEASE_TIMEOUT_MS, (signal) => releaseClaim(table, claim.record, now(), signal)).catch(() => false);
+      const released = await withDeadline(RELEASE_TIMEOUT_MS, (signal) => releaseClaim(table, claim.record, now(), signal)).catch(
+        () => false,
+      );
       context.warn(`Order ${order.orderId}: processing failed; claim ${released ? 'released' : 'left to expire'} (${where})`);
       throw error;
     }
     context.log(`Order ${order.orderId} processed at ${done.processedAt} (${where})`);
   };
 
-  async function runSteps(order: AcceptedOrder, retrying: <T>(step: string, operation: (abortSignal: AbortSignal) => Promise<T>) => Promise<T>): Promise<void> {
+  async function runSteps(
+    order: AcceptedOrder,
+    retrying: <T>(step: string, operation: (abortSignal: AbortSignal) => Promise<T>) => Promise<T>,
+  ): Promise<void> {
     for (const step of DOWNSTREAM_STEP_ORDER) {
       await retrying(step, (signal) => downstream[step](order, { idempotencyKey: order.orderId, abortSignal: signal }));
     }

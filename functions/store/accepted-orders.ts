@@ -44,10 +44,14 @@ export interface AcceptRecordEntity {
 }
 
 /** An accept record as the app works with it (`state` always set: `received` for version 1). */
-export type AcceptRecord = Omit<AcceptRecordEntity, 'partitionKey' | 'rowKey' | 'state'> & { readonly orderId: string; readonly state: AcceptState };
+export type AcceptRecord = Omit<AcceptRecordEntity, 'partitionKey' | 'rowKey' | 'state'> & {
+  readonly orderId: string;
+  readonly state: AcceptState;
+};
 
 /** A merge that confirms the send. */
-export type AcceptRecordUpdate = Pick<AcceptRecordEntity, 'partitionKey' | 'rowKey'> & Required<Pick<AcceptRecordEntity, 'state' | 'queuedAt'>>;
+export type AcceptRecordUpdate = Pick<AcceptRecordEntity, 'partitionKey' | 'rowKey'> &
+  Required<Pick<AcceptRecordEntity, 'state' | 'queuedAt'>>;
 
 /** The part of `TableClient` (@azure/data-tables) the accept records use; tests pass a double of it. */
 export interface AcceptedOrdersTable {
@@ -56,7 +60,8 @@ export interface AcceptedOrdersTable {
   updateEntity(entity: AcceptRecordUpdate, mode: 'Merge', options: { etag: string; abortSignal: AbortSignal }): Promise<{ etag?: string }>;
 }
 
-export type RecordAcceptanceResult = { readonly created: true; readonly record: AcceptRecord } | { readonly created: false; readonly record: AcceptRecord };
+export type RecordAcceptanceResult =
+  { readonly created: true; readonly record: AcceptRecord } | { readonly created: false; readonly record: AcceptRecord };
 
 /** The accept record of `order` as it is written. */
 export function acceptRecordOf(order: AcceptedOrder, requestFingerprint: string): AcceptRecord {
@@ -78,7 +83,11 @@ export function acceptRecordOf(order: AcceptedOrder, requestFingerprint: string)
  * with the same customer and idempotency key). Any other failure is thrown: then nothing was accepted
  * by this call, unless the insert landed and only its answer was lost, which a retry finds as a 409.
  */
-export async function recordAcceptance(table: AcceptedOrdersTable, record: AcceptRecord, abortSignal: AbortSignal): Promise<RecordAcceptanceResult> {
+export async function recordAcceptance(
+  table: AcceptedOrdersTable,
+  record: AcceptRecord,
+  abortSignal: AbortSignal,
+): Promise<RecordAcceptanceResult> {
   const { orderId, ...fields } = record;
   try {
     await table.createEntity({ partitionKey: orderId, rowKey: ACCEPT_RECORD_ROW_KEY, ...fields }, { abortSignal });
@@ -94,13 +103,26 @@ export async function recordAcceptance(table: AcceptedOrdersTable, record: Accep
  * ETag condition: the producer is the only writer, and `received` -> `queued` is the only change.
  * A record that is already `queued` is left alone (a retry of a confirmed order).
  */
-export async function markQueued(table: AcceptedOrdersTable, record: AcceptRecord, queuedAt: Date, abortSignal: AbortSignal): Promise<void> {
+export async function markQueued(
+  table: AcceptedOrdersTable,
+  record: AcceptRecord,
+  queuedAt: Date,
+  abortSignal: AbortSignal,
+): Promise<void> {
   if (record.state === 'queued') return;
-  await table.updateEntity({ partitionKey: record.orderId, rowKey: ACCEPT_RECORD_ROW_KEY, state: 'queued', queuedAt: queuedAt.toISOString() }, 'Merge', { etag: '*', abortSignal });
+  await table.updateEntity(
+    { partitionKey: record.orderId, rowKey: ACCEPT_RECORD_ROW_KEY, state: 'queued', queuedAt: queuedAt.toISOString() },
+    'Merge',
+    { etag: '*', abortSignal },
+  );
 }
 
 /** The accept record of an order, or undefined when there is none (orders accepted before it existed). */
-export async function findAcceptRecord(table: AcceptedOrdersTable, orderId: string, abortSignal: AbortSignal): Promise<AcceptRecord | undefined> {
+export async function findAcceptRecord(
+  table: AcceptedOrdersTable,
+  orderId: string,
+  abortSignal: AbortSignal,
+): Promise<AcceptRecord | undefined> {
   try {
     return toRecord(await table.getEntity(orderId, ACCEPT_RECORD_ROW_KEY, { abortSignal }));
   } catch (error) {

@@ -43,10 +43,22 @@ export async function readWatermark(table: WatermarkTable, abortSignal: AbortSig
  * Saves `lastSequenceNumber`, guarded by the ETag read (the timer runs one scan at a time, so a 412
  * means a second scan ran meanwhile: it is thrown, and the next run starts from what is stored).
  */
-export async function saveWatermark(table: WatermarkTable, previous: Watermark, lastSequenceNumber: bigint, now: Date, abortSignal: AbortSignal): Promise<Watermark> {
-  const entity: WatermarkEntity = { partitionKey: WATERMARK_PARTITION_KEY, rowKey: WATERMARK_ROW_KEY, lastSequenceNumber: lastSequenceNumber.toString(), updatedAt: now.toISOString() };
-  const { etag } = previous.etag === undefined
-    ? await table.createEntity(entity, { abortSignal })
-    : await table.updateEntity(entity, 'Merge', { etag: previous.etag, abortSignal });
+export async function saveWatermark(
+  table: WatermarkTable,
+  previous: Watermark,
+  lastSequenceNumber: bigint,
+  now: Date,
+  abortSignal: AbortSignal,
+): Promise<Watermark> {
+  const entity: WatermarkEntity = {
+    partitionKey: WATERMARK_PARTITION_KEY,
+    rowKey: WATERMARK_ROW_KEY,
+    lastSequenceNumber: lastSequenceNumber.toString(),
+    updatedAt: now.toISOString(),
+  };
+  const { etag } =
+    previous.etag === undefined
+      ? await table.createEntity(entity, { abortSignal })
+      : await table.updateEntity(entity, 'Merge', { etag: previous.etag, abortSignal });
   return { lastSequenceNumber, etag: etag ?? '*' };
 }

@@ -57,7 +57,12 @@ export type OrderRecord = Omit<OrderEntity, 'partitionKey' | 'rowKey' | 'schemaV
 
 /** A merge that changes only some fields and keeps the rest of the entity. */
 export type OrderUpdate = Pick<OrderEntity, 'partitionKey' | 'rowKey'> &
-  Partial<Pick<OrderEntity, 'status' | 'processedAt' | 'claimOwner' | 'claimExpiresAt' | 'requestFingerprint' | 'failedAt' | 'failureReason' | 'failedBy'>>;
+  Partial<
+    Pick<
+      OrderEntity,
+      'status' | 'processedAt' | 'claimOwner' | 'claimExpiresAt' | 'requestFingerprint' | 'failedAt' | 'failureReason' | 'failedBy'
+    >
+  >;
 
 /** The part of `TableClient` (@azure/data-tables) this app uses; tests pass a double of it. */
 export interface OrdersTable {
@@ -73,7 +78,8 @@ export interface Claim {
   readonly requestFingerprint: string;
 }
 
-export type ClaimResult = { readonly claimed: true; readonly record: OrderRecord } | { readonly claimed: false; readonly record: OrderRecord };
+export type ClaimResult =
+  { readonly claimed: true; readonly record: OrderRecord } | { readonly claimed: false; readonly record: OrderRecord };
 
 /** Records the order as `processing` under `claim`, or returns the record an earlier delivery already wrote. */
 export async function claimOrder(table: OrdersTable, order: AcceptedOrder, claim: Claim, abortSignal: AbortSignal): Promise<ClaimResult> {
@@ -110,7 +116,12 @@ export async function readOrder(table: OrdersTable, orderId: string, abortSignal
  * `failed` one (a replayed message), guarded by the ETag the caller read. Undefined on 412: another
  * delivery changed the record first.
  */
-export async function takeOverClaim(table: OrdersTable, record: OrderRecord, claim: Claim, abortSignal: AbortSignal): Promise<OrderRecord | undefined> {
+export async function takeOverClaim(
+  table: OrdersTable,
+  record: OrderRecord,
+  claim: Claim,
+  abortSignal: AbortSignal,
+): Promise<OrderRecord | undefined> {
   const update: OrderUpdate = {
     partitionKey: record.orderId,
     rowKey: ORDER_ROW_KEY,
@@ -121,7 +132,14 @@ export async function takeOverClaim(table: OrdersTable, record: OrderRecord, cla
   };
   try {
     const { etag } = await table.updateEntity(update, 'Merge', { etag: record.etag, abortSignal });
-    return { ...record, status: 'processing', claimOwner: update.claimOwner, claimExpiresAt: update.claimExpiresAt, requestFingerprint: update.requestFingerprint, etag: etag ?? '' };
+    return {
+      ...record,
+      status: 'processing',
+      claimOwner: update.claimOwner,
+      claimExpiresAt: update.claimExpiresAt,
+      requestFingerprint: update.requestFingerprint,
+      etag: etag ?? '',
+    };
   } catch (error) {
     if (statusOf(error) !== 412) throw error;
     return undefined;
@@ -134,7 +152,10 @@ export async function takeOverClaim(table: OrdersTable, record: OrderRecord, cla
  */
 export async function releaseClaim(table: OrdersTable, record: OrderRecord, now: Date, abortSignal: AbortSignal): Promise<boolean> {
   try {
-    await table.updateEntity({ partitionKey: record.orderId, rowKey: ORDER_ROW_KEY, claimExpiresAt: now.toISOString() }, 'Merge', { etag: record.etag, abortSignal });
+    await table.updateEntity({ partitionKey: record.orderId, rowKey: ORDER_ROW_KEY, claimExpiresAt: now.toISOString() }, 'Merge', {
+      etag: record.etag,
+      abortSignal,
+    });
     return true;
   } catch (error) {
     if (statusOf(error) !== 412) throw error;
@@ -146,7 +167,12 @@ export async function releaseClaim(table: OrdersTable, record: OrderRecord, now:
  * Marks a claimed order `processed`, guarded by the claim's ETag. A 412 means another delivery of the
  * same message changed it first: its current state is returned.
  */
-export async function markProcessed(table: OrdersTable, record: OrderRecord, processedAt: Date, abortSignal: AbortSignal): Promise<OrderRecord> {
+export async function markProcessed(
+  table: OrdersTable,
+  record: OrderRecord,
+  processedAt: Date,
+  abortSignal: AbortSignal,
+): Promise<OrderRecord> {
   const update: OrderUpdate = {
     partitionKey: record.orderId,
     rowKey: ORDER_ROW_KEY,
@@ -188,8 +214,15 @@ export type RecordFailureOutcome =
  * caller makes sure `order` is the order's own message (the accepted body). Best effort for callers:
  * it throws on table failures.
  */
-export async function recordFailure(table: OrdersTable, order: AcceptedOrder, requestFingerprint: string, failure: Failure, abortSignal: AbortSignal): Promise<RecordFailureOutcome> {
-  const reason = failure.reason.length > MAX_FAILURE_REASON_LENGTH ? `${failure.reason.slice(0, MAX_FAILURE_REASON_LENGTH - 3)}...` : failure.reason;
+export async function recordFailure(
+  table: OrdersTable,
+  order: AcceptedOrder,
+  requestFingerprint: string,
+  failure: Failure,
+  abortSignal: AbortSignal,
+): Promise<RecordFailureOutcome> {
+  const reason =
+    failure.reason.length > MAX_FAILURE_REASON_LENGTH ? `${failure.reason.slice(0, MAX_FAILURE_REASON_LENGTH - 3)}...` : failure.reason;
   const fields = { status: 'failed' as const, failedAt: failure.failedAt.toISOString(), failureReason: reason, failedBy: failure.failedBy };
   try {
     await table.createEntity(
@@ -217,7 +250,10 @@ export async function recordFailure(table: OrdersTable, order: AcceptedOrder, re
     if (record.status === 'failed') return 'already-failed';
     if (record.claimExpiresAt !== undefined && failure.failedAt.getTime() < Date.parse(record.claimExpiresAt)) return 'claimed';
     try {
-      await table.updateEntity({ partitionKey: order.orderId, rowKey: ORDER_ROW_KEY, ...fields }, 'Merge', { etag: record.etag, abortSignal });
+      await table.updateEntity({ partitionKey: order.orderId, rowKey: ORDER_ROW_KEY, ...fields }, 'Merge', {
+        etag: record.etag,
+        abortSignal,
+      });
       return 'recorded';
     } catch (error) {
       if (statusOf(error) !== 412) throw error;

@@ -1,7 +1,16 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { build as esbuild, buildSync, formatMessagesSync, version as esbuildVersion, type BuildOptions, type BuildResult, type Message, type Metafile } from 'esbuild';
+import {
+  build as esbuild,
+  buildSync,
+  formatMessagesSync,
+  version as esbuildVersion,
+  type BuildOptions,
+  type BuildResult,
+  type Message,
+  type Metafile,
+} from 'esbuild';
 import { zipSync } from 'fflate';
 import { FUNCTIONS_NODE_VERSION } from '../functions-runtime';
 
@@ -163,7 +172,9 @@ function planBuild(options: FunctionBundleOptions): PlannedBuild {
         sha256: createHash('sha256').update(zip).digest('hex'),
         md5: createHash('md5').update(zip).digest('hex'),
         sizeBytes: zip.length,
-        entries: Object.keys(files).sort().map((name) => ({ name, bytes: files[name].length })),
+        entries: Object.keys(files)
+          .sort()
+          .map((name) => ({ name, bytes: files[name].length })),
         contributors: contributorsOf(metafile),
       };
       return writeCached(cacheDir, key, zip, bundle);

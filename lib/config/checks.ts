@@ -27,7 +27,6 @@ export class ConfigError extends Error {
   }
 }
 
-
 /** Collects problems; each check is skipped for values that are still unresolved Terraform tokens. */
 export class Checks {
   readonly problems: ConfigProblem[] = [];
@@ -63,9 +62,19 @@ export class Checks {
     if (seconds === undefined) {
       this.check(false, field, value, `expected an ISO-8601 duration of days/hours/minutes/seconds (e.g. PT5M) from ${min} to ${max}`);
     } else if (!isCanonicalDuration(value)) {
-      this.check(false, field, value, `expected the canonical form Azure returns (e.g. PT1M, not PT60S; P1D, not PT24H) from ${min} to ${max}`);
+      this.check(
+        false,
+        field,
+        value,
+        `expected the canonical form Azure returns (e.g. PT1M, not PT60S; P1D, not PT24H) from ${min} to ${max}`,
+      );
     } else {
-      this.check(seconds >= durationSeconds(min)! && seconds <= durationSeconds(max)!, field, value, `expected a duration from ${min} to ${max}`);
+      this.check(
+        seconds >= durationSeconds(min)! && seconds <= durationSeconds(max)!,
+        field,
+        value,
+        `expected a duration from ${min} to ${max}`,
+      );
     }
   }
 }

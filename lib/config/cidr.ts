@@ -26,7 +26,8 @@ export function cidrProblem(text: string): string | undefined {
   if (octets.some((o, i) => o > 255 || String(o) !== m[i + 1])) return 'expected four octets 0-255 without leading zeros';
   if (prefix > 32) return 'expected a prefix length from 0 to 32';
   const address = toNumber(octets);
-  if (address % size(prefix) !== 0) return `expected the range's network address (${toText(address - (address % size(prefix)))}/${prefix}): Azure refuses host bits in a prefix`;
+  if (address % size(prefix) !== 0)
+    return `expected the range's network address (${toText(address - (address % size(prefix)))}/${prefix}): Azure refuses host bits in a prefix`;
   return undefined;
 }
 

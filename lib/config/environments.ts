@@ -81,8 +81,20 @@ export const prod: EnvironmentConfig = {
   // The windows stay, at the everyday counts: target-based scaling meets the targets without a
   // raised floor, and a raise is one number here (the schedule and the profiles are in place).
   saleWindows: [
-    { name: 'black-friday-2026', start: '2026-11-27T04:00:00', end: '2026-11-28T02:00:00', timeZone: 'W. Europe Standard Time', minimumInstances: { orderApi: 2, orderProcessor: 2 } },
-    { name: 'cyber-monday-2026', start: '2026-11-30T04:00:00', end: '2026-12-01T02:00:00', timeZone: 'W. Europe Standard Time', minimumInstances: { orderApi: 2, orderProcessor: 2 } },
+    {
+      name: 'black-friday-2026',
+      start: '2026-11-27T04:00:00',
+      end: '2026-11-28T02:00:00',
+      timeZone: 'W. Europe Standard Time',
+      minimumInstances: { orderApi: 2, orderProcessor: 2 },
+    },
+    {
+      name: 'cyber-monday-2026',
+      start: '2026-11-30T04:00:00',
+      end: '2026-12-01T02:00:00',
+      timeZone: 'W. Europe Standard Time',
+      minimumInstances: { orderApi: 2, orderProcessor: 2 },
+    },
   ],
   // The namespace and the order data off the internet; the order API's inbound stays public. Integration
   // subnets are /24 (251 usable addresses: up to 125 instances, twice over during scale operations), so

@@ -22,8 +22,20 @@ export interface PlanSkuFacts {
   readonly tag: 'D' | 'C' | 'I';
 }
 
-const dedicated = (vcpu: number, memoryGb: number, tag: PlanSkuFacts['tag']) => ({ kind: 'dedicated' as const, vcpu, memoryGb, maxInstances: 30, tag });
-const elastic = (vcpu: number, memoryGb: number) => ({ kind: 'elasticPremium' as const, vcpu, memoryGb, maxInstances: 100, tag: 'D' as const });
+const dedicated = (vcpu: number, memoryGb: number, tag: PlanSkuFacts['tag']) => ({
+  kind: 'dedicated' as const,
+  vcpu,
+  memoryGb,
+  maxInstances: 30,
+  tag,
+});
+const elastic = (vcpu: number, memoryGb: number) => ({
+  kind: 'elasticPremium' as const,
+  vcpu,
+  memoryGb,
+  maxInstances: 100,
+  tag: 'D' as const,
+});
 
 export const PLAN_SKUS = {
   P0v3: dedicated(1, 4, 'I'),

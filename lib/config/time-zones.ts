@@ -139,8 +139,12 @@ export function parseWallClock(text: string): number | undefined {
   const back = new Date(utcFields);
   // Rejects 2026-02-30 and 25:00, which Date.UTC would roll over silently.
   const rolledOver =
-    back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day ||
-    back.getUTCHours() !== hour || back.getUTCMinutes() !== minute || back.getUTCSeconds() !== second;
+    back.getUTCFullYear() !== year ||
+    back.getUTCMonth() !== month - 1 ||
+    back.getUTCDate() !== day ||
+    back.getUTCHours() !== hour ||
+    back.getUTCMinutes() !== minute ||
+    back.getUTCSeconds() !== second;
   return rolledOver ? undefined : utcFields;
 }
 
@@ -163,7 +167,14 @@ export function wallClockToInstant(wallClock: string, windowsTimeZone: string): 
 /** Offset of an IANA zone from UTC at an instant, in milliseconds (positive east of Greenwich). */
 function offsetMs(instant: number, ianaZone: string): number {
   const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: ianaZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    timeZone: ianaZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
   }).formatToParts(new Date(instant));
   const field = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(field('year'), field('month') - 1, field('day'), field('hour'), field('minute'), field('second'));

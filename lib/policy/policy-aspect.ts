@@ -79,7 +79,10 @@ export class PolicyAspect implements IAspect {
 /** Every exemption in a construct tree, for `npm run policy`. */
 export function listExemptions(root: IConstruct): Array<{ path: string; type: string } & Exemption> {
   return root.node.findAll().flatMap((c) =>
-    exemptionsOf(c).map((e) => ({ path: c.node.path, type: c instanceof TerraformResource ? c.terraformResourceType : 'construct', ...e })),
+    exemptionsOf(c).map((e) => ({
+      path: c.node.path,
+      type: c instanceof TerraformResource ? c.terraformResourceType : 'construct',
+      ...e,
+    })),
   );
 }
-

@@ -36,7 +36,8 @@ export interface Rule {
   check(resource: ResourceUnderCheck, context: PolicyContext): Violation[];
 }
 
-export type RuleId = 'no-shared-keys' | 'tls-and-https' | 'role-scope-and-strength' | 'no-secrets-in-settings' | 'required-tags' | 'private-data-services';
+export type RuleId =
+  'no-shared-keys' | 'tls-and-https' | 'role-scope-and-strength' | 'no-secrets-in-settings' | 'required-tags' | 'private-data-services';
 
 /** `attribute` must equal `required` (a missing attribute is a violation: scanners and reviewers do not count provider defaults). */
 function expectValue(config: Json, attribute: string, required: unknown, why: string): Violation[] {
@@ -46,20 +47,26 @@ function expectValue(config: Json, attribute: string, required: unknown, why: st
 
 function expectOneOf(config: Json, attribute: string, allowed: readonly unknown[], why: string): Violation[] {
   const found = attribute.split('.').reduce<any>((value, key) => value?.[key], config);
-  return allowed.includes(found) ? [] : [{ attribute, found, required: `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')} (${why})` }];
+  return allowed.includes(found)
+    ? []
+    : [{ attribute, found, required: `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')} (${why})` }];
 }
 
-const byType = (checks: Record<string, (config: Json) => Violation[]>) => (resource: ResourceUnderCheck) => checks[resource.type]?.(resource.config) ?? [];
+const byType = (checks: Record<string, (config: Json) => Violation[]>) => (resource: ResourceUnderCheck) =>
+  checks[resource.type]?.(resource.config) ?? [];
 
 const FUNCTION_APPS = ['azurerm_linux_function_app', 'azurerm_windows_function_app', 'azurerm_function_app_flex_consumption'];
 
 export const noSharedKeys: Rule = {
   id: 'no-shared-keys',
-  enforces: 'No shared-key, SAS or publishing-credential access: storage shared keys, Service Bus local auth, Application Insights and Log Analytics local auth, FTP/WebDeploy basic auth all off.',
+  enforces:
+    'No shared-key, SAS or publishing-credential access: storage shared keys, Service Bus local auth, Application Insights and Log Analytics local auth, FTP/WebDeploy basic auth all off.',
   check: byType({
     azurerm_storage_account: (c) => expectValue(c, 'shared_access_key_enabled', false, 'only Entra ID principals may use the account'),
-    azurerm_servicebus_namespace: (c) => expectValue(c, 'local_auth_enabled', false, 'SAS keys off: only Entra ID data roles send and receive'),
-    azurerm_application_insights: (c) => expectValue(c, 'local_authentication_disabled', true, 'instrumentation-key ingestion refused: Entra ID only'),
+    azurerm_servicebus_namespace: (c) =>
+      expectValue(c, 'local_auth_enabled', false, 'SAS keys off: only Entra ID data roles send and receive'),
+    azurerm_application_insights: (c) =>
+      expectValue(c, 'local_authentication_disabled', true, 'instrumentation-key ingestion refused: Entra ID only'),
     azurerm_log_analytics_workspace: (c) => expectValue(c, 'local_authentication_enabled', false, 'workspace keys refused'),
     ...Object.fromEntries(
       FUNCTION_APPS.map((type) => [
@@ -77,7 +84,8 @@ const TLS_12_OR_ABOVE = ['1.2', '1.3'];
 
 export const tlsAndHttps: Rule = {
   id: 'tls-and-https',
-  enforces: 'TLS 1.2 or higher and HTTPS only wherever the resource has the setting (storage, Service Bus, function apps and their SCM sites; FTPS off).',
+  enforces:
+    'TLS 1.2 or higher and HTTPS only wherever the resource has the setting (storage, Service Bus, function apps and their SCM sites; FTPS off).',
   check: byType({
     azurerm_storage_account: (c) => [
       ...expectOneOf(c, 'min_tls_version', ['TLS1_2', 'TLS1_3'], 'TLS 1.2 or higher'),
@@ -102,11 +110,18 @@ export const tlsAndHttps: Rule = {
  * Microsoft's "privileged administrator roles" (Azure RBAC docs, "Privileged administrator roles"):
  * they manage resources or grant access at large. A workload identity never needs one.
  */
-export const PRIVILEGED_ROLES = ['Owner', 'Contributor', 'User Access Administrator', 'Role Based Access Control Administrator', 'Reservations Administrator'];
+export const PRIVILEGED_ROLES = [
+  'Owner',
+  'Contributor',
+  'User Access Administrator',
+  'Role Based Access Control Administrator',
+  'Reservations Administrator',
+];
 
 export const roleScopeAndStrength: Rule = {
   id: 'role-scope-and-strength',
-  enforces: 'No role assignment at subscription or management-group scope, and no privileged administrator role (Owner, Contributor, User Access Administrator, ...) for anyone.',
+  enforces:
+    'No role assignment at subscription or management-group scope, and no privileged administrator role (Owner, Contributor, User Access Administrator, ...) for anyone.',
   check: byType({
     azurerm_role_assignment: (c) => {
       const violations: Violation[] = [];
@@ -116,9 +131,18 @@ export const roleScopeAndStrength: Rule = {
         /^\/providers\/Microsoft\.Management\/managementGroups\//i.test(scope) ||
         /^\$\{data\.azurerm_(subscription|management_group)\.[^}]+\}$/.test(scope) ||
         scope === '/';
-      if (subscriptionWide) violations.push({ attribute: 'scope', found: scope, required: 'a resource, or at most a resource group, of this stack: no subscription or management-group scope' });
+      if (subscriptionWide)
+        violations.push({
+          attribute: 'scope',
+          found: scope,
+          required: 'a resource, or at most a resource group, of this stack: no subscription or management-group scope',
+        });
       if (PRIVILEGED_ROLES.includes(String(c.role_definition_name))) {
-        violations.push({ attribute: 'role_definition_name', found: c.role_definition_name, required: `a data or resource role, not a privileged administrator role (${PRIVILEGED_ROLES.join(', ')})` });
+        violations.push({
+          attribute: 'role_definition_name',
+          found: c.role_definition_name,
+          required: `a data or resource role, not a privileged administrator role (${PRIVILEGED_ROLES.join(', ')})`,
+        });
       }
       return violations;
     },
@@ -142,12 +166,17 @@ function secretLooking(value: unknown): boolean {
 
 export const noSecretsInSettings: Rule = {
   id: 'no-secrets-in-settings',
-  enforces: 'Nothing that looks like a secret (account keys, SAS tokens, connection strings with keys, or references to them) in app settings.',
+  enforces:
+    'Nothing that looks like a secret (account keys, SAS tokens, connection strings with keys, or references to them) in app settings.',
   check: (resource) => {
     if (!FUNCTION_APPS.includes(resource.type)) return [];
     return Object.entries((resource.config.app_settings ?? {}) as Record<string, unknown>)
       .filter(([, value]) => secretLooking(value))
-      .map(([name, value]) => ({ attribute: `app_settings.${name}`, found: value, required: 'a name, a URL or an identity: reach the resource with the app identity and a data role instead' }));
+      .map(([name, value]) => ({
+        attribute: `app_settings.${name}`,
+        found: value,
+        required: 'a name, a URL or an identity: reach the resource with the app identity and a data role instead',
+      }));
   },
 };
 
@@ -155,7 +184,11 @@ export const noSecretsInSettings: Rule = {
 export function secretLookingOutputs(outputs: Record<string, { value?: unknown }>): Violation[] {
   return Object.entries(outputs)
     .filter(([, o]) => secretLooking(typeof o.value === 'string' ? o.value : JSON.stringify(o.value)))
-    .map(([name, o]) => ({ attribute: `output.${name}`, found: o.value, required: 'no key, SAS or connection string in outputs (they land in state and CI logs)' }));
+    .map(([name, o]) => ({
+      attribute: `output.${name}`,
+      found: o.value,
+      required: 'no key, SAS or connection string in outputs (they land in state and CI logs)',
+    }));
 }
 
 export const requiredTags: Rule = {
@@ -165,7 +198,15 @@ export const requiredTags: Rule = {
     if (!resource.taggable) return [];
     const tags = (resource.config.tags ?? {}) as Record<string, unknown>;
     const missing = context.requiredTags.filter((key) => !(key in tags));
-    return missing.length === 0 ? [] : [{ attribute: 'tags', found: Object.keys(tags), required: `the keys ${context.requiredTags.join(', ')} (missing: ${missing.join(', ')})` }];
+    return missing.length === 0
+      ? []
+      : [
+          {
+            attribute: 'tags',
+            found: Object.keys(tags),
+            required: `the keys ${context.requiredTags.join(', ')} (missing: ${missing.join(', ')})`,
+          },
+        ];
   },
 };
 
@@ -177,7 +218,8 @@ export const requiredTags: Rule = {
  */
 export const privateDataServices: Rule = {
   id: 'private-data-services',
-  enforces: 'In a private environment, no public network access on data services (storage accounts, Service Bus namespaces); exemptions name the resource and why.',
+  enforces:
+    'In a private environment, no public network access on data services (storage accounts, Service Bus namespaces); exemptions name the resource and why.',
   check: (resource, context) => {
     if (context.network !== 'private') return [];
     const why = 'the environment is private: only its private endpoints may reach the data';
@@ -185,10 +227,19 @@ export const privateDataServices: Rule = {
       azurerm_storage_account: (c) => expectValue(c, 'public_network_access_enabled', false, why),
       azurerm_servicebus_namespace: (c) => [
         ...expectValue(c, 'public_network_access_enabled', false, why),
-        ...(c.network_rule_set === undefined ? [] : expectValue(c, 'network_rule_set.public_network_access_enabled', false, `${why}; the block's own flag defaults to true`)),
+        ...(c.network_rule_set === undefined
+          ? []
+          : expectValue(c, 'network_rule_set.public_network_access_enabled', false, `${why}; the block's own flag defaults to true`)),
       ],
     })(resource);
   },
 };
 
-export const RULES: readonly Rule[] = [noSharedKeys, tlsAndHttps, roleScopeAndStrength, noSecretsInSettings, requiredTags, privateDataServices];
+export const RULES: readonly Rule[] = [
+  noSharedKeys,
+  tlsAndHttps,
+  roleScopeAndStrength,
+  noSecretsInSettings,
+  requiredTags,
+  privateDataServices,
+];

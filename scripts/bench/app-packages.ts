@@ -22,7 +22,6 @@ export interface PackageFigures {
   readonly registered: readonly string[];
 }
 
-
 /**
  * Loads the unpacked package in a fresh Node process (load-bundle.cjs) the way the Functions worker
  * does: only the module load, not the process start or the host around it.

@@ -8,8 +8,13 @@ const core = {
   hostVersion: '4.1000.0',
   setProgrammingModel() {},
   getProgrammingModel() {},
-  registerHook() { return { dispose() {} }; },
-  registerFunction(metadata) { registered.push(metadata.name); return { dispose() {} }; },
+  registerHook() {
+    return { dispose() {} };
+  },
+  registerFunction(metadata) {
+    registered.push(metadata.name);
+    return { dispose() {} };
+  },
   log() {},
 };
 const originalLoad = Module._load;

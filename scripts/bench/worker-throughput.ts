@@ -54,11 +54,18 @@ function sampleOrderBody(key: string): Record<string, unknown> {
 export function maxConcurrentCalls(appDir: string): { value: number; source: string } {
   const hostJson = JSON.parse(fs.readFileSync(path.join(appDir, 'host.json'), 'utf8'));
   const value = hostJson?.extensions?.serviceBus?.maxConcurrentCalls;
-  if (typeof value === 'number' && value > 0) return { value, source: 'extensions.serviceBus.maxConcurrentCalls of the zip\'s host.json' };
-  return { value: 16 * os.cpus().length, source: `the Service Bus extension's default, 16 x ${os.cpus().length} processors (not set in host.json)` };
+  if (typeof value === 'number' && value > 0) return { value, source: "extensions.serviceBus.maxConcurrentCalls of the zip's host.json" };
+  return {
+    value: 16 * os.cpus().length,
+    source: `the Service Bus extension's default, 16 x ${os.cpus().length} processors (not set in host.json)`,
+  };
 }
 
-async function withApp<T>(role: AppRole, zipPath: string, body: (host: FunctionsHost, local: LocalAzure, appDir: string) => Promise<T>): Promise<T> {
+async function withApp<T>(
+  role: AppRole,
+  zipPath: string,
+  body: (host: FunctionsHost, local: LocalAzure, appDir: string) => Promise<T>,
+): Promise<T> {
   const app = unpackZip(zipPath);
   let local: LocalAzure | undefined;
   let host: FunctionsHost | undefined;
@@ -86,13 +93,23 @@ async function pool(from: number, to: number, concurrency: number, invoke: (i: n
 }
 
 /** Wall time and the worker's CPU time of `invoke(from..to-1)`. */
-async function timed(host: FunctionsHost, from: number, to: number, concurrency: number, invoke: (i: number) => Promise<void>): Promise<{ wallMs: number; cpuMs: number; maxRssKb: number }> {
+async function timed(
+  host: FunctionsHost,
+  from: number,
+  to: number,
+  concurrency: number,
+  invoke: (i: number) => Promise<void>,
+): Promise<{ wallMs: number; cpuMs: number; maxRssKb: number }> {
   const before = await host.usage();
   const started = process.hrtime.bigint();
   await pool(from, to, concurrency, invoke);
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   const after = await host.usage();
-  return { wallMs, cpuMs: (after.userMicros - before.userMicros + after.systemMicros - before.systemMicros) / 1000, maxRssKb: after.maxRssKb };
+  return {
+    wallMs,
+    cpuMs: (after.userMicros - before.userMicros + after.systemMicros - before.systemMicros) / 1000,
+    maxRssKb: after.maxRssKb,
+  };
 }
 
 /** Invocations of the health endpoint for the floor figure. */
@@ -102,7 +119,12 @@ const FLOOR_INVOCATIONS = 1_000;
  * Runs `invoke(0..warmUp-1)` unmeasured, then `invoke(warmUp..warmUp+count-1)` measured, `concurrency`
  * at a time; then the floor: GET /api/health at the same concurrency.
  */
-async function measure(host: FunctionsHost, options: ThroughputOptions, concurrency: number, invoke: (i: number) => Promise<void>): Promise<ThroughputRun> {
+async function measure(
+  host: FunctionsHost,
+  options: ThroughputOptions,
+  concurrency: number,
+  invoke: (i: number) => Promise<void>,
+): Promise<ThroughputRun> {
   await pool(0, options.warmUp, concurrency, invoke);
   const run = await timed(host, options.warmUp, options.warmUp + options.count, concurrency, invoke);
   const health = async () => {
@@ -142,7 +164,10 @@ export async function measureProcessor(options: ThroughputOptions): Promise<Thro
     const acceptedAt = new Date();
     const run = await measure(host, options, concurrency.value, async (i) => {
       const order = buildAcceptedOrder(parsed.order, randomUUID(), acceptedAt);
-      const reply = await host.invokeServiceBus(FUNCTION_NAMES.processOrder, JSON.stringify(order), { messageId: order.orderId, deliveryCount: 1 });
+      const reply = await host.invokeServiceBus(FUNCTION_NAMES.processOrder, JSON.stringify(order), {
+        messageId: order.orderId,
+        deliveryCount: 1,
+      });
       if (reply.error) throw new Error(`order ${i} failed: ${reply.error.name}: ${reply.error.message}\n${reply.logs.join('\n')}`);
       checkLoopbackOnly(reply);
     });
@@ -182,7 +207,8 @@ export async function measureApi(options: ThroughputOptions): Promise<Throughput
         body: JSON.stringify(sampleOrderBody(String(i))),
       });
       const response = httpResponseOf(reply);
-      if (response.status !== 202) throw new Error(`request ${i} answered ${response.status}: ${JSON.stringify(response.body)}\n${reply.logs.join('\n')}`);
+      if (response.status !== 202)
+        throw new Error(`request ${i} answered ${response.status}: ${JSON.stringify(response.body)}\n${reply.logs.join('\n')}`);
       checkLoopbackOnly(reply);
     });
     const sent = local.serviceBus.accepted(local.queueName);

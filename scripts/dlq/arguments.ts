@@ -2,7 +2,8 @@ import { DEFAULT_LETTER_LIMIT, DEFAULT_WALK_MINUTES, MAX_LETTER_LIMIT } from './
 
 /** `npm run dlq -- <environment> [--replay <messageId>...] [--replay-valid] [--limit N] [--max-minutes N] [--json]` */
 
-export const USAGE = 'usage: npm run dlq -- <environment> [--replay <messageId>...] [--replay-valid] [--limit N] [--max-minutes N] [--json]';
+export const USAGE =
+  'usage: npm run dlq -- <environment> [--replay <messageId>...] [--replay-valid] [--limit N] [--max-minutes N] [--json]';
 
 /** Longest walk an operator may ask for: locks are renewed for the whole walk. */
 export const MAX_WALK_MINUTES = 120;
@@ -71,7 +72,8 @@ export function parseDlqArguments(argv: readonly string[]): DlqArguments {
   }
   if (argv.includes('--replay') && replay.length === 0) throw new UsageError('--replay needs at least one message id');
   if (replay.length > 0 && replayValid) throw new UsageError('use either --replay <messageId>... or --replay-valid, not both');
-  if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'the environment is missing' : `unexpected arguments: ${positional.slice(1).join(' ')}`);
+  if (positional.length !== 1)
+    throw new UsageError(positional.length === 0 ? 'the environment is missing' : `unexpected arguments: ${positional.slice(1).join(' ')}`);
   return { environment: positional[0], replay, replayValid, limit, maxMinutes, json };
 }
 

@@ -70,7 +70,17 @@ export async function runDlq(args: DlqArguments, dependencies: DlqDependencies):
     const cut = report.ended === 'letter-limit' || report.ended === 'time-limit';
     dependencies.print(
       args.json
-        ? JSON.stringify({ outcomes: report.outcomes, notFound, notReplayed: notReplayed.map((o) => o.messageId), seen: report.seen, ended: report.ended }, null, 2)
+        ? JSON.stringify(
+            {
+              outcomes: report.outcomes,
+              notFound,
+              notReplayed: notReplayed.map((o) => o.messageId),
+              seen: report.seen,
+              ended: report.ended,
+            },
+            null,
+            2,
+          )
         : formatReport(report, notFound, args),
     );
     return notReplayed.length === 0 && notFound.length === 0 && !cut ? 0 : 1;
@@ -95,7 +105,10 @@ function explain(error: unknown, targets: QueueTargets): string {
       `Listing needs the role "Azure Service Bus Data Receiver" on the queue; replaying also needs "Azure Service Bus Data Sender".`
     );
   }
-  if ((error as { name?: unknown } | null)?.name === 'CredentialUnavailableError' || (error as { name?: unknown } | null)?.name === 'AggregateAuthenticationError') {
+  if (
+    (error as { name?: unknown } | null)?.name === 'CredentialUnavailableError' ||
+    (error as { name?: unknown } | null)?.name === 'AggregateAuthenticationError'
+  ) {
     return `No Entra ID login found (${errorText(error)}). Sign in with 'az login' (or another DefaultAzureCredential source) and try again.`;
   }
   return `The dead-letter queue of '${targets.queueName}' on ${targets.serviceBusFqdn} could not be read: ${errorText(error)}`;
@@ -125,11 +138,21 @@ function formatReport(report: ReplayReport, notFound: readonly string[], args: D
   );
   for (const id of notFound) lines.push(`not found    ${id}`);
   const notReplayed = report.outcomes.filter((o) => o.outcome !== 'replayed');
-  lines.push(`Walked ${report.seen} dead letter(s); replayed ${report.outcomes.length - notReplayed.length} of ${report.outcomes.length} chosen.`);
+  lines.push(
+    `Walked ${report.seen} dead letter(s); replayed ${report.outcomes.length - notReplayed.length} of ${report.outcomes.length} chosen.`,
+  );
   if (notReplayed.length > 0) {
-    lines.push(`NOT replayed (${notReplayed.length}): ${notReplayed.map((o) => `${o.messageId} (sequence ${o.sequenceNumber})`).join(', ')}; they are still in the dead-letter queue.`);
+    lines.push(
+      `NOT replayed (${notReplayed.length}): ${notReplayed.map((o) => `${o.messageId} (sequence ${o.sequenceNumber})`).join(', ')}; they are still in the dead-letter queue.`,
+    );
   }
-  if (report.ended === 'letter-limit') lines.push(`The walk stopped at its limit of ${args.limit} dead letters; letters beyond it were not looked at: run again (or with a larger --limit).`);
-  if (report.ended === 'time-limit') lines.push(`The walk stopped after ${args.maxMinutes} minute(s); letters beyond it were not looked at: run again (or with a larger --max-minutes).`);
+  if (report.ended === 'letter-limit')
+    lines.push(
+      `The walk stopped at its limit of ${args.limit} dead letters; letters beyond it were not looked at: run again (or with a larger --limit).`,
+    );
+  if (report.ended === 'time-limit')
+    lines.push(
+      `The walk stopped after ${args.maxMinutes} minute(s); letters beyond it were not looked at: run again (or with a larger --max-minutes).`,
+    );
   return lines.join('\n');
 }

@@ -86,7 +86,11 @@ export interface DeadLetterListing {
  * The dead letters (at most `limit`), peeked, so nothing is locked, page by page. One letter more is
  * peeked at the end, to tell a complete listing from one cut at its cap.
  */
-export async function listDeadLetters(receiver: DeadLetterReceiver, limit = DEFAULT_LETTER_LIMIT, pageSize = 100): Promise<DeadLetterListing> {
+export async function listDeadLetters(
+  receiver: DeadLetterReceiver,
+  limit = DEFAULT_LETTER_LIMIT,
+  pageSize = 100,
+): Promise<DeadLetterListing> {
   const entries: DeadLetterEntry[] = [];
   while (entries.length < limit) {
     const page = await receiver.peekMessages(Math.min(pageSize, limit - entries.length));
@@ -233,7 +237,12 @@ export async function replayDeadLetters<M extends DeadLetteredMessage>(
   return { outcomes, seen: seen.size, ended };
 }
 
-async function replayOne<M extends DeadLetteredMessage>(receiver: DeadLetterReceiver<M>, sender: QueueSender, message: M, entry: DeadLetterEntry): Promise<ReplayOutcome> {
+async function replayOne<M extends DeadLetteredMessage>(
+  receiver: DeadLetterReceiver<M>,
+  sender: QueueSender,
+  message: M,
+  entry: DeadLetterEntry,
+): Promise<ReplayOutcome> {
   const { messageId, sequenceNumber } = entry;
   const copy = replayCopy(message);
   try {

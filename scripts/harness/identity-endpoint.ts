@@ -29,9 +29,9 @@ export async function startIdentityEndpoint(): Promise<IdentityEndpoint> {
     }
     requests.push({ resource, clientId: url.searchParams.get('client_id') ?? undefined });
     const expiresOn = Math.floor(Date.now() / 1000) + 3600;
-    response.writeHead(200, { 'content-type': 'application/json' }).end(
-      JSON.stringify({ access_token: entraStyleToken(resource), expires_on: String(expiresOn), resource, token_type: 'Bearer' }),
-    );
+    response
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ access_token: entraStyleToken(resource), expires_on: String(expiresOn), resource, token_type: 'Bearer' }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as net.AddressInfo;
@@ -48,7 +48,14 @@ export async function startIdentityEndpoint(): Promise<IdentityEndpoint> {
  */
 export function entraStyleToken(audience: string, lifetimeS = 3600): string {
   const now = Math.floor(Date.now() / 1000);
-  const claims = { aud: audience, iss: 'https://sts.windows.net/00000000-0000-0000-0000-00000000000a/', iat: now - 60, nbf: now - 60, exp: now + lifetimeS, oid: 'test-identity' };
+  const claims = {
+    aud: audience,
+    iss: 'https://sts.windows.net/00000000-0000-0000-0000-00000000000a/',
+    iat: now - 60,
+    nbf: now - 60,
+    exp: now + lifetimeS,
+    oid: 'test-identity',
+  };
   const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
   return `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode(claims)}.c2lnbmF0dXJl`;
 }

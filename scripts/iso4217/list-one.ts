@@ -57,7 +57,10 @@ export function renderIso4217Module(list: Iso4217List): string {
     '};',
     '',
     '/** Codes ISO 4217 marks as funds (`IsFund`): units of account, not the currency a payment settles in. */',
-    `export const ISO_4217_FUNDS: readonly string[] = [${list.entries.filter((e) => e.fund).map((e) => `'${e.code}'`).join(', ')}];`,
+    `export const ISO_4217_FUNDS: readonly string[] = [${list.entries
+      .filter((e) => e.fund)
+      .map((e) => `'${e.code}'`)
+      .join(', ')}];`,
     '',
   ];
   return lines.join('\n');

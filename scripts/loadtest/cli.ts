@@ -48,7 +48,9 @@ export async function runLoadTestCli(argv: string[], io: LoadTestIo): Promise<nu
     return 2;
   }
   if (options.verbose) {
-    err.write(`loadtest: ${options.mode} against ${options.baseUrl.href}; key: ${options.key ? `from ${KEY_ENV} (set)` : `${KEY_ENV} not set`}; run id ${template.runId}\n`);
+    err.write(
+      `loadtest: ${options.mode} against ${options.baseUrl.href}; key: ${options.key ? `from ${KEY_ENV} (set)` : `${KEY_ENV} not set`}; run id ${template.runId}\n`,
+    );
   }
 
   // One connection per request that may be open at once: with fewer, undici queues the POSTs on this
@@ -61,7 +63,12 @@ export async function runLoadTestCli(argv: string[], io: LoadTestIo): Promise<nu
       const outcome = await runSmoke(
         api,
         template,
-        { key: options.key, timeoutMs: options.smokeTimeoutMs, pollIntervalMs: options.pollIntervalMs, pollMaxIntervalMs: options.pollMaxIntervalMs },
+        {
+          key: options.key,
+          timeoutMs: options.smokeTimeoutMs,
+          pollIntervalMs: options.pollIntervalMs,
+          pollMaxIntervalMs: options.pollMaxIntervalMs,
+        },
         options.progress ? (text) => err.write(`smoke: ${text}\n`) : undefined,
       );
       if (options.json) out.write(`${JSON.stringify(outcome, null, 2)}\n`);
@@ -74,9 +81,15 @@ export async function runLoadTestCli(argv: string[], io: LoadTestIo): Promise<nu
       return 2;
     }
     const result = await runWithProgress(api, template, options, io.stderr, err);
-    out.write(options.json ? `${JSON.stringify(result, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n` : `${formatLoadReport(result)}\n`);
+    out.write(
+      options.json
+        ? `${JSON.stringify(result, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`
+        : `${formatLoadReport(result)}\n`,
+    );
     if (result.accepted === 0) {
-      err.write(`loadtest: no order was accepted${result.rejected.firstProblem ? `; first rejection ${result.rejected.firstProblem}` : ''}${result.failed.firstProblem ? `; first failure ${result.failed.firstProblem}` : ''}\n`);
+      err.write(
+        `loadtest: no order was accepted${result.rejected.firstProblem ? `; first rejection ${result.rejected.firstProblem}` : ''}${result.failed.firstProblem ? `; first failure ${result.failed.firstProblem}` : ''}\n`,
+      );
       return 1;
     }
     return 0;
@@ -85,7 +98,13 @@ export async function runLoadTestCli(argv: string[], io: LoadTestIo): Promise<nu
   }
 }
 
-async function runWithProgress(api: OrdersApi, template: ReturnType<typeof loadOrderTemplate>, options: LoadTestOptions, stderr: LoadTestIo['stderr'], err: TextSink): Promise<LoadResult> {
+async function runWithProgress(
+  api: OrdersApi,
+  template: ReturnType<typeof loadOrderTemplate>,
+  options: LoadTestOptions,
+  stderr: LoadTestIo['stderr'],
+  err: TextSink,
+): Promise<LoadResult> {
   const total = Math.max(1, Math.round(options.rate * options.durationS));
   const silent = !options.progress || options.json;
   let bar: Progress = startProgress({ label: 'POST', total, unit: 'orders', stream: stderr, silent });

@@ -13,9 +13,22 @@ import { Redactor } from './redact';
  */
 
 export type SubmitResult =
-  | { readonly outcome: 'accepted'; readonly status: number; readonly latencyMs: number; readonly orderId: string; readonly statusPath: string }
+  | {
+      readonly outcome: 'accepted';
+      readonly status: number;
+      readonly latencyMs: number;
+      readonly orderId: string;
+      readonly statusPath: string;
+    }
   | { readonly outcome: 'rejected'; readonly status: number; readonly latencyMs: number; readonly problem: string }
-  | { readonly outcome: 'failed'; readonly status?: number; readonly latencyMs: number; readonly reason: string; readonly problem?: string; readonly retryAfter?: string };
+  | {
+      readonly outcome: 'failed';
+      readonly status?: number;
+      readonly latencyMs: number;
+      readonly reason: string;
+      readonly problem?: string;
+      readonly retryAfter?: string;
+    };
 
 /** What the status endpoint said (functions/orders/order-status.ts): pending keeps polling, the others end it. */
 export type StatusResult =
@@ -74,11 +87,19 @@ export class OrdersApi {
         if (typeof parsed?.orderId === 'string' && statusPath) {
           return { outcome: 'accepted', status, latencyMs, orderId: parsed.orderId, statusPath };
         }
-        if (statusUrl && !statusPath) return { outcome: 'failed', status, latencyMs, reason: 'status URL on another origin (not followed with the key)' };
+        if (statusUrl && !statusPath)
+          return { outcome: 'failed', status, latencyMs, reason: 'status URL on another origin (not followed with the key)' };
         return { outcome: 'failed', status, latencyMs, reason: '202 without orderId and statusUrl', problem: text.slice(0, 300) };
       }
       if (status >= 400 && status < 500) return { outcome: 'rejected', status, latencyMs, problem: describeProblem(text) };
-      return { outcome: 'failed', status, latencyMs, reason: String(status), problem: describeProblem(text), retryAfter: this.redactHeader(header(response.headers, 'retry-after')) };
+      return {
+        outcome: 'failed',
+        status,
+        latencyMs,
+        reason: String(status),
+        problem: describeProblem(text),
+        retryAfter: this.redactHeader(header(response.headers, 'retry-after')),
+      };
     } catch (error) {
       return { outcome: 'failed', latencyMs: performance.now() - started, reason: networkReason(error) };
     }
@@ -96,9 +117,17 @@ export class OrdersApi {
       if (response.statusCode === 200) {
         const parsed = parseJson(text) as Record<string, unknown> | undefined;
         const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
-        if (parsed?.status === 'processed') return { outcome: 'processed', acceptedAt: str(parsed.acceptedAt), processedAt: str(parsed.processedAt) };
-        if (parsed?.status === 'failed') return { outcome: 'failed', failedBy: str(parsed.failedBy) ?? 'unknown', reason: str(parsed.reason) ?? '(no reason)', failedAt: str(parsed.failedAt) };
-        if (parsed?.status === 'pending') return { outcome: 'pending', stage: str(parsed.stage), retryAfter: this.redactHeader(header(response.headers, 'retry-after')) };
+        if (parsed?.status === 'processed')
+          return { outcome: 'processed', acceptedAt: str(parsed.acceptedAt), processedAt: str(parsed.processedAt) };
+        if (parsed?.status === 'failed')
+          return {
+            outcome: 'failed',
+            failedBy: str(parsed.failedBy) ?? 'unknown',
+            reason: str(parsed.reason) ?? '(no reason)',
+            failedAt: str(parsed.failedAt),
+          };
+        if (parsed?.status === 'pending')
+          return { outcome: 'pending', stage: str(parsed.stage), retryAfter: this.redactHeader(header(response.headers, 'retry-after')) };
         return { outcome: 'error', status: 200, reason: 'unknown order status', problem: text.slice(0, 200) };
       }
       // 404 only for an id the API never accepted: after a 202 that is a fault, not a wait.

@@ -52,7 +52,12 @@ export interface LoadResult {
   readonly endToEndClientMs: Percentiles;
 }
 
-export async function runLoad(api: OrdersApi, template: OrderTemplate, settings: LoadSettings, observer: LoadObserver = {}): Promise<LoadResult> {
+export async function runLoad(
+  api: OrdersApi,
+  template: OrderTemplate,
+  settings: LoadSettings,
+  observer: LoadObserver = {},
+): Promise<LoadResult> {
   const postLatency = new LatencyHistogram();
   const rejected: Record<string, number> = {};
   const failed: Record<string, number> = {};

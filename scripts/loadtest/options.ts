@@ -51,7 +51,12 @@ const LIMITS = { rate: 2000, durationS: 3600, orders: 500_000, maxInFlight: 10_0
 
 export class UsageError extends Error {}
 
-export function parseLoadTestArgs(argv: string[], env: NodeJS.ProcessEnv, projectRoot: string, cwd = process.cwd()): LoadTestOptions & { help: boolean } {
+export function parseLoadTestArgs(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  projectRoot: string,
+  cwd = process.cwd(),
+): LoadTestOptions & { help: boolean } {
   let values;
   try {
     ({ values } = parseArgs({
@@ -106,7 +111,8 @@ export function parseLoadTestArgs(argv: string[], env: NodeJS.ProcessEnv, projec
 
   const rate = number('rate', values.rate, 10, 0.01, LIMITS.rate);
   const durationS = seconds('duration', values.duration, 30, LIMITS.durationS);
-  if (rate * durationS > LIMITS.orders) throw new UsageError(`--rate x --duration is ${Math.round(rate * durationS)} orders; at most ${LIMITS.orders} per run`);
+  if (rate * durationS > LIMITS.orders)
+    throw new UsageError(`--rate x --duration is ${Math.round(rate * durationS)} orders; at most ${LIMITS.orders} per run`);
   const pollIntervalMs = seconds('poll-interval', values['poll-interval'], 1, 60) * 1000;
   return {
     help,
@@ -139,8 +145,10 @@ function checkedBaseUrl(text: string): URL {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`--base-url: expected an https URL, got ${url.protocol}`);
   const local = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
   // The key travels in a header: plain http only to this machine.
-  if (url.protocol === 'http:' && !local) throw new UsageError(`--base-url: refusing to send the function key over plain http to ${url.hostname}; use https`);
-  if (url.username || url.password || url.search || url.hash) throw new UsageError('--base-url: expected no credentials, query or fragment (the key comes from the environment)');
+  if (url.protocol === 'http:' && !local)
+    throw new UsageError(`--base-url: refusing to send the function key over plain http to ${url.hostname}; use https`);
+  if (url.username || url.password || url.search || url.hash)
+    throw new UsageError('--base-url: expected no credentials, query or fragment (the key comes from the environment)');
   if (!url.pathname.endsWith('/')) url.pathname += '/';
   return url;
 }

@@ -20,8 +20,15 @@ export function loadOrderTemplate(file: string): OrderTemplate {
   } catch (error) {
     throw new Error(`--body ${file}: cannot read a JSON order (${(error as Error).message})`, { cause: error });
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`--body ${file}: expected a JSON object (an order)`);
-  return { template: parsed as Record<string, unknown>, runId: `${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}` };
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error(`--body ${file}: expected a JSON object (an order)`);
+  return {
+    template: parsed as Record<string, unknown>,
+    runId: `${new Date()
+      .toISOString()
+      .replace(/[-:.TZ]/g, '')
+      .slice(0, 14)}-${randomUUID().slice(0, 8)}`,
+  };
 }
 
 export interface OrderRequest {

@@ -75,13 +75,18 @@ export class StatusPoller {
 
   /** Waits until every order added so far is processed, or until `deadline` (performance.now() time). */
   async finish(deadline: number): Promise<PollOutcome> {
-    while (this.done.size + this.failedOrders.size < this.targets.length && performance.now() < deadline) await sleep(Math.min(50, this.options.intervalMs));
+    while (this.done.size + this.failedOrders.size < this.targets.length && performance.now() < deadline)
+      await sleep(Math.min(50, this.options.intervalMs));
     this.stopped = true;
     await this.loop;
     while (this.open > 0) await sleep(5);
     return {
       processed: this.done.size,
-      failed: { total: this.failedOrders.size, byFailedBy: { ...this.failedBy }, ...(this.firstFailure ? { firstReason: this.firstFailure } : {}) },
+      failed: {
+        total: this.failedOrders.size,
+        byFailedBy: { ...this.failedBy },
+        ...(this.firstFailure ? { firstReason: this.firstFailure } : {}),
+      },
       notProcessed: this.targets.filter((_, i) => !this.done.has(i) && !this.failedOrders.has(i)).map((t) => t.orderId),
       polls: this.polls,
       pollErrors: this.pollErrors,

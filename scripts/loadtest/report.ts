@@ -6,7 +6,10 @@ import type { LoadResult } from './load';
 const ms = (p: Percentiles) =>
   p.count === 0 ? 'n/a' : `p50 ${fmt(p.p50)}  p90 ${fmt(p.p90)}  p95 ${fmt(p.p95)}  p99 ${fmt(p.p99)}  max ${fmt(p.max)}  (n=${p.count})`;
 const fmt = (v: number) => (v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : v >= 100 ? `${Math.round(v)} ms` : `${v.toFixed(1)} ms`);
-const counts = (c: Record<string, number>) => Object.entries(c).map(([k, v]) => `${k}: ${v}`).join(', ');
+const counts = (c: Record<string, number>) =>
+  Object.entries(c)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(', ');
 
 export function formatLoadReport(r: LoadResult): string {
   const s = r.settings;

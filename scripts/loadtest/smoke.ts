@@ -27,7 +27,12 @@ export interface SmokeOutcome {
 
 const KEY_ADVICE = `set ${KEY_ENV} to a function key of this app, e.g. \`az functionapp keys list -g <resource-group> -n <app> --query functionKeys.default -o tsv\``;
 
-export async function runSmoke(api: OrdersApi, template: OrderTemplate, settings: SmokeSettings, progress?: (text: string) => void): Promise<SmokeOutcome> {
+export async function runSmoke(
+  api: OrdersApi,
+  template: OrderTemplate,
+  settings: SmokeSettings,
+  progress?: (text: string) => void,
+): Promise<SmokeOutcome> {
   if (!settings.key) return { ok: false, message: `${KEY_ENV} is not set: ${KEY_ADVICE}` };
 
   const started = performance.now();
@@ -44,7 +49,9 @@ export async function runSmoke(api: OrdersApi, template: OrderTemplate, settings
     const retryAfterMs = Number(submitted.retryAfter) * 1000;
     const pause = retryAfterMs > 0 ? retryAfterMs : wait;
     if (performance.now() + pause >= deadline) break;
-    progress?.(`POST ${submitted.status !== undefined ? `answered ${submitted.status}` : 'timed out'}; retrying in ${formatSeconds(pause / 1000)}`);
+    progress?.(
+      `POST ${submitted.status !== undefined ? `answered ${submitted.status}` : 'timed out'}; retrying in ${formatSeconds(pause / 1000)}`,
+    );
     await sleep(pause);
     submitted = await api.submit(order);
     attempts++;
@@ -65,8 +72,15 @@ export async function runSmoke(api: OrdersApi, template: OrderTemplate, settings
       const seenS = (performance.now() - started) / 1000;
       const accepted = Date.parse(last.acceptedAt ?? '');
       const processed = Date.parse(last.processedAt ?? '');
-      const apiSide = Number.isFinite(accepted) && Number.isFinite(processed) ? `; acceptedAt -> processedAt ${formatSeconds((processed - accepted) / 1000)}` : '';
-      return { ok: true, orderId: submitted.orderId, message: `smoke passed: order ${submitted.orderId} accepted in ${Math.round(submitted.latencyMs)} ms and seen processed after ${formatSeconds(seenS)}${apiSide}` };
+      const apiSide =
+        Number.isFinite(accepted) && Number.isFinite(processed)
+          ? `; acceptedAt -> processedAt ${formatSeconds((processed - accepted) / 1000)}`
+          : '';
+      return {
+        ok: true,
+        orderId: submitted.orderId,
+        message: `smoke passed: order ${submitted.orderId} accepted in ${Math.round(submitted.latencyMs)} ms and seen processed after ${formatSeconds(seenS)}${apiSide}`,
+      };
     }
     if (last.outcome === 'failed') {
       return {
@@ -76,10 +90,18 @@ export async function runSmoke(api: OrdersApi, template: OrderTemplate, settings
       };
     }
     if (last.outcome === 'error' && (last.status === 401 || last.status === 403)) {
-      return { ok: false, orderId: submitted.orderId, message: `GET ${submitted.statusPath} answered ${last.status}: the function key was rejected by the status endpoint; ${KEY_ADVICE}` };
+      return {
+        ok: false,
+        orderId: submitted.orderId,
+        message: `GET ${submitted.statusPath} answered ${last.status}: the function key was rejected by the status endpoint; ${KEY_ADVICE}`,
+      };
     }
     if (last.outcome === 'error' && last.status === 404) {
-      return { ok: false, orderId: submitted.orderId, message: `GET ${submitted.statusPath} answered 404 for an order the API accepted: its accept record is gone; check the acceptedorders table and the app's Storage Table Data roles` };
+      return {
+        ok: false,
+        orderId: submitted.orderId,
+        message: `GET ${submitted.statusPath} answered 404 for an order the API accepted: its accept record is gone; check the acceptedorders table and the app's Storage Table Data roles`,
+      };
     }
     if (last.outcome === 'pending' && last.stage === 'unconfirmed') {
       // The status endpoint's own advice: the same request with the same key is the only safe retry.
@@ -99,14 +121,15 @@ export async function runSmoke(api: OrdersApi, template: OrderTemplate, settings
     orderId: submitted.orderId,
     message:
       `order ${submitted.orderId} was accepted but not processed within ${formatSeconds(settings.timeoutMs / 1000)}${lastSeen}: ` +
-      'check that the consumer (processOrder) runs (Application Insights, Always On), the queue\'s active and dead-letter counts (npm run dlq), and the app\'s Service Bus receiver and Table roles',
+      "check that the consumer (processOrder) runs (Application Insights, Always On), the queue's active and dead-letter counts (npm run dlq), and the app's Service Bus receiver and Table roles",
   };
 }
 
 function explainSubmit(url: string, r: Exclude<SubmitResult, { outcome: 'accepted' }>): string {
   if (r.outcome === 'rejected') {
     if (r.status === 401 || r.status === 403) return `POST ${url} answered ${r.status}: the function key was rejected; ${KEY_ADVICE}`;
-    if (r.status === 404) return `POST ${url} answered 404: no such route; check that --base-url is the API's base URL ending in /api and that the app is deployed`;
+    if (r.status === 404)
+      return `POST ${url} answered 404: no such route; check that --base-url is the API's base URL ending in /api and that the app is deployed`;
     return `POST ${url} rejected the sample order with ${r.status}: ${r.problem}`;
   }
   if (r.status === 503) {

@@ -175,9 +175,12 @@ export function simulateApiSide(input: ApiSideInput): ApiSideResult {
   // Each request's latency from its second's state: per second the fluid backlog's wait, the
   // probability of waiting and the mean wait of one that waits; per request the random draws. The
   // same draws for both plans, so the difference between them is the CPUs' alone.
-  const backlogWaitS = (backlog: Float32Array, c: Float32Array) => Float32Array.from(backlog, (b, i) => (c[i] > 0 ? b / c[i] : Number.POSITIVE_INFINITY));
-  const waitOdds = (c: Float32Array) => Float32Array.from(c, (ci, i) => (ci > 0 ? waitProbability(ci, min(demandPerSecond[i] / ci, STATIONARY_RHO_CAP)) : 1));
-  const waitMeanS = (c: Float32Array) => Float32Array.from(c, (ci, i) => (ci > 0 ? meanWaitGivenWaitS(ci, min(demandPerSecond[i] / ci, STATIONARY_RHO_CAP), cpuS) : 0));
+  const backlogWaitS = (backlog: Float32Array, c: Float32Array) =>
+    Float32Array.from(backlog, (b, i) => (c[i] > 0 ? b / c[i] : Number.POSITIVE_INFINITY));
+  const waitOdds = (c: Float32Array) =>
+    Float32Array.from(c, (ci, i) => (ci > 0 ? waitProbability(ci, min(demandPerSecond[i] / ci, STATIONARY_RHO_CAP)) : 1));
+  const waitMeanS = (c: Float32Array) =>
+    Float32Array.from(c, (ci, i) => (ci > 0 ? meanWaitGivenWaitS(ci, min(demandPerSecond[i] / ci, STATIONARY_RHO_CAP), cpuS) : 0));
   const own = { fluid: backlogWaitS(backlogS, capacity), odds: waitOdds(capacity), mean: waitMeanS(capacity) };
   const theirs = { fluid: backlogWaitS(sharedBacklogS, sharedCapacity), odds: waitOdds(sharedCapacity), mean: waitMeanS(sharedCapacity) };
   const { mu, sigma } = logNormalFromMedianP99(model.api.ioMedianMs / 1000, model.api.ioP99Ms / 1000);

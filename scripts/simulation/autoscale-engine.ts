@@ -110,14 +110,22 @@ export class AutoscaleEngine {
       if (this.params.profileLimitsWaitForCooldown && this.inCooldown(timeS, undefined)) {
         return this.hold({ ...base, rules: [] }, 'profile limits wait for the cooldown');
       }
-      return this.decide({ ...base, rules: [] }, { timeS, from: capacity, to: clamped, reason: 'profile-limits', profile: profile.name }, undefined);
+      return this.decide(
+        { ...base, rules: [] },
+        { timeS, from: capacity, to: clamped, reason: 'profile-limits', profile: profile.name },
+        undefined,
+      );
     }
 
     const rules = profile.rules.map((rule) => this.evaluateRule(rule, timeS, capacity, metrics));
     const evaluation = { ...base, rules };
     const missing = rules.some((r) => r.value === undefined);
     if (missing && capacity < profile.default) {
-      return this.decide(evaluation, { timeS, from: capacity, to: profile.default, reason: 'missing-metrics', profile: profile.name }, undefined);
+      return this.decide(
+        evaluation,
+        { timeS, from: capacity, to: profile.default, reason: 'missing-metrics', profile: profile.name },
+        undefined,
+      );
     }
 
     const outs = rules.filter((r) => r.rule.action.direction === 'Increase');
@@ -129,7 +137,11 @@ export class AutoscaleEngine {
       // The highest resulting count wins.
       const { rule: best, target } = this.highestResult(eligible, capacity, profile);
       if (target <= capacity) return this.hold(evaluation, 'scale-out at the profile maximum');
-      return this.decide(evaluation, { timeS, from: capacity, to: target, reason: 'scale-out', profile: profile.name, rule: best.rule.name }, best.rule.action);
+      return this.decide(
+        evaluation,
+        { timeS, from: capacity, to: target, reason: 'scale-out', profile: profile.name, rule: best.rule.name },
+        best.rule.action,
+      );
     }
 
     if (ins.length === 0 || !ins.every((r) => r.fires) || missing) return evaluation;
@@ -142,7 +154,11 @@ export class AutoscaleEngine {
     for (let n = target; n < capacity; n++) {
       if (outs.every((r) => !this.firesAt(r, capacity, n))) {
         const flapping = n !== target ? `scaled in to ${n} instead of ${target} to avoid flapping` : undefined;
-        return this.decide(evaluation, { timeS, from: capacity, to: n, reason: 'scale-in', profile: profile.name, rule: chosen.rule.name, flapping }, chosen.rule.action);
+        return this.decide(
+          evaluation,
+          { timeS, from: capacity, to: n, reason: 'scale-in', profile: profile.name, rule: chosen.rule.name, flapping },
+          chosen.rule.action,
+        );
       }
     }
     return this.hold(evaluation, `scale-in to ${target} skipped: it would trip a scale-out (flapping)`);
@@ -176,7 +192,11 @@ export class AutoscaleEngine {
   }
 
   /** The rule whose action leads to the most instances (within the profile), and that count. */
-  private highestResult(candidates: RuleEvaluation[], capacity: number, profile: AutoscaleProfile): { rule: RuleEvaluation; target: number } {
+  private highestResult(
+    candidates: RuleEvaluation[],
+    capacity: number,
+    profile: AutoscaleProfile,
+  ): { rule: RuleEvaluation; target: number } {
     return candidates
       .map((rule) => ({ rule, target: clamp(this.apply(capacity, rule.rule.action), profile) }))
       .reduce((best, next) => (next.target > best.target ? next : best));
@@ -194,7 +214,12 @@ export class AutoscaleEngine {
         return capacity + sign;
       case 'PercentChangeCount': {
         const exact = (capacity * action.value) / 100;
-        const rounded = this.params.percentRounding === 'up' ? Math.ceil(exact) : this.params.percentRounding === 'down' ? Math.floor(exact) : Math.round(exact);
+        const rounded =
+          this.params.percentRounding === 'up'
+            ? Math.ceil(exact)
+            : this.params.percentRounding === 'down'
+              ? Math.floor(exact)
+              : Math.round(exact);
         return capacity + sign * Math.max(1, rounded);
       }
     }

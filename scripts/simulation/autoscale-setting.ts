@@ -69,7 +69,12 @@ export interface AutoscaleSetting {
 
 export function ruleName(trigger: MetricTrigger, action: ScaleAction): string {
   const op: Record<ComparisonOperator, string> = {
-    GreaterThan: '>', GreaterThanOrEqual: '>=', LessThan: '<', LessThanOrEqual: '<=', Equals: '=', NotEquals: '!=',
+    GreaterThan: '>',
+    GreaterThanOrEqual: '>=',
+    LessThan: '<',
+    LessThanOrEqual: '<=',
+    Equals: '=',
+    NotEquals: '!=',
   };
   const per = trigger.divideByInstanceCount ? '/instance' : '';
   const sign = action.direction === 'Increase' ? '+' : '-';

@@ -62,7 +62,14 @@ export function simulateSyncSide(input: SyncSideInput): SyncSideResult {
 
   const latencyS = new Float32Array(orders.count).fill(NaN);
   const minuteCount = Math.ceil(input.spanS / 60);
-  const rows = Array.from({ length: minuteCount }, (_, minute) => ({ minute, arrivals: 0, succeeded: 0, timedOut: 0, failedTransient: 0, rejected: 0 }));
+  const rows = Array.from({ length: minuteCount }, (_, minute) => ({
+    minute,
+    arrivals: 0,
+    succeeded: 0,
+    timedOut: 0,
+    failedTransient: 0,
+    rejected: 0,
+  }));
   let succeeded = 0;
   let timedOut = 0;
   let failedTransient = 0;
@@ -100,5 +107,14 @@ export function simulateSyncSide(input: SyncSideInput): SyncSideResult {
       latencyS[i] = latency;
     }
   }
-  return { latencyS, succeeded, timedOut, failedTransient, rejected, minutes: rows, instanceSeconds: input.instances * input.spanS, workers };
+  return {
+    latencyS,
+    succeeded,
+    timedOut,
+    failedTransient,
+    rejected,
+    minutes: rows,
+    instanceSeconds: input.instances * input.spanS,
+    workers,
+  };
 }

@@ -28,16 +28,32 @@ export function timelineSpec(report: SimulationReport): TopLevelSpec {
   const stateSeries = (panel: string, name: string, value: (m: (typeof rows)[number]) => number) =>
     rows.map((m) => ({ t: x(m.atMs + 60_000), panel, series: name, value: finite(value(m)) }));
 
-  const xEncoding = { field: 't', type: 'temporal' as const, scale: { type: 'utc' as const }, title: `time (${clock.iana})`, axis: { format: '%H:%M' } };
+  const xEncoding = {
+    field: 't',
+    type: 'temporal' as const,
+    scale: { type: 'utc' as const },
+    title: `time (${clock.iana})`,
+    axis: { format: '%H:%M' },
+  };
   const color = { field: 'series', type: 'nominal' as const, title: null, legend: { orient: 'right' as const, labelLimit: 400 } };
-  const panel = (title: string, values: object[], yTitle: string, options: { mark?: 'line' | 'bar' | 'area'; log?: boolean; step?: boolean } = {}) => ({
+  const panel = (
+    title: string,
+    values: object[],
+    yTitle: string,
+    options: { mark?: 'line' | 'bar' | 'area'; log?: boolean; step?: boolean } = {},
+  ) => ({
     title: { text: title, anchor: 'start' as const, fontSize: 12 },
     width: WIDTH,
     height: HEIGHT,
     data: { values },
-    mark: options.mark === 'bar'
-      ? { type: 'bar' as const }
-      : { type: options.mark ?? ('line' as const), interpolate: options.step ? ('step-after' as const) : ('linear' as const), strokeWidth: 1.5 },
+    mark:
+      options.mark === 'bar'
+        ? { type: 'bar' as const }
+        : {
+            type: options.mark ?? ('line' as const),
+            interpolate: options.step ? ('step-after' as const) : ('linear' as const),
+            strokeWidth: 1.5,
+          },
     encoding: {
       x: xEncoding,
       y: { field: 'value', type: 'quantitative' as const, title: yTitle, ...(options.log ? { scale: { type: 'log' as const } } : {}) },
@@ -55,12 +71,25 @@ export function timelineSpec(report: SimulationReport): TopLevelSpec {
     // Each panel gets its own legend; all share one time axis (the instance counts end a minute later).
     resolve: { scale: { color: 'independent', x: 'shared' } },
     vconcat: [
-      panel('Orders offered (per second, both sides)', series('offered', 'offered', (m) => m.offeredPerSecond), 'orders/s'),
-      panel('After: backlog (ActiveMessages, highest per minute)', series('backlog', 'after: backlog', (m) => m.after.backlogMax), 'messages', { mark: 'area' }),
+      panel(
+        'Orders offered (per second, both sides)',
+        series('offered', 'offered', (m) => m.offeredPerSecond),
+        'orders/s',
+      ),
+      panel(
+        'After: backlog (ActiveMessages, highest per minute)',
+        series('backlog', 'after: backlog', (m) => m.after.backlogMax),
+        'messages',
+        { mark: 'area' },
+      ),
       panel(
         'Instances',
         [
-          ...stateSeries('instances', `after: set by ${report.after.kind === 'elasticPremium' ? 'scale controller' : 'autoscale'}`, (m) => m.after.instances),
+          ...stateSeries(
+            'instances',
+            `after: set by ${report.after.kind === 'elasticPremium' ? 'scale controller' : 'autoscale'}`,
+            (m) => m.after.instances,
+          ),
           ...stateSeries('instances', 'after: serving', (m) => m.after.readyInstances),
           ...stateSeries('instances', 'order API: serving', (m) => m.api.readyInstances),
           ...stateSeries('instances', 'before: fixed', () => report.before.instances),
@@ -74,10 +103,18 @@ export function timelineSpec(report: SimulationReport): TopLevelSpec {
         'seconds (log)',
         { log: true },
       ),
-      panel('Before: failed requests per minute (timeouts and 5xx)', series('failed', 'before: failed', (m) => m.before.failed), 'requests', { mark: 'bar' }),
+      panel(
+        'Before: failed requests per minute (timeouts and 5xx)',
+        series('failed', 'before: failed', (m) => m.before.failed),
+        'requests',
+        { mark: 'bar' },
+      ),
       panel(
         "Order API: latency p99 by arrival minute, on its own plan and on the processor's instances (as before the split)",
-        [...series('api', 'API: own plan', (m) => m.api.latencyP99S), ...series('api', "API: processor's instances", (m) => m.api.sharedLatencyP99S)],
+        [
+          ...series('api', 'API: own plan', (m) => m.api.latencyP99S),
+          ...series('api', "API: processor's instances", (m) => m.api.sharedLatencyP99S),
+        ],
         'seconds (log)',
         { log: true },
       ),

@@ -22,7 +22,9 @@ API on its own plan next to the counterfactual of sharing the processor's instan
 
 Hosting:
   --variant NAME          replace the environment's apps (and sale-window minimums) before synthesis:
-${Object.entries(HOSTING_VARIANTS).map(([name, v]) => `                            ${name}: ${v.description}`).join('\n')}
+${Object.entries(HOSTING_VARIANTS)
+  .map(([name, v]) => `                            ${name}: ${v.description}`)
+  .join('\n')}
 
 Workload (override the profile file):
   --baseline N            orders/s outside the surge (20)
@@ -146,7 +148,8 @@ export function parseSimulateArgs(argv: string[], cwd = process.cwd()): Simulate
     workload = mergeDeep(workload, workloadOverrides);
     if (modelOverrides) {
       const unknown = unknownKeys(DEFAULT_MODEL, modelOverrides, 'model');
-      if (unknown.length > 0) throw new Error(`--profile ${values.profile}: unknown model parameter(s) ${unknown.join(', ')} (see ASSUMPTIONS.md)`);
+      if (unknown.length > 0)
+        throw new Error(`--profile ${values.profile}: unknown model parameter(s) ${unknown.join(', ')} (see ASSUMPTIONS.md)`);
       model = mergeDeep(model, modelOverrides);
     }
   }
@@ -209,7 +212,12 @@ export function parseSimulateArgs(argv: string[], cwd = process.cwd()): Simulate
       timeoutS: dur('before-timeout', values['before-timeout']),
       processesAbandonedRequests: values['before-drops-abandoned'] ? false : undefined,
     },
-    report: { targetP99S: dur('target-p99', values['target-p99']), apiTargetP99S: dur('api-target-p99', values['api-target-p99']), leadInS: dur('lead-in', values['lead-in']), tailS: dur('tail', values.tail) },
+    report: {
+      targetP99S: dur('target-p99', values['target-p99']),
+      apiTargetP99S: dur('api-target-p99', values['api-target-p99']),
+      leadInS: dur('lead-in', values['lead-in']),
+      tailS: dur('tail', values.tail),
+    },
   });
 
   const env = values.env ?? 'prod';
@@ -224,7 +232,10 @@ export function parseSimulateArgs(argv: string[], cwd = process.cwd()): Simulate
     env,
     workload,
     model,
-    chart: path.resolve(cwd, values.chart ?? path.join('simulation-out', `${env}${values.variant ? `-${values.variant}` : ''}-timeline.svg`)),
+    chart: path.resolve(
+      cwd,
+      values.chart ?? path.join('simulation-out', `${env}${values.variant ? `-${values.variant}` : ''}-timeline.svg`),
+    ),
     json: values.json ?? false,
     progress: !values['no-progress'],
     instanceHourUsd: num('price-per-instance-hour', values['price-per-instance-hour'], (n) => n > 0),
@@ -271,7 +282,13 @@ export async function runSimulateCli(argv: string[], io: CliIo): Promise<number>
       workload: args.workload,
       model: args.model,
       instanceHourUsd: args.instanceHourUsd,
-      onProgress: (name, done, total) => stage(name, done, total, name === 'after' ? `queue side, ${Math.round(done / 60)}/${Math.round(total / 60)} simulated minutes` : name),
+      onProgress: (name, done, total) =>
+        stage(
+          name,
+          done,
+          total,
+          name === 'after' ? `queue side, ${Math.round(done / 60)}/${Math.round(total / 60)} simulated minutes` : name,
+        ),
     });
     const report = buildReport(stack, args.workload, args.model, result, args.variant);
     stage('chart', 0, 1, 'drawing the timeline');

@@ -18,7 +18,14 @@ export interface ZoneClock {
 export function zoneClock(windowsName: string): ZoneClock {
   const iana = findIana(windowsName)?.[0] ?? 'UTC';
   const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: iana, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    timeZone: iana,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
   });
   const fields = (ms: number) => {
     const f: Record<string, string> = {};

@@ -68,11 +68,19 @@ export class ElasticScaleController {
         return running;
       }
       this.lastOutS = timeS;
-      return this.decide({ timeS, from: running, to: Math.min(target, running + this.maxStep), reason: 'scale-out', profile, rule: this.rule(desired) });
+      return this.decide({
+        timeS,
+        from: running,
+        to: Math.min(target, running + this.maxStep),
+        reason: 'scale-out',
+        profile,
+        rule: this.rule(desired),
+      });
     }
     if (target < running) {
       this.belowSinceS ??= timeS;
-      if (timeS - this.belowSinceS < this.options.params.scaleInAfterS || timeS - this.lastInS < this.options.params.scaleInIntervalS) return running;
+      if (timeS - this.belowSinceS < this.options.params.scaleInAfterS || timeS - this.lastInS < this.options.params.scaleInIntervalS)
+        return running;
       this.lastInS = timeS;
       return this.decide({ timeS, from: running, to: running - 1, reason: 'scale-in', profile, rule: this.rule(desired) });
     }

@@ -69,7 +69,8 @@ export function planScaler(app: AppModel, options: PlanScalerOptions): PlanScale
     drains: true,
     after: (end, running, observed) => (controller.isLookAt(end) ? controller.look(end, running, observed.desired) : undefined),
     // [D] "No instances are prewarmed or activated beyond the maximum."
-    extraBilled: (running) => (model.elasticPremium.prewarmedBilled ? Math.max(0, Math.min(app.prewarmed, app.appScaleLimit - running)) : 0),
+    extraBilled: (running) =>
+      model.elasticPremium.prewarmedBilled ? Math.max(0, Math.min(app.prewarmed, app.appScaleLimit - running)) : 0,
     decisions: controller.decisions,
     holds: controller.holds,
   };

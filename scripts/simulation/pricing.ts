@@ -49,7 +49,8 @@ export const PLAN_INSTANCE_HOUR: Readonly<Partial<Record<PlanSku, UnitPrice>>> =
     usd: 0.0775,
     unit: 'instance-hour',
     date: '2026-04-03',
-    source: 'Azure Retail Prices API, East US 2 ($56.58/month), as quoted in a third-party README; no East US figure found; half of P1v3, as in the other regions seen',
+    source:
+      'Azure Retail Prices API, East US 2 ($56.58/month), as quoted in a third-party README; no East US figure found; half of P1v3, as in the other regions seen',
     tag: 'C',
   },
   P1v3: {
@@ -102,7 +103,8 @@ export const LOGIC_APP_ACTION: UnitPrice = {
   usd: 0.000025,
   unit: 'action',
   date: 'about 2020 (a gist quoting the pricing page); the 2026 page adds 4,000 free actions a month',
-  source: 'third-party gist quoting https://azure.microsoft.com/pricing/details/logic-apps/; every action and trigger is metered [D] (logic-apps-pricing.md)',
+  source:
+    'third-party gist quoting https://azure.microsoft.com/pricing/details/logic-apps/; every action and trigger is metered [D] (logic-apps-pricing.md)',
   tag: 'C',
 };
 
@@ -137,7 +139,12 @@ export interface CostInput {
   /** More plans in the same estimate (the order API's, next to the processor's). */
   readonly morePlans?: readonly PlanUsage[];
   /** Omitted for the synchronous side (no queue). */
-  readonly serviceBus?: { readonly sku: string; readonly messagingUnits: number | undefined; readonly hours: number; readonly operations: number };
+  readonly serviceBus?: {
+    readonly sku: string;
+    readonly messagingUnits: number | undefined;
+    readonly hours: number;
+    readonly operations: number;
+  };
   /** Actions the always-ready schedules ran (Logic Apps), if any. */
   readonly scheduleActions?: number;
   /** Overrides the price per instance-hour of a SKU without a sourced price. */
@@ -166,18 +173,37 @@ export function estimateCost(input: CostInput): CostEstimate {
     // The 13M included operations per month, prorated to the simulated hours.
     const included = (STANDARD_INCLUDED_OPERATIONS_PER_MONTH * sb.hours) / HOURS_PER_MONTH;
     const billable = Math.max(0, sb.operations - included);
-    lines.push({ item: 'Service Bus Standard base', quantity: sb.hours, unit: 'hours', usd: sb.hours * SERVICE_BUS_STANDARD_BASE_HOUR.usd });
-    lines.push({ item: 'Service Bus Standard operations', quantity: billable, unit: 'billable operations', usd: (billable / 1e6) * SERVICE_BUS_STANDARD_OPERATIONS.usd });
+    lines.push({
+      item: 'Service Bus Standard base',
+      quantity: sb.hours,
+      unit: 'hours',
+      usd: sb.hours * SERVICE_BUS_STANDARD_BASE_HOUR.usd,
+    });
+    lines.push({
+      item: 'Service Bus Standard operations',
+      quantity: billable,
+      unit: 'billable operations',
+      usd: (billable / 1e6) * SERVICE_BUS_STANDARD_OPERATIONS.usd,
+    });
   }
   if (input.scheduleActions) {
-    lines.push({ item: 'Logic Apps schedule', quantity: input.scheduleActions, unit: 'actions', usd: input.scheduleActions * LOGIC_APP_ACTION.usd });
+    lines.push({
+      item: 'Logic Apps schedule',
+      quantity: input.scheduleActions,
+      unit: 'actions',
+      usd: input.scheduleActions * LOGIC_APP_ACTION.usd,
+    });
   }
   const totalUsd = lines.every((l) => l.usd !== undefined) ? lines.reduce((sum, l) => sum + (l.usd ?? 0), 0) : undefined;
   return { lines, totalUsd };
 }
 
 /** The prices a run used, for printing with their dates and sources. */
-export function pricesFor(planSkus: readonly string[], serviceBusSku: string | undefined, withSchedule = false): Array<{ readonly name: string; readonly price: UnitPrice }> {
+export function pricesFor(
+  planSkus: readonly string[],
+  serviceBusSku: string | undefined,
+  withSchedule = false,
+): Array<{ readonly name: string; readonly price: UnitPrice }> {
   const out: Array<{ name: string; price: UnitPrice }> = [];
   for (const sku of [...new Set(planSkus)]) {
     const plan = priceOf(sku);

@@ -31,7 +31,12 @@ export function startProgress(options: ProgressOptions): Progress {
 
   if (options.tty ?? Boolean(stream.isTTY)) {
     const bar = new SingleBar(
-      { format: `${options.label} [{bar}] {percentage}% | {value}/{total}${unit} {detail}`, stream: stream as NodeJS.WriteStream, hideCursor: true, clearOnComplete: false },
+      {
+        format: `${options.label} [{bar}] {percentage}% | {value}/{total}${unit} {detail}`,
+        stream: stream as NodeJS.WriteStream,
+        hideCursor: true,
+        clearOnComplete: false,
+      },
       Presets.shades_classic,
     );
     bar.start(options.total, 0, { detail: '' });

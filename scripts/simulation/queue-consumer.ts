@@ -214,7 +214,8 @@ export function simulateQueueSide(input: QueueSideInput): QueueSideResult {
       receives++;
       opsThisSecond++;
       const k = orders.kind[o];
-      const duration = k === ORDER_POISON ? poisonDeliveryS : k === ORDER_TRANSIENT && delivery === 1 ? orders.failedDeliveryS[o] : orders.processingS[o];
+      const duration =
+        k === ORDER_POISON ? poisonDeliveryS : k === ORDER_TRANSIENT && delivery === 1 ? orders.failedDeliveryS[o] : orders.processingS[o];
       events.push(now + duration, eventCode(o, delivery, COMPLETION));
     }
   };

@@ -23,7 +23,14 @@ export interface SimulationReport {
   readonly stack: {
     readonly planSku: string;
     readonly vcpu: number;
-    readonly profiles: ReadonlyArray<{ readonly name: string; readonly minimum: number; readonly default: number; readonly maximum: number; readonly window: string | null; readonly rules: readonly string[] }>;
+    readonly profiles: ReadonlyArray<{
+      readonly name: string;
+      readonly minimum: number;
+      readonly default: number;
+      readonly maximum: number;
+      readonly window: string | null;
+      readonly rules: readonly string[];
+    }>;
     readonly queue: StackModel['queue'];
     readonly serviceBus: StackModel['serviceBus'];
     readonly maxConcurrentCalls: number;
@@ -67,11 +74,22 @@ export interface AppReport {
   readonly maximumBurst?: number;
   readonly appScaleLimit?: number;
   readonly prewarmed?: number;
-  readonly alwaysReadyWindows?: ReadonlyArray<{ readonly name: string; readonly start: string; readonly end: string; readonly alwaysReady: number }>;
+  readonly alwaysReadyWindows?: ReadonlyArray<{
+    readonly name: string;
+    readonly start: string;
+    readonly end: string;
+    readonly alwaysReady: number;
+  }>;
 }
 
 function appReport(app: AppModel, at: (ms: number) => string): AppReport {
-  const base = { kind: app.kind, planSku: app.plan.sku, vcpu: app.plan.facts.vcpu, zoneBalancing: app.plan.zoneBalancing, hosting: describeHosting(app) };
+  const base = {
+    kind: app.kind,
+    planSku: app.plan.sku,
+    vcpu: app.plan.facts.vcpu,
+    zoneBalancing: app.plan.zoneBalancing,
+    hosting: describeHosting(app),
+  };
   if (app.kind === 'dedicated') return base;
   return {
     ...base,
@@ -79,11 +97,22 @@ function appReport(app: AppModel, at: (ms: number) => string): AppReport {
     maximumBurst: app.maximumBurst,
     appScaleLimit: app.appScaleLimit,
     prewarmed: app.prewarmed,
-    alwaysReadyWindows: (app.schedule?.windows ?? []).map((w) => ({ name: w.name, start: at(Date.parse(w.start)), end: at(Date.parse(w.end)), alwaysReady: w.alwaysReady })),
+    alwaysReadyWindows: (app.schedule?.windows ?? []).map((w) => ({
+      name: w.name,
+      start: at(Date.parse(w.start)),
+      end: at(Date.parse(w.end)),
+      alwaysReady: w.alwaysReady,
+    })),
   };
 }
 
-export function buildReport(stack: StackModel, workload: WorkloadProfile, model: ModelParameters, result: SimulationResult, variant?: string): SimulationReport {
+export function buildReport(
+  stack: StackModel,
+  workload: WorkloadProfile,
+  model: ModelParameters,
+  result: SimulationResult,
+  variant?: string,
+): SimulationReport {
   const clock = zoneClock(workload.surge.timeZone);
   const at = (ms: number) => clock.format(ms);
   const sale = result.saleWindow;
@@ -127,7 +156,11 @@ export function buildReport(stack: StackModel, workload: WorkloadProfile, model:
       maxConcurrentCallsSource: stack.maxConcurrentCallsSource,
       apps: { orderApi: appReport(stack.apps.orderApi, at), orderProcessor: appReport(processor, at) },
     },
-    workload: { ...workload, meanProcessingMs: result.meanProcessingS * 1000, peakPerSecond: workload.baselinePerSecond * workload.surge.multiplier },
+    workload: {
+      ...workload,
+      meanProcessingMs: result.meanProcessingS * 1000,
+      peakPerSecond: workload.baselinePerSecond * workload.surge.multiplier,
+    },
     model,
     after: {
       ...withoutKey(result.after, 'backlogClearedAtMs'),
@@ -137,7 +170,11 @@ export function buildReport(stack: StackModel, workload: WorkloadProfile, model:
     },
     api: { ...result.api, scaleEvents: events(result.api.scaleEvents) },
     before: result.before,
-    prices: pricesFor([processor.plan.sku, stack.apps.orderApi.plan.sku], stack.serviceBus.sku, Object.values(stack.apps).some((a) => a.kind === 'elasticPremium' && a.schedule)).map(({ name, price }) => ({ name, ...price })),
+    prices: pricesFor(
+      [processor.plan.sku, stack.apps.orderApi.plan.sku],
+      stack.serviceBus.sku,
+      Object.values(stack.apps).some((a) => a.kind === 'elasticPremium' && a.schedule),
+    ).map(({ name, price }) => ({ name, ...price })),
     priceUncertainty: PRICE_UNCERTAINTY,
     notes: notesFor(stack, workload, result),
     timeline: result.timeline,
@@ -159,17 +196,31 @@ function notesFor(stack: StackModel, workload: WorkloadProfile, result: Simulati
       `the queue side peaked at ${result.after.instances.max} instances (~${afterCapacity.toFixed(0)}/s), the synchronous side has ${result.before.capacityPerSecond.toFixed(0)}/s, against a peak of ${peak}/s.`,
   );
   if (result.after.scaleEvents.every((e) => e.reason !== 'scale-out')) {
-    notes.push(stack.apps.orderProcessor.kind === 'dedicated' ? 'No scale-out rule fired: the backlog never exceeded the per-instance threshold.' : 'The scale controller never wanted more than the always-ready instances.');
+    notes.push(
+      stack.apps.orderProcessor.kind === 'dedicated'
+        ? 'No scale-out rule fired: the backlog never exceeded the per-instance threshold.'
+        : 'The scale controller never wanted more than the always-ready instances.',
+    );
   }
-  if (result.after.unfinished > 0) notes.push(`${result.after.unfinished} orders were still queued or in flight at the end; their age at the end counts as their latency (a lower bound).`);
+  if (result.after.unfinished > 0)
+    notes.push(
+      `${result.after.unfinished} orders were still queued or in flight at the end; their age at the end counts as their latency (a lower bound).`,
+    );
   if (result.after.drainS === undefined) notes.push('The backlog did not drain within the span: raise --tail.');
   if (stack.serviceBus.sku === 'Standard' && result.after.operations.peakPerSecond > 1000) {
-    notes.push(`Service Bus operations peaked at ${result.after.operations.peakPerSecond}/s, above Standard's 1,000 credits/s [D]: throttling (not simulated) would slow the queue side.`);
+    notes.push(
+      `Service Bus operations peaked at ${result.after.operations.peakPerSecond}/s, above Standard's 1,000 credits/s [D]: throttling (not simulated) would slow the queue side.`,
+    );
   }
   if (stack.serviceBus.sku === 'Premium') {
-    notes.push(`Service Bus operations peaked at ${result.after.operations.peakPerSecond}/s on ${stack.serviceBus.messagingUnits} MU; no official messages/s per MU exists (one unverified figure is ~4,400/s per MU [C]); the model assumes the namespace is never the bottleneck.`);
+    notes.push(
+      `Service Bus operations peaked at ${result.after.operations.peakPerSecond}/s on ${stack.serviceBus.messagingUnits} MU; no official messages/s per MU exists (one unverified figure is ~4,400/s per MU [C]); the model assumes the namespace is never the bottleneck.`,
+    );
   }
-  if (result.after.cost.totalUsd === undefined) notes.push(`No sourced price for a plan SKU (${stack.apps.orderProcessor.plan.sku}, ${stack.apps.orderApi.plan.sku}): pass --price-per-instance-hour.`);
+  if (result.after.cost.totalUsd === undefined)
+    notes.push(
+      `No sourced price for a plan SKU (${stack.apps.orderProcessor.plan.sku}, ${stack.apps.orderApi.plan.sku}): pass --price-per-instance-hour.`,
+    );
   const api = result.api;
   notes.push(
     `Order API: ${api.cpuMsPerRequest.toFixed(1)} ms of CPU per request on ${api.hosting}; its own plan peaked at ${(api.peakUtilisation * 100).toFixed(0)}% CPU (p99 ${formatSeconds(api.latency.p99WithFailures)}). ` +
@@ -181,7 +232,8 @@ function notesFor(stack: StackModel, workload: WorkloadProfile, result: Simulati
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const pct = (n: number) => `${(n * 100).toFixed(n > 0 && n < 0.001 ? 3 : 2)}%`;
 const usd = (c: CostEstimate) => (c.totalUsd === undefined ? 'n/a' : `$${c.totalUsd.toFixed(2)}`);
-const latency = (l: { p50: number; p95: number; p99: number }) => `${formatSeconds(l.p50)} / ${formatSeconds(l.p95)} / ${formatSeconds(l.p99)}`;
+const latency = (l: { p50: number; p95: number; p99: number }) =>
+  `${formatSeconds(l.p50)} / ${formatSeconds(l.p95)} / ${formatSeconds(l.p99)}`;
 
 /** The before/after table and what goes with it, as plain text. */
 export function formatReport(report: SimulationReport): string {
@@ -215,9 +267,17 @@ export function formatReport(report: SimulationReport): string {
     [`target p99 <= ${formatSeconds(report.model.report.targetP99S)}`, target(before.target), target(after.target)],
     ['peak backlog (ActiveMessages)', '-', `${int(after.peakBacklog.messages)} at ${after.peakBacklog.at.slice(11)}`],
     ['time to drain after the surge', '-', drain],
-    ['instances (min-max)', `${before.instances}`, `${after.instances.min}-${after.instances.max} (${after.scaleEvents.length} scale actions)`],
+    [
+      'instances (min-max)',
+      `${before.instances}`,
+      `${after.instances.min}-${after.instances.max} (${after.scaleEvents.length} scale actions)`,
+    ],
     ['instance-minutes', int(before.instanceMinutes), int(after.instanceMinutes)],
-    [`estimated cost (USD, ±${Math.round(report.priceUncertainty * 100)}%)`, usd(before.cost), `${usd(after.cost)} (${after.cost.lines.map((l) => `${l.item.replace(/^App Service /, 'plan ')} ${l.usd === undefined ? 'n/a' : '$' + l.usd.toFixed(2)}`).join(' + ')})`],
+    [
+      `estimated cost (USD, ±${Math.round(report.priceUncertainty * 100)}%)`,
+      usd(before.cost),
+      `${usd(after.cost)} (${after.cost.lines.map((l) => `${l.item.replace(/^App Service /, 'plan ')} ${l.usd === undefined ? 'n/a' : '$' + l.usd.toFixed(2)}`).join(' + ')})`,
+    ],
   ];
   const api = report.api;
   const apiRows: Array<[string, string, string]> = [
@@ -226,7 +286,11 @@ export function formatReport(report: SimulationReport): string {
     ['latency p50 / p95 / p99', latency(api.latency), latency(api.shared.latency)],
     ['worst minute p99', formatSeconds(api.worstMinuteP99S), formatSeconds(api.shared.worstMinuteP99S)],
     ['timed out (> ' + formatSeconds(report.model.before.timeoutS) + ')', int(api.timedOut), int(api.shared.timedOut)],
-    ['peak CPU (per-minute demand / ready vCPUs)', `${(api.peakUtilisation * 100).toFixed(0)}%`, `${(api.shared.peakUtilisation * 100).toFixed(0)}%`],
+    [
+      'peak CPU (per-minute demand / ready vCPUs)',
+      `${(api.peakUtilisation * 100).toFixed(0)}%`,
+      `${(api.shared.peakUtilisation * 100).toFixed(0)}%`,
+    ],
     [`target p99 <= ${formatSeconds(api.target.p99S)}`, target(api.target), target(api.shared.target)],
     ['instances (min-max)', `${api.instances.min}-${api.instances.max} (${api.scaleEvents.length} scale actions)`, '-'],
     ['cost (USD, in the total above)', usd(api.cost), '-'],
@@ -236,14 +300,20 @@ export function formatReport(report: SimulationReport): string {
   const separator = `${'-'.repeat(widths[0])}  ${'-'.repeat(widths[1])}  ${'-'.repeat(widths[2])}`;
 
   const out: string[] = [];
-  out.push(`Surge simulation: orders-${report.environment}${report.variant ? ` with hosting variant ${report.variant}` : ''} (synthesized stack), times in ${report.timeZone}`);
+  out.push(
+    `Surge simulation: orders-${report.environment}${report.variant ? ` with hosting variant ${report.variant}` : ''} (synthesized stack), times in ${report.timeZone}`,
+  );
   out.push(`Span ${report.span.start} to ${report.span.end} (${report.span.minutes} min).`);
   out.push(
     `Workload: ${report.workload.baselinePerSecond}/s baseline, ${report.workload.peakPerSecond}/s from ${report.surge.peakFrom.slice(11)} to ${report.surge.peakUntil.slice(11)} ` +
       `(ramps ${formatSeconds(report.workload.surge.rampS)} from ${report.surge.rampUpStart.slice(11)}, down by ${report.surge.rampDownEnd.slice(11)}); processing median ${report.workload.processing.medianMs} ms, ` +
       `p99 ${report.workload.processing.p99Ms} ms; ${pct(report.workload.transientFailureRate)} transient, ${pct(report.workload.poisonRate)} poison; seed ${report.model.seed}.`,
   );
-  out.push(sale ? `Sale window: profile ${sale.profile}, minimum ${sale.minimum}, ${sale.start} to ${sale.end}.` : 'Sale window: none covers the surge.');
+  out.push(
+    sale
+      ? `Sale window: profile ${sale.profile}, minimum ${sale.minimum}, ${sale.start} to ${sale.end}.`
+      : 'Sale window: none covers the surge.',
+  );
   out.push('');
   out.push(line(rows[0]));
   out.push(separator);
@@ -260,7 +330,10 @@ export function formatReport(report: SimulationReport): string {
     const shown = list.length > 24 ? [...list.slice(0, 12), undefined, ...list.slice(-12)] : list;
     for (const e of shown) {
       if (!e) out.push(`  ... ${list.length - 24} more ...`);
-      else out.push(`  ${e.at}  ${e.from} -> ${e.to}  ${e.reason}${e.rule ? ` (${e.rule})` : ''} [${e.profile}]${e.flapping ? `; ${e.flapping}` : ''}`);
+      else
+        out.push(
+          `  ${e.at}  ${e.from} -> ${e.to}  ${e.reason}${e.rule ? ` (${e.rule})` : ''} [${e.profile}]${e.flapping ? `; ${e.flapping}` : ''}`,
+        );
     }
   };
   scaleActions('Scale actions (after, order processor):', after.scaleEvents);

@@ -154,7 +154,11 @@ export interface SimulationResult {
 }
 
 /** From the lead-in before the sale window (or the surge) to the tail after the surge, in whole minutes. */
-export function simulationSpan(stack: StackModel, workload: WorkloadProfile, model: ModelParameters): { span: Span; surge: SurgeInstants; saleWindow: SaleWindowModel | undefined } {
+export function simulationSpan(
+  stack: StackModel,
+  workload: WorkloadProfile,
+  model: ModelParameters,
+): { span: Span; surge: SurgeInstants; saleWindow: SaleWindowModel | undefined } {
   const surge = surgeInstants(workload);
   const saleWindow = saleWindowAt(stack.apps.orderProcessor, surge.rampUpStartMs);
   const apiWindow = saleWindowAt(stack.apps.orderApi, surge.rampUpStartMs);
@@ -174,9 +178,23 @@ export function runSimulation(options: RunOptions): SimulationResult {
   const orders = generateOrders(workload, { seed: model.seed, originMs: span.startMs, spanS: span.seconds });
   progress('orders', 1, 1);
 
-  const after = simulateQueueSide({ stack, model, orders, originMs: span.startMs, spanS: span.seconds, onProgress: (s) => progress('after', s, span.seconds) });
+  const after = simulateQueueSide({
+    stack,
+    model,
+    orders,
+    originMs: span.startMs,
+    spanS: span.seconds,
+    onProgress: (s) => progress('after', s, span.seconds),
+  });
   progress('api', 0, 1);
-  const api = simulateApiSide({ stack, model, orders, originMs: span.startMs, spanS: span.seconds, processor: { busyVcpu: after.busyVcpu, ready: after.ready } });
+  const api = simulateApiSide({
+    stack,
+    model,
+    orders,
+    originMs: span.startMs,
+    spanS: span.seconds,
+    processor: { busyVcpu: after.busyVcpu, ready: after.ready },
+  });
   progress('api', 1, 1);
 
   const beforeInstances = model.before.instances ?? everydayInstances(stack.apps.orderProcessor);
@@ -222,7 +240,12 @@ function scheduleActions(stack: StackModel, span: Span): number {
 
 type MinutePercentiles = ReadonlyArray<{ readonly p50: number; readonly p99: number }>;
 
-function apiFiguresOf(options: RunOptions, api: ApiSideResult, apiByMinute: MinutePercentiles, sharedByMinute: MinutePercentiles): ApiFigures {
+function apiFiguresOf(
+  options: RunOptions,
+  api: ApiSideResult,
+  apiByMinute: MinutePercentiles,
+  sharedByMinute: MinutePercentiles,
+): ApiFigures {
   const { stack, model } = options;
   const app = stack.apps.orderApi;
   const worst = (byMinute: MinutePercentiles) => Math.max(...byMinute.map((m) => (Number.isFinite(m.p99) ? m.p99 : 0)));
@@ -244,7 +267,12 @@ function apiFiguresOf(options: RunOptions, api: ApiSideResult, apiByMinute: Minu
     instances: { min: Math.min(...counts), max: Math.max(...counts) },
     instanceMinutes: api.instanceSeconds / 60,
     scaleEvents: api.decisions,
-    cost: estimateCost({ planSku: app.plan.sku, planLabel: `order API plan ${app.plan.sku}`, instanceHours: api.instanceSeconds / 3600, instanceHourUsd: options.instanceHourUsd }),
+    cost: estimateCost({
+      planSku: app.plan.sku,
+      planLabel: `order API plan ${app.plan.sku}`,
+      instanceHours: api.instanceSeconds / 3600,
+      instanceHourUsd: options.instanceHourUsd,
+    }),
     target: { p99S: target, met: latency.p99WithFailures <= target },
     shared: {
       timedOut: api.sharedTimedOut,
@@ -256,7 +284,15 @@ function apiFiguresOf(options: RunOptions, api: ApiSideResult, apiByMinute: Minu
   };
 }
 
-function afterFigures(options: RunOptions, orders: Orders, after: QueueSideResult, api: ApiSideResult, span: Span, surge: SurgeInstants, meanProcessingS: number): AfterFigures {
+function afterFigures(
+  options: RunOptions,
+  orders: Orders,
+  after: QueueSideResult,
+  api: ApiSideResult,
+  span: Span,
+  surge: SurgeInstants,
+  meanProcessingS: number,
+): AfterFigures {
   const { stack, workload, model } = options;
   let peak = 0;
   let peakAt = 0;
@@ -320,14 +356,26 @@ function afterFigures(options: RunOptions, orders: Orders, after: QueueSideResul
       instanceHours: after.instanceSeconds / 3600,
       morePlans: [{ label: `order API plan ${apiApp.plan.sku}`, sku: apiApp.plan.sku, instanceHours: api.instanceSeconds / 3600 }],
       instanceHourUsd: options.instanceHourUsd,
-      serviceBus: { sku: stack.serviceBus.sku, messagingUnits: stack.serviceBus.messagingUnits, hours, operations: after.operations.sends + after.operations.receives + after.operations.settlements },
+      serviceBus: {
+        sku: stack.serviceBus.sku,
+        messagingUnits: stack.serviceBus.messagingUnits,
+        hours,
+        operations: after.operations.sends + after.operations.receives + after.operations.settlements,
+      },
       scheduleActions: scheduleActions(stack, span),
     }),
     target: { p99S: model.report.targetP99S, met: latency.p99WithFailures <= model.report.targetP99S },
   };
 }
 
-function beforeFigures(options: RunOptions, orders: Orders, before: SyncSideResult, instances: number, workersPerInstance: number, meanProcessingS: number): BeforeFigures {
+function beforeFigures(
+  options: RunOptions,
+  orders: Orders,
+  before: SyncSideResult,
+  instances: number,
+  workersPerInstance: number,
+  meanProcessingS: number,
+): BeforeFigures {
   const { stack, model } = options;
   const failed = before.timedOut + before.failedTransient;
   const latency = summarize(before.latencyS, failed);
@@ -344,12 +392,24 @@ function beforeFigures(options: RunOptions, orders: Orders, before: SyncSideResu
     workersPerInstance,
     capacityPerSecond: (instances * workersPerInstance) / meanProcessingS,
     instanceMinutes: before.instanceSeconds / 60,
-    cost: estimateCost({ planSku: stack.apps.orderProcessor.plan.sku, instanceHours: before.instanceSeconds / 3600, instanceHourUsd: options.instanceHourUsd }),
+    cost: estimateCost({
+      planSku: stack.apps.orderProcessor.plan.sku,
+      instanceHours: before.instanceSeconds / 3600,
+      instanceHourUsd: options.instanceHourUsd,
+    }),
     target: { p99S: model.report.targetP99S, met: latency.p99WithFailures <= model.report.targetP99S },
   };
 }
 
-function timeline(orders: Orders, after: QueueSideResult, api: ApiSideResult, apiLatency: MinutePercentiles, sharedLatency: MinutePercentiles, before: SyncSideResult, span: Span): TimelineMinute[] {
+function timeline(
+  orders: Orders,
+  after: QueueSideResult,
+  api: ApiSideResult,
+  apiLatency: MinutePercentiles,
+  sharedLatency: MinutePercentiles,
+  before: SyncSideResult,
+  span: Span,
+): TimelineMinute[] {
   const minutes = after.minutes.length;
   const afterLatency = percentilesByArrivalMinute(orders.arrivalS, after.latencyS, minutes);
   const beforeLatency = percentilesByArrivalMinute(orders.arrivalS, before.latencyS, minutes);
@@ -388,4 +448,3 @@ function timeline(orders: Orders, after: QueueSideResult, api: ApiSideResult, ap
     };
   });
 }
-

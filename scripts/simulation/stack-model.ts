@@ -95,10 +95,19 @@ export interface SaleWindowModel {
 export function saleWindowAt(app: AppModel, atMs: number): SaleWindowModel | undefined {
   if (app.kind === 'dedicated') {
     const profile = app.autoscale.profiles.find((p) => p.fixedDate && atMs >= p.fixedDate.startMs && atMs < p.fixedDate.endMs);
-    return profile?.fixedDate ? { name: profile.name, startMs: profile.fixedDate.startMs, endMs: profile.fixedDate.endMs, minimum: profile.minimum } : undefined;
+    return profile?.fixedDate
+      ? { name: profile.name, startMs: profile.fixedDate.startMs, endMs: profile.fixedDate.endMs, minimum: profile.minimum }
+      : undefined;
   }
   const window = app.schedule?.windows.find((w) => atMs >= Date.parse(w.start) && atMs < Date.parse(w.end));
-  return window ? { name: window.name, startMs: Date.parse(window.start), endMs: Date.parse(window.end), minimum: Math.max(app.schedule!.everyday, window.alwaysReady) } : undefined;
+  return window
+    ? {
+        name: window.name,
+        startMs: Date.parse(window.start),
+        endMs: Date.parse(window.end),
+        minimum: Math.max(app.schedule!.everyday, window.alwaysReady),
+      }
+    : undefined;
 }
 
 /** The instances an app runs on a quiet day: the default profile's `default`, or the always-ready count. */
@@ -108,7 +117,8 @@ export function everydayInstances(app: AppModel): number {
 
 /** `EP1, always-ready 2, burst 20, limit 20` / `P1v3, autoscale 3-20`: the shape, for reports. */
 export function describeHosting(app: AppModel): string {
-  if (app.kind === 'elasticPremium') return `${app.plan.sku}, always-ready ${app.alwaysReady}, burst ${app.maximumBurst}, app limit ${app.appScaleLimit}, prewarmed ${app.prewarmed}`;
+  if (app.kind === 'elasticPremium')
+    return `${app.plan.sku}, always-ready ${app.alwaysReady}, burst ${app.maximumBurst}, app limit ${app.appScaleLimit}, prewarmed ${app.prewarmed}`;
   const d = defaultProfile(app.autoscale);
   return `${app.plan.sku}, autoscale ${d.minimum}-${d.maximum}`;
 }
@@ -125,7 +135,11 @@ export interface SynthesizedEnvironment {
 }
 
 /** Synthesizes one environment in-process with the project's own stack code and real bundler. */
-export function synthesizeEnvironment(environmentName: string, projectRoot: string, override: (env: EnvironmentConfig) => EnvironmentConfig = (env) => env): SynthesizedEnvironment {
+export function synthesizeEnvironment(
+  environmentName: string,
+  projectRoot: string,
+  override: (env: EnvironmentConfig) => EnvironmentConfig = (env) => env,
+): SynthesizedEnvironment {
   const configured = environments.find((e) => e.name === environmentName);
   if (!configured) {
     throw new Error(`--env: unknown environment '${environmentName}'; expected one of ${environments.map((e) => e.name).join(', ')}`);
@@ -163,9 +177,18 @@ export function readHostJson(zipPath: string): Json {
   return JSON.parse(strFromU8(hostJson)) as Json;
 }
 
-export function loadStackModel(environmentName: string, projectRoot: string, override?: (env: EnvironmentConfig) => EnvironmentConfig): StackModel {
+export function loadStackModel(
+  environmentName: string,
+  projectRoot: string,
+  override?: (env: EnvironmentConfig) => EnvironmentConfig,
+): StackModel {
   const synthesized = synthesizeEnvironment(environmentName, projectRoot, override);
-  return readStackModel(environmentName, synthesized.terraform, synthesized.hostJson, `host.json in ${path.basename(synthesized.bundle.zipPath)} (${synthesized.bundle.sha256.slice(0, 12)})`);
+  return readStackModel(
+    environmentName,
+    synthesized.terraform,
+    synthesized.hostJson,
+    `host.json in ${path.basename(synthesized.bundle.zipPath)} (${synthesized.bundle.sha256.slice(0, 12)})`,
+  );
 }
 
 /** Reads the model's inputs from a stack's Terraform JSON and the processor package's host.json. */
@@ -178,7 +201,10 @@ export function readStackModel(environmentName: string, terraform: Json, hostJso
     queueName: `\${azurerm_servicebus_queue.${queueKey}.name}`,
     queueLiteral: String(queue.name),
   };
-  const apps = Object.fromEntries(APP_ROLES.map((role) => [role, readApp(resources, APP_CONSTRUCT_IDS[role], refs)])) as Record<AppRole, AppModel>;
+  const apps = Object.fromEntries(APP_ROLES.map((role) => [role, readApp(resources, APP_CONSTRUCT_IDS[role], refs)])) as Record<
+    AppRole,
+    AppModel
+  >;
 
   const processorVcpu = apps.orderProcessor.plan.facts.vcpu;
   const mcc = hostJson?.extensions?.serviceBus?.maxConcurrentCalls;
@@ -197,7 +223,10 @@ export function readStackModel(environmentName: string, terraform: Json, hostJso
     },
     serviceBus: { sku: String(namespace.sku), messagingUnits: premium ? Number(namespace.capacity ?? 1) : undefined },
     maxConcurrentCalls,
-    maxConcurrentCallsSource: typeof mcc === 'number' ? `extensions.serviceBus.maxConcurrentCalls of ${hostJsonSource}` : `default 16 x ${processorVcpu} vCPU (not set in ${hostJsonSource})`,
+    maxConcurrentCallsSource:
+      typeof mcc === 'number'
+        ? `extensions.serviceBus.maxConcurrentCalls of ${hostJsonSource}`
+        : `default 16 x ${processorVcpu} vCPU (not set in ${hostJsonSource})`,
   };
 }
 
@@ -206,14 +235,22 @@ function readApp(resources: Record<string, Record<string, Json>>, id: string, sh
   const [planKey, plan] = at(resources, 'azurerm_service_plan', `${id}/plan`);
   const sku = String(plan.sku_name);
   const facts = planSku(sku);
-  const planModel: PlanModel = { sku, facts, initialWorkers: Number(plan.worker_count ?? 1), zoneBalancing: plan.zone_balancing_enabled === true };
+  const planModel: PlanModel = {
+    sku,
+    facts,
+    initialWorkers: Number(plan.worker_count ?? 1),
+    zoneBalancing: plan.zone_balancing_enabled === true,
+  };
   const planRef = `\${azurerm_service_plan.${planKey}.id}`;
 
   if (facts.kind === 'dedicated') {
     const [settingKey, setting] = at(resources, 'azurerm_monitor_autoscale_setting', `${id}-autoscale/setting`);
-    if (setting.target_resource_id !== planRef) throw new Error(`azurerm_monitor_autoscale_setting.${settingKey}: targets ${String(setting.target_resource_id)}, not ${planRef}`);
+    if (setting.target_resource_id !== planRef)
+      throw new Error(`azurerm_monitor_autoscale_setting.${settingKey}: targets ${String(setting.target_resource_id)}, not ${planRef}`);
     const refs = { ...shared, plan: planRef };
-    const profiles = asArray(setting.profile).map((p, i) => readProfile(p, `azurerm_monitor_autoscale_setting.${settingKey}.profile[${i}]`, refs));
+    const profiles = asArray(setting.profile).map((p, i) =>
+      readProfile(p, `azurerm_monitor_autoscale_setting.${settingKey}.profile[${i}]`, refs),
+    );
     return { kind: 'dedicated', plan: planModel, autoscale: { profiles } };
   }
 
@@ -224,8 +261,11 @@ function readApp(resources: Record<string, Record<string, Json>>, id: string, sh
   const maximumBurst = positive(plan.maximum_elastic_worker_count, `azurerm_service_plan.${planKey}.maximum_elastic_worker_count`);
   // [D] 0 or unset: unrestricted, i.e. the plan's maximum burst (event-driven-scaling.md, "Limit scale-out").
   const limit = Number(site.app_scale_limit ?? 0);
-  const workflows = Object.entries(resources.azurerm_logic_app_workflow ?? {}).filter(([, w]) => String(w['//']?.metadata?.path ?? '').endsWith(`${id}-always-ready/workflow`));
-  if (workflows.length > 1) throw new Error(`expected at most one azurerm_logic_app_workflow at ${id}-always-ready/workflow, found ${workflows.length}`);
+  const workflows = Object.entries(resources.azurerm_logic_app_workflow ?? {}).filter(([, w]) =>
+    String(w['//']?.metadata?.path ?? '').endsWith(`${id}-always-ready/workflow`),
+  );
+  if (workflows.length > 1)
+    throw new Error(`expected at most one azurerm_logic_app_workflow at ${id}-always-ready/workflow, found ${workflows.length}`);
   return {
     kind: 'elasticPremium',
     plan: planModel,
@@ -233,7 +273,8 @@ function readApp(resources: Record<string, Record<string, Json>>, id: string, sh
     maximumBurst,
     appScaleLimit: limit > 0 ? Math.min(limit, maximumBurst) : maximumBurst,
     prewarmed: Number(site.pre_warmed_instance_count ?? 1),
-    schedule: workflows.length === 1 ? readCalendar(workflows[0][1], `azurerm_logic_app_workflow.${workflows[0][0]}.parameters`) : undefined,
+    schedule:
+      workflows.length === 1 ? readCalendar(workflows[0][1], `azurerm_logic_app_workflow.${workflows[0][0]}.parameters`) : undefined,
   };
 }
 
@@ -252,9 +293,15 @@ function readCalendar(workflow: Json, where: string): AlwaysReadyCalendar {
     everyday,
     windows: windows.map((w: Json, i) => {
       for (const field of ['start', 'end']) {
-        if (!Number.isFinite(Date.parse(String(w[field])))) throw new Error(`${where}.windows[${i}].${field}: '${String(w[field])}' is not an instant`);
+        if (!Number.isFinite(Date.parse(String(w[field]))))
+          throw new Error(`${where}.windows[${i}].${field}: '${String(w[field])}' is not an instant`);
       }
-      return { name: String(w.name), start: String(w.start), end: String(w.end), alwaysReady: positive(w.alwaysReady, `${where}.windows[${i}].alwaysReady`) };
+      return {
+        name: String(w.name),
+        start: String(w.start),
+        end: String(w.end),
+        alwaysReady: positive(w.alwaysReady, `${where}.windows[${i}].alwaysReady`),
+      };
     }),
   };
 }
@@ -306,14 +353,26 @@ function readRule(r: Json, where: string, refs: References): ScaleRule {
     statistic: oneOf<Statistic>(m.statistic, ['Average', 'Min', 'Max', 'Sum', 'Count'], `${where}.metric_trigger.statistic`),
     timeGrainS: isoSeconds(m.time_grain, `${where}.metric_trigger.time_grain`),
     timeWindowS: isoSeconds(m.time_window, `${where}.metric_trigger.time_window`),
-    timeAggregation: oneOf<TimeAggregation>(m.time_aggregation, ['Average', 'Minimum', 'Maximum', 'Total', 'Count', 'Last'], `${where}.metric_trigger.time_aggregation`),
-    operator: oneOf<ComparisonOperator>(m.operator, ['GreaterThan', 'GreaterThanOrEqual', 'LessThan', 'LessThanOrEqual', 'Equals', 'NotEquals'], `${where}.metric_trigger.operator`),
+    timeAggregation: oneOf<TimeAggregation>(
+      m.time_aggregation,
+      ['Average', 'Minimum', 'Maximum', 'Total', 'Count', 'Last'],
+      `${where}.metric_trigger.time_aggregation`,
+    ),
+    operator: oneOf<ComparisonOperator>(
+      m.operator,
+      ['GreaterThan', 'GreaterThanOrEqual', 'LessThan', 'LessThanOrEqual', 'Equals', 'NotEquals'],
+      `${where}.metric_trigger.operator`,
+    ),
     threshold: Number(m.threshold),
     divideByInstanceCount: m.divide_by_instance_count === true,
   };
   const action = {
     direction: oneOf<'Increase' | 'Decrease'>(a.direction, ['Increase', 'Decrease'], `${where}.scale_action.direction`),
-    type: oneOf<ScaleActionType>(a.type, ['ChangeCount', 'PercentChangeCount', 'ExactCount', 'ServiceAllowedNextValue'], `${where}.scale_action.type`),
+    type: oneOf<ScaleActionType>(
+      a.type,
+      ['ChangeCount', 'PercentChangeCount', 'ExactCount', 'ServiceAllowedNextValue'],
+      `${where}.scale_action.type`,
+    ),
     value: Number(a.value),
     cooldownS: isoSeconds(a.cooldown, `${where}.scale_action.cooldown`),
   };
@@ -331,7 +390,9 @@ function metricOf(m: Json, where: string, refs: References): MetricName {
     throw new Error(`${where}: ActiveMessages without an EntityName = queue dimension counts the whole namespace; not simulated`);
   }
   if (name === 'CpuPercentage' && resource === refs.plan) return 'CpuPercentage';
-  throw new Error(`${where}: metric ${name} of ${String(resource)} is not simulated (only the queue's ActiveMessages and the plan's CpuPercentage)`);
+  throw new Error(
+    `${where}: metric ${name} of ${String(resource)} is not simulated (only the queue's ActiveMessages and the plan's CpuPercentage)`,
+  );
 }
 
 function wallClockOf(text: unknown): string {

@@ -75,7 +75,11 @@ export function summarize(values: Float32Array, failures = 0): LatencySummary {
 }
 
 /** p50 and p99 of the orders that arrived in each minute (orders are in arrival order). */
-export function percentilesByArrivalMinute(arrivalS: Float64Array, latencyS: Float32Array, minutes: number): Array<{ p50: number; p99: number }> {
+export function percentilesByArrivalMinute(
+  arrivalS: Float64Array,
+  latencyS: Float32Array,
+  minutes: number,
+): Array<{ p50: number; p99: number }> {
   const out: Array<{ p50: number; p99: number }> = [];
   let i = 0;
   for (let m = 0; m < minutes; m++) {

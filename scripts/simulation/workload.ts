@@ -162,7 +162,8 @@ export function generateOrders(workload: WorkloadProfile, options: OrderGenerati
   const failedDeliveryS = new Float32Array(count);
   for (let i = 0; i < count; i++) {
     const u = kinds.next();
-    kind[i] = u < workload.poisonRate ? ORDER_POISON : u < workload.poisonRate + workload.transientFailureRate ? ORDER_TRANSIENT : ORDER_NORMAL;
+    kind[i] =
+      u < workload.poisonRate ? ORDER_POISON : u < workload.poisonRate + workload.transientFailureRate ? ORDER_TRANSIENT : ORDER_NORMAL;
     processingS[i] = sample();
     if (kind[i] === ORDER_TRANSIENT) {
       // The consumer's withRetry: maxAttempts attempts, each assumed as long as a normal delivery [I],
@@ -191,9 +192,7 @@ interface RateSegment {
 }
 
 function rateSegments(workload: WorkloadProfile, originMs: number, spanS: number): RateSegment[] {
-  const cuts = [0, spanS, ...rateBreakpoints(workload, originMs).map((p) => p.t)]
-    .filter((t) => t >= 0 && t <= spanS)
-    .sort((a, b) => a - b);
+  const cuts = [0, spanS, ...rateBreakpoints(workload, originMs).map((p) => p.t)].filter((t) => t >= 0 && t <= spanS).sort((a, b) => a - b);
   const segments: RateSegment[] = [];
   for (let k = 1; k < cuts.length; k++) {
     const start = cuts[k - 1];

@@ -32,7 +32,9 @@ export interface SyncOptions {
   readonly log?: (line: string) => void;
 }
 
-export type SyncOutcome = { readonly appId: string; readonly ok: true; readonly attempts: number } | { readonly appId: string; readonly ok: false; readonly attempts: number; readonly error: string };
+export type SyncOutcome =
+  | { readonly appId: string; readonly ok: true; readonly attempts: number }
+  | { readonly appId: string; readonly ok: false; readonly attempts: number; readonly error: string };
 
 export function isSiteId(value: string): boolean {
   return SITE_ID.test(value);
@@ -50,7 +52,12 @@ export async function syncTriggers(appIds: readonly string[], options: SyncOptio
 
   for (const appId of appIds) {
     if (!isSiteId(appId)) {
-      outcomes.push({ appId, ok: false, attempts: 0, error: 'not a function app resource id (/subscriptions/.../providers/Microsoft.Web/sites/<name>)' });
+      outcomes.push({
+        appId,
+        ok: false,
+        attempts: 0,
+        error: 'not a function app resource id (/subscriptions/.../providers/Microsoft.Web/sites/<name>)',
+      });
       continue;
     }
     let lastError = '';

@@ -27,14 +27,33 @@ export interface AlertsConfig {
 }
 
 /** Backlog above 5,000 orders for 15 minutes, or more than 10 HTTP 5xx in five minutes. */
-export const defaultAlertThresholds: Omit<AlertsConfig, 'receivers'> = { backlogThreshold: 5000, backlogWindow: 'PT15M', http5xxThreshold: 10 };
+export const defaultAlertThresholds: Omit<AlertsConfig, 'receivers'> = {
+  backlogThreshold: 5000,
+  backlogWindow: 'PT15M',
+  http5xxThreshold: 10,
+};
 
 export function checkAlerts(c: Checks, env: Pick<EnvironmentConfig, 'alerts'>): void {
   const alerts = env.alerts;
-  c.check(alerts.receivers.length >= 1, 'alerts.receivers', alerts.receivers, 'expected at least one receiver: an alert nobody receives protects nobody');
+  c.check(
+    alerts.receivers.length >= 1,
+    'alerts.receivers',
+    alerts.receivers,
+    'expected at least one receiver: an alert nobody receives protects nobody',
+  );
   alerts.receivers.forEach((r, i) => {
-    c.matches(`alerts.receivers[${i}].name`, r.name, /^[a-zA-Z0-9][a-zA-Z0-9 ._-]{0,127}$/, 'expected 1-128 letters, digits, spaces, ".", "_" or "-"');
-    c.check(alerts.receivers.findIndex((o) => o.name === r.name) === i, `alerts.receivers[${i}].name`, r.name, 'expected a name unique among the receivers');
+    c.matches(
+      `alerts.receivers[${i}].name`,
+      r.name,
+      /^[a-zA-Z0-9][a-zA-Z0-9 ._-]{0,127}$/,
+      'expected 1-128 letters, digits, spaces, ".", "_" or "-"',
+    );
+    c.check(
+      alerts.receivers.findIndex((o) => o.name === r.name) === i,
+      `alerts.receivers[${i}].name`,
+      r.name,
+      'expected a name unique among the receivers',
+    );
     c.matches(`alerts.receivers[${i}].email`, r.email, /^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'expected an e-mail address');
   });
   c.positive('alerts.backlogThreshold', alerts.backlogThreshold);

@@ -161,15 +161,35 @@ function checkDedicated(c: Checks, f: string, role: AppRole, hosting: DedicatedH
   c.oneOf(`${f}.sku`, hosting.sku, DEDICATED_SKUS);
   c.integer(`${f}.initialWorkers`, hosting.initialWorkers, 1, MAX_PLAN_INSTANCES);
   if (hosting.zoneBalancing) {
-    c.check(hosting.initialWorkers >= 2, `${f}.initialWorkers`, hosting.initialWorkers, 'expected at least 2 with zoneBalancing (3 for one per zone), or Azure rejects the plan');
+    c.check(
+      hosting.initialWorkers >= 2,
+      `${f}.initialWorkers`,
+      hosting.initialWorkers,
+      'expected at least 2 with zoneBalancing (3 for one per zone), or Azure rejects the plan',
+    );
   }
   c.integer(`${f}.instances.minimum`, instances.minimum, 1, MAX_PLAN_INSTANCES);
   c.integer(`${f}.instances.default`, instances.default, 1, MAX_PLAN_INSTANCES);
   c.integer(`${f}.instances.maximum`, instances.maximum, 1, MAX_PLAN_INSTANCES);
-  c.check(instances.minimum <= instances.default, `${f}.instances.minimum`, instances.minimum, `expected at most instances.default (${instances.default})`);
-  c.check(instances.default <= instances.maximum, `${f}.instances.default`, instances.default, `expected at most instances.maximum (${instances.maximum})`);
+  c.check(
+    instances.minimum <= instances.default,
+    `${f}.instances.minimum`,
+    instances.minimum,
+    `expected at most instances.default (${instances.default})`,
+  );
+  c.check(
+    instances.default <= instances.maximum,
+    `${f}.instances.default`,
+    instances.default,
+    `expected at most instances.maximum (${instances.maximum})`,
+  );
   if (hosting.zoneBalancing) {
-    c.check(instances.minimum >= hosting.initialWorkers, `${f}.instances.minimum`, instances.minimum, `expected at least initialWorkers (${hosting.initialWorkers}) with zoneBalancing, or scale-in breaks zone redundancy`);
+    c.check(
+      instances.minimum >= hosting.initialWorkers,
+      `${f}.instances.minimum`,
+      instances.minimum,
+      `expected at least initialWorkers (${hosting.initialWorkers}) with zoneBalancing, or scale-in breaks zone redundancy`,
+    );
   }
   checkAutoscaleRules(c, `${f}.autoscale`, role, hosting);
 }
@@ -178,42 +198,85 @@ function checkElasticPremium(c: Checks, f: string, hosting: ElasticPremiumHostin
   c.oneOf(`${f}.sku`, hosting.sku, ELASTIC_PREMIUM_SKUS);
   c.integer(`${f}.alwaysReady`, hosting.alwaysReady, 1, MAX_ALWAYS_READY);
   c.integer(`${f}.maximumBurst`, hosting.maximumBurst, 1, MAX_ELASTIC_BURST);
-  c.check(hosting.maximumBurst >= hosting.alwaysReady, `${f}.maximumBurst`, hosting.maximumBurst, `expected at least alwaysReady (${hosting.alwaysReady})`);
+  c.check(
+    hosting.maximumBurst >= hosting.alwaysReady,
+    `${f}.maximumBurst`,
+    hosting.maximumBurst,
+    `expected at least alwaysReady (${hosting.alwaysReady})`,
+  );
   c.integer(`${f}.appScaleLimit`, hosting.appScaleLimit, 1, MAX_ELASTIC_BURST);
-  c.check(hosting.appScaleLimit <= hosting.maximumBurst, `${f}.appScaleLimit`, hosting.appScaleLimit, `expected at most maximumBurst (${hosting.maximumBurst}): the plan cannot give the app more`);
-  c.check(hosting.appScaleLimit >= hosting.alwaysReady, `${f}.appScaleLimit`, hosting.appScaleLimit, `expected at least alwaysReady (${hosting.alwaysReady})`);
+  c.check(
+    hosting.appScaleLimit <= hosting.maximumBurst,
+    `${f}.appScaleLimit`,
+    hosting.appScaleLimit,
+    `expected at most maximumBurst (${hosting.maximumBurst}): the plan cannot give the app more`,
+  );
+  c.check(
+    hosting.appScaleLimit >= hosting.alwaysReady,
+    `${f}.appScaleLimit`,
+    hosting.appScaleLimit,
+    `expected at least alwaysReady (${hosting.alwaysReady})`,
+  );
   c.integer(`${f}.prewarmed`, hosting.prewarmed, 1, MAX_PREWARMED);
   if (hosting.zoneBalancing) {
     // A zone-redundant Elastic Premium app needs two always-ready instances, one per zone at least.
-    c.check(hosting.alwaysReady >= 2, `${f}.alwaysReady`, hosting.alwaysReady, 'expected at least 2 with zoneBalancing: a zone-redundant Elastic Premium app needs one always-ready instance per zone, at least two (3: one in each)');
+    c.check(
+      hosting.alwaysReady >= 2,
+      `${f}.alwaysReady`,
+      hosting.alwaysReady,
+      'expected at least 2 with zoneBalancing: a zone-redundant Elastic Premium app needs one always-ready instance per zone, at least two (3: one in each)',
+    );
   }
 }
 
 function checkAutoscaleRules(c: Checks, f: string, role: AppRole, hosting: DedicatedHosting): void {
   const a = hosting.autoscale;
   if (role === 'orderProcessor' && !a.backlog) {
-    c.fail(`${f}.backlog`, a.backlog, 'required for the order processor on a Dedicated plan: { scaleOutPerInstance, scaleInPerInstance, scaleOutStep } (CPU alone misses an I/O-bound backlog)');
+    c.fail(
+      `${f}.backlog`,
+      a.backlog,
+      'required for the order processor on a Dedicated plan: { scaleOutPerInstance, scaleInPerInstance, scaleOutStep } (CPU alone misses an I/O-bound backlog)',
+    );
   }
   if (role === 'orderApi' && a.backlog) {
-    c.fail(`${f}.backlog`, a.backlog, 'only the order processor scales on queue depth: the API does not drain the queue, so its instances would not lower it; remove it');
+    c.fail(
+      `${f}.backlog`,
+      a.backlog,
+      'only the order processor scales on queue depth: the API does not drain the queue, so its instances would not lower it; remove it',
+    );
   }
   if (a.backlog) {
     const b = a.backlog;
     c.positive(`${f}.backlog.scaleOutPerInstance`, b.scaleOutPerInstance);
     c.positive(`${f}.backlog.scaleInPerInstance`, b.scaleInPerInstance);
-    c.check(b.scaleInPerInstance < b.scaleOutPerInstance, `${f}.backlog.scaleInPerInstance`, b.scaleInPerInstance, `expected less than scaleOutPerInstance (${b.scaleOutPerInstance}), or the plan flaps`);
+    c.check(
+      b.scaleInPerInstance < b.scaleOutPerInstance,
+      `${f}.backlog.scaleInPerInstance`,
+      b.scaleInPerInstance,
+      `expected less than scaleOutPerInstance (${b.scaleOutPerInstance}), or the plan flaps`,
+    );
     c.integer(`${f}.backlog.scaleOutStep`, b.scaleOutStep, 1, 10);
   }
   c.integer(`${f}.scaleOutCpuPercent`, a.scaleOutCpuPercent, 1, 100);
   c.integer(`${f}.scaleInCpuPercent`, a.scaleInCpuPercent, 1, 100);
-  c.check(a.scaleInCpuPercent < a.scaleOutCpuPercent, `${f}.scaleInCpuPercent`, a.scaleInCpuPercent, `expected less than scaleOutCpuPercent (${a.scaleOutCpuPercent}), or the plan flaps`);
+  c.check(
+    a.scaleInCpuPercent < a.scaleOutCpuPercent,
+    `${f}.scaleInCpuPercent`,
+    a.scaleInCpuPercent,
+    `expected less than scaleOutCpuPercent (${a.scaleOutCpuPercent}), or the plan flaps`,
+  );
   c.duration(`${f}.scaleOutWindow`, a.scaleOutWindow, 'PT5M', 'PT12H');
   c.duration(`${f}.scaleInWindow`, a.scaleInWindow, 'PT5M', 'PT12H');
   c.duration(`${f}.scaleOutCooldown`, a.scaleOutCooldown, 'PT1M', 'P7D');
   c.duration(`${f}.scaleInCooldown`, a.scaleInCooldown, 'PT1M', 'P7D');
   const outWindow = durationSeconds(a.scaleOutWindow) ?? 0;
   const inWindow = durationSeconds(a.scaleInWindow) ?? 0;
-  c.check(inWindow > outWindow, `${f}.scaleInWindow`, a.scaleInWindow, `expected longer than scaleOutWindow (${a.scaleOutWindow}), so scale-in waits longer than scale-out and the plan never flaps`);
+  c.check(
+    inWindow > outWindow,
+    `${f}.scaleInWindow`,
+    a.scaleInWindow,
+    `expected longer than scaleOutWindow (${a.scaleOutWindow}), so scale-in waits longer than scale-out and the plan never flaps`,
+  );
 }
 
 /**
@@ -222,5 +285,7 @@ function checkAutoscaleRules(c: Checks, f: string, role: AppRole, hosting: Dedic
  * one app).
  */
 export function maxPlanInstances(hosting: AppHosting): number {
-  return hosting.kind === 'dedicated' ? hosting.instances.maximum : Math.min(hosting.maximumBurst, hosting.appScaleLimit + hosting.prewarmed);
+  return hosting.kind === 'dedicated'
+    ? hosting.instances.maximum
+    : Math.min(hosting.maximumBurst, hosting.appScaleLimit + hosting.prewarmed);
 }

@@ -22,5 +22,10 @@ export const defaultMonitoring: MonitoringConfig = { logRetentionDays: 90, daily
 export function checkMonitoring(c: Checks, env: Pick<EnvironmentConfig, 'monitoring'>): void {
   c.oneOf('monitoring.logRetentionDays', env.monitoring.logRetentionDays, RETENTION_DAYS as readonly number[]);
   const quota = env.monitoring.dailyQuotaGb;
-  c.check(quota === -1 || (Number.isFinite(quota) && quota > 0), 'monitoring.dailyQuotaGb', quota, 'expected -1 (no cap) or a number of GB greater than 0');
+  c.check(
+    quota === -1 || (Number.isFinite(quota) && quota > 0),
+    'monitoring.dailyQuotaGb',
+    quota,
+    'expected -1 (no cap) or a number of GB greater than 0',
+  );
 }

@@ -104,7 +104,12 @@ export function checkNetwork(c: Checks, env: Pick<EnvironmentConfig, 'network' |
   c.oneOf('network.kind', network?.kind, NETWORK_KINDS as readonly unknown[]);
   if (network?.kind !== 'private') return;
   // Private endpoints and network rules exist on Premium namespaces only.
-  c.check(env.serviceBus.sku === 'Premium', 'serviceBus.sku', env.serviceBus.sku, "expected Premium with network.kind 'private': only a Premium namespace takes private endpoints and can turn public access off");
+  c.check(
+    env.serviceBus.sku === 'Premium',
+    'serviceBus.sku',
+    env.serviceBus.sku,
+    "expected Premium with network.kind 'private': only a Premium namespace takes private endpoints and can turn public access off",
+  );
 
   const spaceProblem = cidrProblem(network.addressSpace);
   if (spaceProblem) c.fail('network.addressSpace', network.addressSpace, spaceProblem);
@@ -114,8 +119,14 @@ export function checkNetwork(c: Checks, env: Pick<EnvironmentConfig, 'network' |
   const names = new Map<string, string>();
   for (const [key, subnet] of Object.entries(network.subnets) as Array<[keyof typeof network.subnets, { name: string; cidr: string }]>) {
     const f = `network.subnets.${key}`;
-    c.matches(`${f}.name`, subnet.name, SUBNET_NAME, 'expected 1-80 lower-case letters, digits, "_", "." or "-", starting with a letter or digit and ending with one or "_" (Azure stores subnet ids verbatim, so casing must never change)');
-    if (names.has(subnet.name)) c.fail(`${f}.name`, subnet.name, `expected a name unique among the subnets (network.subnets.${names.get(subnet.name)} has it)`);
+    c.matches(
+      `${f}.name`,
+      subnet.name,
+      SUBNET_NAME,
+      'expected 1-80 lower-case letters, digits, "_", "." or "-", starting with a letter or digit and ending with one or "_" (Azure stores subnet ids verbatim, so casing must never change)',
+    );
+    if (names.has(subnet.name))
+      c.fail(`${f}.name`, subnet.name, `expected a name unique among the subnets (network.subnets.${names.get(subnet.name)} has it)`);
     names.set(subnet.name, key);
     const problem = cidrProblem(subnet.cidr);
     if (problem) {
@@ -123,14 +134,21 @@ export function checkNetwork(c: Checks, env: Pick<EnvironmentConfig, 'network' |
       continue;
     }
     const cidr = parseCidr(subnet.cidr);
-    if (space && !contains(space, cidr)) c.fail(`${f}.cidr`, subnet.cidr, `expected a range inside network.addressSpace (${network.addressSpace})`);
+    if (space && !contains(space, cidr))
+      c.fail(`${f}.cidr`, subnet.cidr, `expected a range inside network.addressSpace (${network.addressSpace})`);
     for (const other of subnets) {
-      if (overlaps(other.cidr, cidr)) c.fail(`${f}.cidr`, subnet.cidr, `expected no overlap with network.subnets.${other.key}.cidr (${other.cidr.text})`);
+      if (overlaps(other.cidr, cidr))
+        c.fail(`${f}.cidr`, subnet.cidr, `expected no overlap with network.subnets.${other.key}.cidr (${other.cidr.text})`);
     }
     subnets.push({ key, cidr });
     if (key === 'privateEndpoints') {
       const needed = PRIVATE_ENDPOINTS.length;
-      c.check(usableAddresses(cidr) >= needed, `${f}.cidr`, subnet.cidr, `expected at least ${needed} usable addresses, one per private endpoint (Azure keeps ${AZURE_RESERVED_ADDRESSES} of every subnet): /${smallestPrefixFor(needed, 29)} or larger`);
+      c.check(
+        usableAddresses(cidr) >= needed,
+        `${f}.cidr`,
+        subnet.cidr,
+        `expected at least ${needed} usable addresses, one per private endpoint (Azure keeps ${AZURE_RESERVED_ADDRESSES} of every subnet): /${smallestPrefixFor(needed, 29)} or larger`,
+      );
     } else {
       const instances = maxPlanInstances(env.apps[key]);
       const needed = integrationAddressesNeeded(instances);
@@ -150,24 +168,54 @@ function checkInboundAllow(c: Checks, allow: InboundAllow): void {
   const f = 'network.inboundAllow';
   const ranges = allow.ipRanges ?? [];
   const tags = allow.serviceTags ?? [];
-  c.check(ranges.length + tags.length > 0, f, allow, 'expected at least one of ipRanges or serviceTags (omit inboundAllow to leave the API open; an empty allow list would refuse every caller)');
+  c.check(
+    ranges.length + tags.length > 0,
+    f,
+    allow,
+    'expected at least one of ipRanges or serviceTags (omit inboundAllow to leave the API open; an empty allow list would refuse every caller)',
+  );
   ranges.forEach((range, i) => {
     const problem = cidrProblem(range);
     if (problem) c.fail(`${f}.ipRanges[${i}]`, range, `${problem} (App Service refuses a bare address: write /32)`);
   });
   tags.forEach((entry, i) => {
-    c.matches(`${f}.serviceTags[${i}].tag`, entry.tag, SERVICE_TAG, 'expected an Azure service tag such as AzureFrontDoor.Backend or ApiManagement');
+    c.matches(
+      `${f}.serviceTags[${i}].tag`,
+      entry.tag,
+      SERVICE_TAG,
+      'expected an Azure service tag such as AzureFrontDoor.Backend or ApiManagement',
+    );
     const ids = entry.frontDoorIds ?? [];
     if (entry.tag === 'AzureFrontDoor.Backend') {
-      c.check(ids.length >= 1, `${f}.serviceTags[${i}].frontDoorIds`, entry.frontDoorIds, 'expected your Front Door id(s): AzureFrontDoor.Backend covers every Front Door in Azure, the X-Azure-FDID header only yours');
+      c.check(
+        ids.length >= 1,
+        `${f}.serviceTags[${i}].frontDoorIds`,
+        entry.frontDoorIds,
+        'expected your Front Door id(s): AzureFrontDoor.Backend covers every Front Door in Azure, the X-Azure-FDID header only yours',
+      );
     } else if (ids.length > 0) {
       c.fail(`${f}.serviceTags[${i}].frontDoorIds`, entry.frontDoorIds, 'only the AzureFrontDoor.Backend tag takes Front Door ids');
     }
-    c.check(ids.length <= MAX_FRONT_DOOR_IDS, `${f}.serviceTags[${i}].frontDoorIds`, ids.length, `expected at most ${MAX_FRONT_DOOR_IDS} Front Door ids per tag (App Service header condition)`);
+    c.check(
+      ids.length <= MAX_FRONT_DOOR_IDS,
+      `${f}.serviceTags[${i}].frontDoorIds`,
+      ids.length,
+      `expected at most ${MAX_FRONT_DOOR_IDS} Front Door ids per tag (App Service header condition)`,
+    );
     ids.forEach((id, j) =>
-      c.matches(`${f}.serviceTags[${i}].frontDoorIds[${j}]`, id, GUID, 'expected a Front Door id (a lower-case GUID, the X-Azure-FDID header value)'),
+      c.matches(
+        `${f}.serviceTags[${i}].frontDoorIds[${j}]`,
+        id,
+        GUID,
+        'expected a Front Door id (a lower-case GUID, the X-Azure-FDID header value)',
+      ),
     );
   });
   const rules = ranges.length + tags.length + (allow.availabilityTests === false ? 0 : 1);
-  c.check(rules <= MAX_ACCESS_RULES, f, `${rules} rules`, `expected at most ${MAX_ACCESS_RULES} access restriction rules (App Service limit)`);
+  c.check(
+    rules <= MAX_ACCESS_RULES,
+    f,
+    `${rules} rules`,
+    `expected at most ${MAX_ACCESS_RULES} access restriction rules (App Service limit)`,
+  );
 }

@@ -39,7 +39,12 @@ export const defaultQueue: QueueConfig = {
 
 export function checkQueue(c: Checks, env: Pick<EnvironmentConfig, 'queue' | 'serviceBus'>): void {
   const q = env.queue;
-  c.matches('queue.name', q.name, QUEUE_NAME_PATTERN, 'expected 2-260 letters, digits, ".", "-", "_", "~" or "/", starting and ending with a letter or digit');
+  c.matches(
+    'queue.name',
+    q.name,
+    QUEUE_NAME_PATTERN,
+    'expected 2-260 letters, digits, ".", "-", "_", "~" or "/", starting and ending with a letter or digit',
+  );
   // At least 1 minute: the consumer's retry budget (30 s) must fit twice and its claim lease (45 s)
   // once, so a message is never redelivered while its first delivery may still run (functions tests
   // check the constants against this minimum).

@@ -34,7 +34,12 @@ export const defaultSaleWindows: readonly SaleWindow[] = [];
 
 export function checkSaleWindows(c: Checks, env: Pick<EnvironmentConfig, 'saleWindows' | 'apps'>): void {
   const windows = env.saleWindows;
-  c.check(windows.length <= MAX_SALE_WINDOWS, 'saleWindows', `${windows.length} windows`, `expected at most ${MAX_SALE_WINDOWS} (autoscale allows 20 profiles including the default one); remove past windows`);
+  c.check(
+    windows.length <= MAX_SALE_WINDOWS,
+    'saleWindows',
+    `${windows.length} windows`,
+    `expected at most ${MAX_SALE_WINDOWS} (autoscale allows 20 profiles including the default one); remove past windows`,
+  );
   const spans: Array<{ name: string; start: number; end: number }> = [];
   windows.forEach((w, i) => {
     const f = `saleWindows[${i}]`;
@@ -48,8 +53,14 @@ export function checkSaleWindows(c: Checks, env: Pick<EnvironmentConfig, 'saleWi
     const zoneOk = isAutoscaleTimeZone(w.timeZone) && (findIana(w.timeZone)?.length ?? 0) > 0;
     if (!zoneOk) {
       const suggestions = windowsNamesFor(w.timeZone);
-      const hint = suggestions.length ? ` (for ${w.timeZone} use '${suggestions[0]}')` : ' such as W. Europe Standard Time, Eastern Standard Time or UTC';
-      c.fail(`${f}.timeZone`, w.timeZone, `expected a current Windows time zone name that Azure autoscale accepts${hint}; IANA names are rejected`);
+      const hint = suggestions.length
+        ? ` (for ${w.timeZone} use '${suggestions[0]}')`
+        : ' such as W. Europe Standard Time, Eastern Standard Time or UTC';
+      c.fail(
+        `${f}.timeZone`,
+        w.timeZone,
+        `expected a current Windows time zone name that Azure autoscale accepts${hint}; IANA names are rejected`,
+      );
     }
     for (const role of APP_ROLES) checkSaleMinimum(c, `${f}.minimumInstances.${role}`, w.minimumInstances?.[role], env.apps[role]);
     if (startOk && endOk && zoneOk) {
@@ -64,7 +75,11 @@ export function checkSaleWindows(c: Checks, env: Pick<EnvironmentConfig, 'saleWi
   const sorted = [...spans].sort((a, b) => a.start - b.start);
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i].start < sorted[i - 1].end) {
-      c.fail(`saleWindows[${sorted[i].name}]`, sorted[i].name, `expected no overlap with sale window '${sorted[i - 1].name}' (only one autoscale profile applies at a time)`);
+      c.fail(
+        `saleWindows[${sorted[i].name}]`,
+        sorted[i].name,
+        `expected no overlap with sale window '${sorted[i - 1].name}' (only one autoscale profile applies at a time)`,
+      );
     }
   }
 }

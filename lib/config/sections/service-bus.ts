@@ -36,16 +36,30 @@ export function checkServiceBus(c: Checks, env: Pick<EnvironmentConfig, 'service
   c.oneOf('serviceBus.sku', sb.sku, SERVICE_BUS_SKUS);
   if (sb.sku === 'Premium') {
     if (!sb.messagingUnits) {
-      c.fail('serviceBus.messagingUnits', sb.messagingUnits, 'required with sku Premium: { minimum, maximum, scaleOutCpuPercent, scaleInCpuPercent }');
+      c.fail(
+        'serviceBus.messagingUnits',
+        sb.messagingUnits,
+        'required with sku Premium: { minimum, maximum, scaleOutCpuPercent, scaleInCpuPercent }',
+      );
       return;
     }
     const mu = sb.messagingUnits;
     c.oneOf('serviceBus.messagingUnits.minimum', mu.minimum, MESSAGING_UNITS);
     c.oneOf('serviceBus.messagingUnits.maximum', mu.maximum, MESSAGING_UNITS);
-    c.check(mu.minimum <= mu.maximum, 'serviceBus.messagingUnits.minimum', mu.minimum, `expected at most messagingUnits.maximum (${mu.maximum})`);
+    c.check(
+      mu.minimum <= mu.maximum,
+      'serviceBus.messagingUnits.minimum',
+      mu.minimum,
+      `expected at most messagingUnits.maximum (${mu.maximum})`,
+    );
     c.integer('serviceBus.messagingUnits.scaleOutCpuPercent', mu.scaleOutCpuPercent, 1, 100);
     c.integer('serviceBus.messagingUnits.scaleInCpuPercent', mu.scaleInCpuPercent, 1, 100);
-    c.check(mu.scaleInCpuPercent < mu.scaleOutCpuPercent, 'serviceBus.messagingUnits.scaleInCpuPercent', mu.scaleInCpuPercent, `expected less than scaleOutCpuPercent (${mu.scaleOutCpuPercent}), or the namespace flaps`);
+    c.check(
+      mu.scaleInCpuPercent < mu.scaleOutCpuPercent,
+      'serviceBus.messagingUnits.scaleInCpuPercent',
+      mu.scaleInCpuPercent,
+      `expected less than scaleOutCpuPercent (${mu.scaleOutCpuPercent}), or the namespace flaps`,
+    );
   } else if (sb.messagingUnits) {
     c.fail('serviceBus.messagingUnits', sb.messagingUnits, 'only a Premium namespace has messaging units; remove it or use sku Premium');
   }

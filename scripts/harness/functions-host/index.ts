@@ -5,7 +5,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { transformSync } from 'esbuild';
 import { unzipSync } from 'fflate';
-import type { HostReply, HostRequest, InvocationReply, Observations, Registration, ResourceUsage, RpcInvocationRequest, StartupReport } from './protocol';
+import type {
+  HostReply,
+  HostRequest,
+  InvocationReply,
+  Observations,
+  Registration,
+  ResourceUsage,
+  RpcInvocationRequest,
+  StartupReport,
+} from './protocol';
 
 export type { Connection, InvocationReply, Registration, ResourceUsage, StartupReport } from './protocol';
 
@@ -44,7 +53,9 @@ export class FunctionsHost {
     const report = await new Promise<StartupReport>((resolve, reject) => {
       exitedEarly = (code) => reject(new Error(`worker stand-in exited with ${code} during start-up:\n${output}`));
       child.once('exit', exitedEarly);
-      child.once('message', (reply: HostReply) => (reply.type === 'started' ? resolve(reply.report) : reject(new Error(`unexpected ${reply.type}`))));
+      child.once('message', (reply: HostReply) =>
+        reply.type === 'started' ? resolve(reply.report) : reject(new Error(`unexpected ${reply.type}`)),
+      );
     });
     child.removeListener('exit', exitedEarly!);
     child.stdout?.removeListener('data', collect);
@@ -68,7 +79,8 @@ export class FunctionsHost {
 
   registration(functionName: string): Registration {
     const found = this.startup.registrations.find((r) => r.name === functionName);
-    if (!found) throw new Error(`no function '${functionName}' registered; got ${this.startup.registrations.map((r) => r.name).join(', ')}`);
+    if (!found)
+      throw new Error(`no function '${functionName}' registered; got ${this.startup.registrations.map((r) => r.name).join(', ')}`);
     return found;
   }
 
@@ -191,11 +203,19 @@ export function httpInvocation(registration: Registration, init: HttpRequestInit
 export function timerInvocation(registration: Registration): RpcInvocationRequest {
   const now = new Date().toISOString();
   const timer = { Schedule: { AdjustForDST: true }, ScheduleStatus: { Last: now, Next: now, LastUpdated: now }, IsPastDue: false };
-  return { invocationId: randomUUID(), inputData: [{ name: triggerOf(registration).name, data: { json: JSON.stringify(timer) } }], triggerMetadata: {} };
+  return {
+    invocationId: randomUUID(),
+    inputData: [{ name: triggerOf(registration).name, data: { json: JSON.stringify(timer) } }],
+    triggerMetadata: {},
+  };
 }
 
 /** A Service Bus InvocationRequest: the body as a string (the host's form) and PascalCase trigger metadata. */
-export function serviceBusInvocation(registration: Registration, body: string, metadata: { messageId: string; deliveryCount: number }): RpcInvocationRequest {
+export function serviceBusInvocation(
+  registration: Registration,
+  body: string,
+  metadata: { messageId: string; deliveryCount: number },
+): RpcInvocationRequest {
   return {
     invocationId: randomUUID(),
     inputData: [{ name: triggerOf(registration).name, data: { string: body } }],

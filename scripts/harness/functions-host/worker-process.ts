@@ -65,7 +65,12 @@ const coreApi = {
   },
   registerHook(name: string, callback: (context: unknown) => unknown) {
     hooks.set(name, [...(hooks.get(name) ?? []), callback]);
-    return new Disposable(() => hooks.set(name, (hooks.get(name) ?? []).filter((c) => c !== callback)));
+    return new Disposable(() =>
+      hooks.set(
+        name,
+        (hooks.get(name) ?? []).filter((c) => c !== callback),
+      ),
+    );
   },
   setProgrammingModel(model: ProgrammingModel) {
     programmingModel = model;
