@@ -72,18 +72,27 @@ export function createDeadLetterBrowser(client: ServiceBusClient, queueName: str
 }
 
 type TableClient = InstanceType<typeof dataTables.TableClient>;
+type TableOptions = Pick<TableServiceClientOptions, 'tlsOptions'>;
 
 /**
  * A table of the order store. No SDK retries: the callers own retrying (with a bound per attempt),
  * so the worst case stays computable. `pipeline` is for tests (a trusted test certificate).
  */
-function createTableClient(
-  serviceUri: string,
-  tableName: string,
-  credential: TokenCredential,
-  pipeline: Pick<TableServiceClientOptions, 'tlsOptions'>,
-): TableClient {
+function createTableClient(serviceUri: string, tableName: string, credential: TokenCredential, pipeline: TableOptions): TableClient {
   return new dataTables.TableClient(serviceUri, tableName, credential, { ...pipeline, retryOptions: { maxRetries: 0 } });
+}
+
+/**
+ * The three calls a store makes, bound to its SDK client. Each store's interface (OrdersTable,
+ * AcceptedOrdersTable, WatermarkTable) names its own entity type; the SDK's generic methods take them all.
+ */
+function entityCalls(client: TableClient) {
+  return {
+    client,
+    createEntity: client.createEntity.bind(client),
+    getEntity: client.getEntity.bind(client),
+    updateEntity: client.updateEntity.bind(client),
+  };
 }
 
 /** The orders table (the consumer's record of each order). */
@@ -91,15 +100,9 @@ export function createOrdersTable(
   serviceUri: string,
   tableName: string,
   credential: TokenCredential,
-  pipeline: Pick<TableServiceClientOptions, 'tlsOptions'> = {},
+  pipeline: TableOptions = {},
 ): OrdersTable & { readonly client: TableClient } {
-  const client = createTableClient(serviceUri, tableName, credential, pipeline);
-  return {
-    client,
-    createEntity: (entity, options) => client.createEntity(entity, options),
-    getEntity: (partitionKey, rowKey, options) => client.getEntity(partitionKey, rowKey, options),
-    updateEntity: (entity, mode, options) => client.updateEntity(entity, mode, options),
-  };
+  return entityCalls(createTableClient(serviceUri, tableName, credential, pipeline));
 }
 
 /** The accept-record table (the producer's record of each accepted order). */
@@ -107,15 +110,9 @@ export function createAcceptedOrdersTable(
   serviceUri: string,
   tableName: string,
   credential: TokenCredential,
-  pipeline: Pick<TableServiceClientOptions, 'tlsOptions'> = {},
+  pipeline: TableOptions = {},
 ): AcceptedOrdersTable & { readonly client: TableClient } {
-  const client = createTableClient(serviceUri, tableName, credential, pipeline);
-  return {
-    client,
-    createEntity: (entity, options) => client.createEntity(entity, options),
-    getEntity: (partitionKey, rowKey, options) => client.getEntity(partitionKey, rowKey, options),
-    updateEntity: (entity, mode, options) => client.updateEntity(entity, mode, options),
-  };
+  return entityCalls(createTableClient(serviceUri, tableName, credential, pipeline));
 }
 
 /** The dead-letter scan's watermark, one entity in the orders table (store/dead-letter-watermark.ts). */
@@ -123,13 +120,7 @@ export function createWatermarkTable(
   serviceUri: string,
   tableName: string,
   credential: TokenCredential,
-  pipeline: Pick<TableServiceClientOptions, 'tlsOptions'> = {},
+  pipeline: TableOptions = {},
 ): WatermarkTable & { readonly client: TableClient } {
-  const client = createTableClient(serviceUri, tableName, credential, pipeline);
-  return {
-    client,
-    createEntity: (entity, options) => client.createEntity(entity, options),
-    getEntity: (partitionKey, rowKey, options) => client.getEntity(partitionKey, rowKey, options),
-    updateEntity: (entity, mode, options) => client.updateEntity(entity, mode, options),
-  };
+  return entityCalls(createTableClient(serviceUri, tableName, credential, pipeline));
 }
