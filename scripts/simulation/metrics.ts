@@ -26,7 +26,11 @@ export class SecondSamples implements MetricSource {
     const series = this.series[metric];
     const end = Math.min(startS + grainS, this.recorded);
     const values: number[] = [];
-    for (let s = Math.max(0, startS); s < end; s++) if (!Number.isNaN(series[s])) values.push(series[s]);
+    for (let s = Math.max(0, startS); s < end; s++) {
+      const v = series[s];
+      // v === v is false only for NaN (no global lookup in the loop: slow inside Jest's VM context).
+      if (v === v) values.push(v);
+    }
     return aggregate(statistic, values);
   }
 }
