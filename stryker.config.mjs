@@ -13,11 +13,16 @@ export const NOT_MUTATED = [
   'lib/config/types.ts',
 ];
 
-/** The unit suites of functions/ and lib/config/, the ones that mirror the mutated files. */
-const SUITES = ['<rootDir>/__tests__/functions/**/*.test.ts', '<rootDir>/__tests__/config/**/*.test.ts'];
+/**
+ * The unit suites of functions/ and lib/config/, the ones that mirror the mutated files. Each spec runs
+ * as a file of its own here, not through its folder's all.test.ts: per-test coverage then tells which
+ * spec covers a mutant, and a mutant's run loads only the specs that reach it.
+ */
+const SUITES = ['<rootDir>/__tests__/functions/**/*.{spec,test}.ts', '<rootDir>/__tests__/config/**/*.{spec,test}.ts'];
 
 /**
  * Suites left out of the mutation run:
+ * - each folder's all.test.ts, which only imports the specs that SUITES already runs one by one;
  * - the contract suites load the BUILT zip (an esbuild bundle of functions/) in a child process.
  *   Stryker's mutants live in the instrumented sources, which that bundle never contains, so these
  *   suites cannot kill a mutant; they would only add minutes to every run.
@@ -25,7 +30,11 @@ const SUITES = ['<rootDir>/__tests__/functions/**/*.test.ts', '<rootDir>/__tests
  *   same in-process code as the fake-table suites against the real emulator. Starting Azurite costs
  *   about 4 s for every mutant it covers, a third of the whole run.
  */
-const LEFT_OUT = ['\\.contract\\.test\\.ts$', ...(process.env.MUTATE_WITH_AZURITE === '1' ? [] : ['\\.integration\\.test\\.ts$'])];
+const LEFT_OUT = [
+  '/all\\.test\\.ts$',
+  '\\.contract\\.test\\.ts$',
+  ...(process.env.MUTATE_WITH_AZURITE === '1' ? [] : ['\\.integration\\.test\\.ts$']),
+];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {

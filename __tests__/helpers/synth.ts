@@ -55,13 +55,37 @@ export interface TerraformJson {
   output: Record<string, { value: unknown; description?: string; sensitive?: boolean }>;
 }
 
-export function synthEnvironment(environment: EnvironmentConfig, options: { remoteState?: RemoteState } = {}): Synthesized {
-  return withoutCreationTraces(() => {
+/**
+ * Each configuration's stack, synthesized once per Jest module registry: the suites of a folder that
+ * runs in one registry (`all.test.ts`) share it, and the same environment object always synthesizes
+ * to the same JSON (first-deploy.test checks that on fresh synths). Frozen, so a test that changes
+ * what it read (instead of a copy) fails at once rather than leaking into the next suite.
+ */
+const synthesized = new WeakMap<EnvironmentConfig, Synthesized>();
+
+export function synthEnvironment(
+  environment: EnvironmentConfig,
+  options: { remoteState?: RemoteState; fresh?: boolean } = {},
+): Synthesized {
+  const shared = options.remoteState === undefined && !options.fresh;
+  const cached = shared ? synthesized.get(environment) : undefined;
+  if (cached) return cached;
+  const result = withoutCreationTraces(() => {
     const app = Testing.app();
     const stack = new OrdersStack(app, { environment, projectRoot: PROJECT_ROOT, bundler: fakeBundler, remoteState: options.remoteState });
     const json = Testing.synth(stack);
-    return { json, tf: JSON.parse(JSON.stringify(stack.toTerraform())) as TerraformJson };
+    return { json, tf: deepFreeze(JSON.parse(JSON.stringify(stack.toTerraform())) as TerraformJson) };
   });
+  if (shared) synthesized.set(environment, result);
+  return result;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 /**

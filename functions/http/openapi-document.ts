@@ -4,7 +4,7 @@ import document = require('../openapi.json');
 
 /**
  * GET /api/openapi.json (anonymous): the order API's OpenAPI 3.1 document, functions/openapi.json,
- * for a shop's client generator. The tests hold every handler to it (__tests__/functions/openapi.test.ts).
+ * for a shop's client generator. The tests hold every handler to it (__tests__/functions/openapi.spec.ts).
  */
 export function createOpenApiDocumentHandler() {
   const body = JSON.stringify(document);

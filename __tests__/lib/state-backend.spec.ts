@@ -1,7 +1,7 @@
 import { Testing, TerraformStack } from 'cdktf';
 import { configureStateBackend } from '../../lib/state-backend';
 
-/** The backend of one stack (the environment variables that choose it are tested in first-deploy.test.ts, "state"). */
+/** The backend of one stack (the environment variables that choose it are tested in first-deploy.spec.ts, "state"). */
 
 const backendOf = (remote?: Parameters<typeof configureStateBackend>[2]) => {
   const stack = new TerraformStack(Testing.app(), 'orders-test');

@@ -15,7 +15,7 @@ import { fakeBundler, onlyResource, refTo, resourceAt, resourcesOf, synthEnviron
  * The composition of lib/orders-stack.ts, read from the whole synthesized stacks: what each
  * environment's configuration turns into, how the constructs are wired to each other (references,
  * settings, scopes), and the exact roles each identity ends up with. What one construct does with its
- * props is tested on a bare stack in __tests__/lib/<construct>.test.ts.
+ * props is tested on a bare stack in __tests__/lib/<construct>.spec.ts.
  */
 
 let devStack: Synthesized;
