@@ -63,8 +63,14 @@ function compile() {
   fs.renameSync(tmp, cacheDir);
 }
 
-if (!isFresh()) compile();
-// Source maps on while the compiled file loads, so an error's stack trace names the .ts lines;
-// main.ts turns them off while it builds the stacks (cdktf captures a stack trace per lazy value).
-process.setSourceMapsEnabled(true);
-require(compiled);
+function main() {
+  if (!isFresh()) compile();
+  // Source maps on while the compiled file loads, so an error's stack trace names the .ts lines;
+  // main.ts turns them off while it builds the stacks (cdktf captures a stack trace per lazy value).
+  process.setSourceMapsEnabled(true);
+  require(compiled);
+}
+
+if (require.main === module) main();
+// For its test: whether the next run would reuse the compiled file.
+module.exports = { isFresh };

@@ -164,6 +164,38 @@ describe('errors', () => {
     );
   });
 
+  /** An npm package `@azure/<name>` at `dir`, with an ESM and a CommonJS build. */
+  const sdkPackage = (dir: string, version: string): Record<string, string> => ({
+    [`${dir}/package.json`]: JSON.stringify({
+      name: dir.slice(dir.lastIndexOf('@azure/')),
+      version,
+      exports: { import: './esm/index.js', require: './cjs/index.js' },
+    }),
+    [`${dir}/esm/index.js`]: `export const version = '${version}';\n`,
+    [`${dir}/cjs/index.js`]: `exports.version = '${version}';\n`,
+  });
+  const build = (root: string) => () => buildFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir: path.join(root, '.cache') });
+
+  test('an Azure SDK package loaded both by import and by require (its ESM and CommonJS builds) fails the build, naming both', () => {
+    const root = project("import { version } from '@azure/fake';\nconsole.log(version, require('@azure/fake').version);\n", {
+      ...sdkPackage('node_modules/@azure/fake', '1.2.0'),
+    });
+    expect(build(root)).toThrow(FunctionBundleError);
+    expect(build(root)).toThrow(/@azure\/fake from node_modules\/@azure\/fake \(esm, v1\) and node_modules\/@azure\/fake \(cjs, v1\)/);
+  });
+
+  test('two installs of one major version of an SDK package fail the build; a nested copy of another major is allowed', () => {
+    const entry = "console.log(require('@azure/fake').version, require('@azure/other').version);\n";
+    const other = (fakeVersion: string) => ({
+      ...sdkPackage('node_modules/@azure/fake', '2.0.0'),
+      ...sdkPackage('node_modules/@azure/other', '1.0.0'),
+      'node_modules/@azure/other/cjs/index.js': "exports.version = require('@azure/fake').version;\n",
+      ...sdkPackage('node_modules/@azure/other/node_modules/@azure/fake', fakeVersion),
+    });
+    expect(build(project(entry, other('2.1.0')))).toThrow(/@azure\/fake from .*\(cjs, v2\) and .*\(cjs, v2\)/);
+    expect(build(project(entry, other('1.0.0')))).not.toThrow();
+  });
+
   test('function code may not import from outside functions/ (the cache would not see such a change)', () => {
     const root = project("import { x } from '../lib/x';\nconsole.log(x);\n", { 'lib/x.ts': 'export const x = 1;\n' });
     expect(() => buildFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir: path.join(root, '.cache') })).toThrow(

@@ -158,6 +158,7 @@ function planBuild(options: FunctionBundleOptions): PlannedBuild {
     finish(result) {
       const metafile = result.metafile as Metafile;
       assertSelfContained(root, functionsDir, metafile);
+      assertOneCopyPerSdkPackage(root, metafile);
 
       const files: Record<string, Uint8Array> = {
         'host.json': fs.readFileSync(path.join(functionsDir, options.hostJson ?? 'host.json')),
@@ -240,6 +241,55 @@ function assertSelfContained(root: string, functionsDir: string, metafile: Metaf
       `function code may import only from ${functionsRel} and npm packages (the package cache is keyed on them); found: ${strays.join(', ')}`,
     );
   }
+}
+
+/**
+ * Each `@azure` package bundled from one directory in one module format (docs/functions-runtime.md,
+ * 1.8): its ESM and CommonJS builds side by side, or two installs of one major version, are two copies
+ * of the SDK (two AMQP stacks, `instanceof` false for half its errors). A copy of another major version,
+ * nested by npm under the package that pins it, is a different package and is allowed.
+ */
+export function assertOneCopyPerSdkPackage(root: string, metafile: Metafile): void {
+  const problems = sdkPackageCopies(metafile)
+    .filter(({ copies }) => copies.length > 1)
+    .flatMap(({ name, copies }) => {
+      const majors = copies.map((c) => majorVersionAt(root, c.dir));
+      const clash = copies.some((c, i) => copies.some((d, j) => i !== j && (c.dir === d.dir || majors[i] === majors[j])));
+      return clash ? [`${name} from ${copies.map((c, i) => `${c.dir} (${c.format}, v${majors[i]})`).join(' and ')}`] : [];
+    });
+  if (problems.length > 0) {
+    throw new FunctionBundleError(
+      `the bundle would hold two copies of an Azure SDK package: ${problems.join('; ')}. ` +
+        'Load it one way (`import x = require(...)`, docs/functions-runtime.md 1.8) or deduplicate it in package-lock.json (`npm dedupe`).',
+    );
+  }
+}
+
+export interface BundledCopy {
+  /** The package's directory, relative to the project root, e.g. `node_modules/@azure/core-amqp`. */
+  readonly dir: string;
+  /** Where in the package the bundled files come from: an ESM build, a CommonJS build, or neither by name. */
+  readonly format: 'esm' | 'cjs' | 'neutral';
+}
+
+/** Every `@azure` package esbuild bundled, with each directory and format it took files from. */
+export function sdkPackageCopies(metafile: Pick<Metafile, 'inputs'>): Array<{ name: string; copies: BundledCopy[] }> {
+  const copies = new Map<string, Map<string, BundledCopy>>();
+  for (const input of Object.keys(metafile.inputs)) {
+    const match = /^(.*node_modules\/(@azure\/[^/]+))\/(.*)$/.exec(input);
+    if (!match) continue;
+    const [, dir, name, file] = match;
+    const format = /(^|\/)(esm|dist-esm)\/|\.mjs$/.test(file) ? 'esm' : /(^|\/)(commonjs|cjs)\/|\.cjs$/.test(file) ? 'cjs' : 'neutral';
+    const found = copies.get(name) ?? new Map<string, BundledCopy>();
+    found.set(`${dir} ${format}`, { dir, format });
+    copies.set(name, found);
+  }
+  return [...copies].map(([name, found]) => ({ name, copies: [...found.values()] })).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function majorVersionAt(root: string, dir: string): string {
+  const { version } = JSON.parse(fs.readFileSync(path.join(root, dir, 'package.json'), 'utf8')) as { version: string };
+  return version.split('.')[0];
 }
 
 function contributorsOf(metafile: Metafile): Array<{ name: string; bytes: number }> {
