@@ -2,7 +2,7 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { TimeProvider } from '@cdktf/provider-time/lib/provider';
 import { Testing, TerraformStack } from 'cdktf';
 import { Monitoring } from '../../lib/monitoring';
-import { withoutCreationTraces, type Synthesized, type TerraformJson } from './synth';
+import type { Synthesized, TerraformJson } from './synth';
 
 /**
  * A construct built on a bare stack: the two providers and nothing else but what `build` adds (the
@@ -10,14 +10,12 @@ import { withoutCreationTraces, type Synthesized, type TerraformJson } from './s
  * stack, so each construct's tests can build it once per variant of its props.
  */
 export function synthBare(build: (stack: TerraformStack) => void): Synthesized {
-  return withoutCreationTraces(() => {
-    const stack = new TerraformStack(Testing.app(), 'test');
-    new AzurermProvider(stack, 'azurerm', { features: [{}] });
-    new TimeProvider(stack, 'time');
-    build(stack);
-    const json = Testing.synth(stack);
-    return { json, tf: JSON.parse(JSON.stringify(stack.toTerraform())) as TerraformJson };
-  });
+  const stack = new TerraformStack(Testing.app(), 'test');
+  new AzurermProvider(stack, 'azurerm', { features: [{}] });
+  new TimeProvider(stack, 'time');
+  build(stack);
+  const json = Testing.synth(stack);
+  return { json, tf: JSON.parse(JSON.stringify(stack.toTerraform())) as TerraformJson };
 }
 
 /** Where every bare-stack resource goes. */

@@ -70,12 +70,10 @@ export function synthEnvironment(
   const shared = options.remoteState === undefined && !options.fresh;
   const cached = shared ? synthesized.get(environment) : undefined;
   if (cached) return cached;
-  const result = withoutCreationTraces(() => {
-    const app = Testing.app();
-    const stack = new OrdersStack(app, { environment, projectRoot: PROJECT_ROOT, bundler: fakeBundler, remoteState: options.remoteState });
-    const json = Testing.synth(stack);
-    return { json, tf: deepFreeze(JSON.parse(JSON.stringify(stack.toTerraform())) as TerraformJson) };
-  });
+  const app = Testing.app();
+  const stack = new OrdersStack(app, { environment, projectRoot: PROJECT_ROOT, bundler: fakeBundler, remoteState: options.remoteState });
+  const json = Testing.synth(stack);
+  const result = { json, tf: deepFreeze(JSON.parse(JSON.stringify(stack.toTerraform())) as TerraformJson) };
   if (shared) synthesized.set(environment, result);
   return result;
 }
@@ -86,25 +84,6 @@ function deepFreeze<T>(value: T): T {
     for (const child of Object.values(value)) deepFreeze(child);
   }
   return value;
-}
-
-/**
- * Runs `build` with cdktf's creation traces left empty. cdktf captures a full stack trace for every
- * lazy value it creates (into a plain object, not an Error), and under jest each one is formatted
- * through the source maps of every transformed frame: most of a test synth's time. Those traces only
- * decorate cdktf's own messages; a real Error thrown inside `build` keeps its full trace.
- */
-export function withoutCreationTraces<T>(build: () => T): T {
-  const prepare = Error.prepareStackTrace;
-  Error.prepareStackTrace = (error, frames) => {
-    if (!(error instanceof Error)) return '';
-    return prepare ? prepare(error, frames) : [String(error), ...frames.map((frame) => `    at ${frame}`)].join('\n');
-  };
-  try {
-    return build();
-  } finally {
-    Error.prepareStackTrace = prepare;
-  }
 }
 
 /** Every resource of a type, by its logical id. */

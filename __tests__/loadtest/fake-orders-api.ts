@@ -31,6 +31,12 @@ export interface FakeApiOptions {
   readonly key: string;
   /** Milliseconds before a POST is answered. */
   readonly postDelayMs?: number;
+  /**
+   * Holds every POST's answer until `open` POSTs are open at once, or `timeoutMs` after the first one
+   * (then answers all held): a client that never has that many requests open shows it in
+   * `peakOpenPosts`, however slowly a busy machine sends them.
+   */
+  readonly holdPostsUntilOpen?: { readonly open: number; readonly timeoutMs: number };
   /** What the n-th POST (1-based) gets. @default accept */
   readonly post?: (n: number) => PostAnswer;
   /** Milliseconds after acceptance at which an order counts as processed; null: never. Or per POST n (1-based). */
@@ -54,6 +60,21 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
   >();
   const byKey = new Map<string, { orderId: string; body: string }>();
   const stats = { posts: 0, gets: 0, openPosts: 0, peakOpenPosts: 0, keys: [] as string[] };
+  const held: Array<() => void> = [];
+  let holdTimer: NodeJS.Timeout | undefined;
+  const releaseHeld = () => {
+    clearTimeout(holdTimer);
+    holdTimer = undefined;
+    for (const answer of held.splice(0)) answer();
+  };
+  /** Answers a POST after `postDelayMs`, or once the hold (holdPostsUntilOpen) is over. */
+  const answerPost = (answer: () => void) => {
+    const hold = options.holdPostsUntilOpen;
+    if (!hold) return void setTimeout(answer, options.postDelayMs ?? 0);
+    held.push(answer);
+    holdTimer ??= setTimeout(releaseHeld, hold.timeoutMs);
+    if (stats.openPosts >= hold.open) releaseHeld();
+  };
   const problem = (res: http.ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/problem+json', ...headers });
     res.end(JSON.stringify({ type: 'urn:problem:test', status, ...body }));
@@ -75,7 +96,7 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
         stats.peakOpenPosts = Math.max(stats.peakOpenPosts, stats.openPosts);
         const answer = options.post?.(n) ?? 'accept';
         if (answer === 'hang') return;
-        setTimeout(() => {
+        answerPost(() => {
           stats.openPosts--;
           if (answer !== 'accept' && answer.text !== undefined)
             return void res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers }).end(answer.text);
@@ -138,7 +159,7 @@ export async function startFakeApi(options: FakeApiOptions): Promise<FakeApi> {
           const statusUrl = `/api/orders/${orderId}`;
           res.writeHead(202, { 'content-type': 'application/json', location: statusUrl });
           res.end(JSON.stringify({ orderId, status: 'accepted', statusUrl }));
-        }, options.postDelayMs ?? 0);
+        });
         return;
       }
       const match = /^\/api\/orders\/([0-9a-f-]+)$/.exec(url.pathname);
