@@ -5,6 +5,12 @@ import { startFunctionBundle, type FunctionBundle } from './lib/bundle/function-
 // bindings (~0.6 s in this one). Start both apps' bundles first, then load the rest while esbuild
 // works: hence `require` here, as `import`s would all load before the first line runs.
 const bundling = Promise.all(APP_ROLES.map((role) => startFunctionBundle({ projectRoot: __dirname, entry: APPS[role].entry })));
+// Source maps off from here on. This file's own map (the whole stack code, compiled into one file by
+// scripts/synth.cjs) was read when Node loaded it, so an error's trace still names .ts lines once they
+// are back on. Off, cdktf and the provider bindings load without Node parsing the inline source map of
+// each of their files, and the stacks are built without mapping the stack trace cdktf captures for
+// every lazy value: together, a fifth of a warm synth.
+process.setSourceMapsEnabled(false);
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded while esbuild works (above) */
 const { App } = require('cdktf') as typeof import('cdktf');
 const { environments } = require('./lib/config/environments') as typeof import('./lib/config/environments');
@@ -15,12 +21,12 @@ const { remoteStateFromEnv } = require('./lib/state-backend') as typeof import('
 bundling
   .then((bundles) => {
     const byEntry = new Map<string, FunctionBundle>(APP_ROLES.map((role, i) => [APPS[role].entry, bundles[i]]));
-    // cdktf captures a full stack trace for every lazy value it creates, and mapping each one back to
-    // TypeScript is a fifth of synth time. Off while the stacks are built; the modules were loaded with
-    // source maps on, so an error's trace still names .ts lines once they are back on.
-    process.setSourceMapsEnabled(false);
-    // One stack per environment: `npx cdktf deploy orders-prod` deploys one of them.
-    const app = new App();
+    // One stack per environment: `npx cdktf deploy orders-prod` deploys one of them. skipValidation:
+    // cdktf's validations are a provider check per stack (the stack tests hold the providers) and a
+    // Terraform version check per `terraform_data`, each running `terraform version` (a third of a warm
+    // synth, and a synth that fails where no Terraform is installed although it needs none). The
+    // stacks state `required_version` instead, which Terraform checks where it runs (lib/providers.ts).
+    const app = new App({ skipValidation: true });
     const remoteState = remoteStateFromEnv();
     for (const environment of environments) {
       // The stacks take the packages built above (each environment deploys the same two).

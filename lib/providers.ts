@@ -11,6 +11,13 @@ import type { TerraformStack } from 'cdktf';
 export const AZURERM_VERSION_CONSTRAINT = '>= 4.57, < 5.0';
 
 /**
+ * The Terraform (or OpenTofu) the stacks need: `terraform_data` (trigger sync) needs 1.4, and the
+ * README asks for 1.5. Terraform itself refuses an older binary at `cdktf diff` and `deploy`, where it
+ * runs; synth needs no Terraform at all (main.ts skips cdktf's own check, which ran `terraform version`).
+ */
+export const TERRAFORM_VERSION_CONSTRAINT = '>= 1.5.0';
+
+/**
  * Resource providers this stack uses, registered besides azurerm's `core` set (which lacks Service
  * Bus). Microsoft.Network (virtual networks, private endpoints, private DNS zones) is in `core` too;
  * it is named here so the list says everything the stack needs, whatever `core` becomes.
@@ -60,4 +67,5 @@ export function configureProviders(stack: TerraformStack, options: ProviderOptio
   });
   new TimeProvider(stack, 'time');
   stack.addOverride('terraform.required_providers.azurerm.version', AZURERM_VERSION_CONSTRAINT);
+  stack.addOverride('terraform.required_version', TERRAFORM_VERSION_CONSTRAINT);
 }

@@ -66,7 +66,7 @@ function compile() {
 function main() {
   if (!isFresh()) compile();
   // Source maps on while the compiled file loads, so an error's stack trace names the .ts lines;
-  // main.ts turns them off while it builds the stacks (cdktf captures a stack trace per lazy value).
+  // main.ts turns them off once it is loaded, before cdktf (see there).
   process.setSourceMapsEnabled(true);
   require(compiled);
 }

@@ -1,6 +1,8 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Testing, TerraformStack } from 'cdktf';
-import { AZURERM_VERSION_CONSTRAINT, configureProviders, RESOURCE_PROVIDERS } from '../../lib/providers';
-import type { TerraformJson } from '../helpers/synth';
+import { AZURERM_VERSION_CONSTRAINT, configureProviders, RESOURCE_PROVIDERS, TERRAFORM_VERSION_CONSTRAINT } from '../../lib/providers';
+import { PROJECT_ROOT, type TerraformJson } from '../helpers/synth';
 
 /** The providers of a stack, configured on an empty one. */
 
@@ -39,4 +41,11 @@ test('registers the core set and the providers the stack uses, and no subscripti
 test('the time provider, and azurerm pinned to the version constraint', () => {
   expect(tf.provider.time).toEqual([{}]);
   expect(tf.terraform.required_providers.azurerm.version).toBe(AZURERM_VERSION_CONSTRAINT);
+});
+
+test('requires the Terraform the README names (1.5+), which Terraform checks itself at diff and deploy', () => {
+  expect(tf.terraform.required_version).toBe(TERRAFORM_VERSION_CONSTRAINT);
+  const readme = fs.readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+  const [, named] = /^- Terraform (\d+\.\d+)\+/m.exec(readme) ?? [];
+  expect(TERRAFORM_VERSION_CONSTRAINT).toBe(`>= ${named}.0`);
 });
