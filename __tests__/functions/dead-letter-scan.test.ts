@@ -4,7 +4,7 @@ import { acceptRecordOf, ACCEPT_RECORD_ROW_KEY } from '../../functions/store/acc
 import { WATERMARK_PARTITION_KEY, WATERMARK_ROW_KEY, type WatermarkEntity } from '../../functions/store/dead-letter-watermark';
 import { ORDER_ROW_KEY, type OrderEntity } from '../../functions/store/order-records';
 import { FakeAcceptedOrdersTable, FakeOrdersTable, FakeTable, tableError } from '../helpers/fake-orders-table';
-import { logText, testContext } from '../helpers/invocation';
+import { logEvents, logFields, logText, testContext } from '../helpers/invocation';
 import { acceptedSample } from '../helpers/orders';
 
 const NOW = new Date('2026-03-01T11:00:00Z');
@@ -93,6 +93,8 @@ describe('the dead-letter scan', () => {
       /^dead-lettered by Service Bus: TTLExpiredException; dead-letter sequence number 15$/,
     );
     expect(logText(logs, 'information')).toMatch(/3 letters from sequence number 0 \(recorded 3\); watermark 15/);
+    expect(logEvents(logs)).toEqual(['dead-letter.recorded', 'dead-letter.recorded', 'dead-letter.recorded', 'dead-letter.scan']);
+    expect(logFields(logs, 'dead-letter.recorded')).toEqual([{ outcome: 'recorded' }, { outcome: 'recorded' }, { outcome: 'recorded' }]);
 
     // The next run starts after the watermark and changes nothing.
     const again = await scan({}, testContext().context);
@@ -117,6 +119,7 @@ describe('the dead-letter scan', () => {
     expect(record(ORDER_IDS[0])?.failureReason).toMatch(/; the processor rejects it: total mismatch: message says 1/);
     expect(orders.entities.size).toBe(1);
     expect(logText(logs, 'warning')).toMatch(/dead letter 2 .*not the own message of order 4a1c2b7e.*body is not the accepted request/);
+    expect(logEvents(logs)).toEqual(['dead-letter.recorded', 'dead-letter.not-its-own', 'dead-letter.not-an-order', 'dead-letter.scan']);
   });
 
   it('never overwrites a processed order or a live claim', async () => {
@@ -161,10 +164,29 @@ describe('the dead-letter scan', () => {
     await expect(scan({}, context)).rejects.toMatchObject({ statusCode: 503 });
     expect(watermark()).toBe('1');
     expect(logText(logs, 'error')).toMatch(/stopped after 1 letters at sequence number 1/);
+    expect(logEvents(logs)).toEqual(['dead-letter.recorded', 'dead-letter.scan-stopped']);
 
     const next = await scan({}, testContext().context);
     expect(next).toMatchObject({ fromSequenceNumber: 2n, letters: 2, watermark: 3n });
     expect([ORDER_IDS[1], ORDER_IDS[2]].map((id) => record(id)?.status)).toEqual(['failed', 'failed']);
+  });
+
+  it('fails the run with the table error when the watermark cannot be saved either, and says the next run handles those letters again', async () => {
+    const { orders, watermarks, scan, watermark } = await setup([letterOf(ORDER_IDS[0], 1), letterOf(ORDER_IDS[1], 2)]);
+    const createEntity = orders.createEntity.bind(orders);
+    let calls = 0;
+    orders.createEntity = async (entity) => {
+      if (++calls === 2) throw tableError(503);
+      return createEntity(entity);
+    };
+    watermarks.failNext('createEntity', tableError(500));
+    const { context, logs } = testContext();
+    await expect(scan({}, context)).rejects.toMatchObject({ statusCode: 503 });
+    expect(watermark()).toBeUndefined();
+    expect(logEvents(logs)).toEqual(['dead-letter.recorded', 'dead-letter.watermark-not-saved', 'dead-letter.scan-stopped']);
+
+    // The next run starts from the beginning again; the letter already recorded stays recorded.
+    expect(await scan({}, testContext().context)).toMatchObject({ fromSequenceNumber: 0n, letters: 2, watermark: 2n });
   });
 
   it('stops peeking when its time budget is spent, and goes on at the next tick', async () => {
