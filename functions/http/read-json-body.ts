@@ -28,7 +28,8 @@ export async function readJsonBody(request: HttpRequest, maxBytes: number): Prom
   if (declaredLength > maxBytes) return tooLarge(maxBytes);
 
   const text = await request.text();
-  if (Buffer.byteLength(text, 'utf8') > maxBytes) return tooLarge(maxBytes);
+  // UTF-8 bytes (byteLength's default encoding), not characters.
+  if (Buffer.byteLength(text) > maxBytes) return tooLarge(maxBytes);
 
   try {
     return { ok: true, value: JSON.parse(text) };
