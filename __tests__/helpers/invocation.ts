@@ -26,7 +26,7 @@ export function logText(logs: ReadonlyArray<{ level: LogLevel; text: string }>, 
     .join('\n');
 }
 
-const LOG_LINE = /^(\S+?)((?: [A-Za-z]+=\S+?)*): /;
+const LOG_LINE = /^(\S+?)((?: [A-Za-z-]+=\S+?)*): /;
 
 /** The event names that start the log lines (functions/telemetry/log-event.ts), in order; `(none)` for a line without one. */
 export function logEvents(logs: ReadonlyArray<{ text: string }>): string[] {

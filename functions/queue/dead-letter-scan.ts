@@ -126,10 +126,13 @@ export function createDeadLetterScanHandler(dependencies: DeadLetterScanDependen
       throw error;
     }
     context.log(
-      logLine(
-        'dead-letter.scan',
-        `Dead-letter scan: ${letters} letters from sequence number ${fromSequenceNumber} (${describeOutcomes(outcomes)}); watermark ${handled}`,
-      ),
+      // The counts as fields (one per outcome seen), so a query can chart them.
+      logLine('dead-letter.scan', `Dead-letter scan: ${letters} letters from sequence number ${fromSequenceNumber}; watermark ${handled}`, {
+        letters,
+        from: String(fromSequenceNumber),
+        watermark: String(handled),
+        ...(outcomes as Record<string, number>),
+      }),
     );
     return summary();
   };
@@ -172,9 +175,4 @@ export function createDeadLetterScanHandler(dependencies: DeadLetterScanDependen
     context.log(logLine('dead-letter.recorded', `${where}: order ${own.order.orderId} ${outcome}`, { outcome }));
     return outcome;
   }
-}
-
-function describeOutcomes(outcomes: Partial<Record<LetterOutcome, number>>): string {
-  const parts = Object.entries(outcomes).map(([outcome, count]) => `${outcome} ${count}`);
-  return parts.length > 0 ? parts.join(', ') : 'none new';
 }
