@@ -229,6 +229,19 @@ describe('POST /api/orders', () => {
     expect(fieldsOf(response)).toEqual(['Idempotency-Key', 'currency']);
   });
 
+  it('names a missing key together with a rule across fields (a free order, a price too precise)', async () => {
+    for (const [items, field] of [
+      [[{ sku: 'BOOK-42', quantity: 1, unitPrice: 0 }], 'items'],
+      [[{ sku: 'BOOK-42', quantity: 1, unitPrice: 12.345 }], 'items[0].unitPrice'],
+    ] as const) {
+      const response = await handlerWith(recordingSender().sender).handler(
+        jsonRequest(JSON.stringify({ ...sampleWithoutKey(), items })),
+        testContext().context,
+      );
+      expect([response.status, fieldsOf(response)]).toEqual([400, ['Idempotency-Key', field]]);
+    }
+  });
+
   it('answers a retry of the same request like the first, and sends a byte-identical message (the stored acceptedAt)', async () => {
     const { sender, sent } = recordingSender();
     const table = new FakeAcceptedOrdersTable();
