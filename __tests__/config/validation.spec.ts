@@ -54,6 +54,10 @@ describe('the shipped environments', () => {
   test.each(environments.map((e) => [e.name, e] as const))('%s is valid', (_, env) => {
     expect(() => validateEnvironment(env)).not.toThrow();
   });
+
+  test('prod caps no telemetry (the default): a surge is what the logs must explain, so its workspace has no daily cap', () => {
+    expect(prod.monitoring.dailyQuotaGb).toBe(-1);
+  });
 });
 
 describe('synth fails on a bad value, naming environment, field, value and what is allowed', () => {
@@ -148,6 +152,14 @@ describe('synth fails on a bad value, naming environment, field, value and what 
         'apps.orderApi.instances.default',
         4,
         /at most instances.maximum \(3\)/,
+      );
+    });
+    test('default past the plan limit names the default', () => {
+      expectProblem(
+        problemsOf(prodOnDedicated, processor({ instances: { default: 31, maximum: 30 } })),
+        'apps.orderProcessor.instances.default',
+        31,
+        /from 1 to 30/,
       );
     });
     test('Premium v3 stops at 30 instances, and 30 is allowed', () => {
@@ -751,6 +763,11 @@ describe('every range is tried at both ends', () => {
     ],
     ['a Premium namespace without messaging units', { ...prod, serviceBus: { sku: 'Premium' } }, ['serviceBus.messagingUnits']],
     ['a fixed number of messaging units', withChanges(prod, { serviceBus: { messagingUnits: { minimum: 4, maximum: 4 } } }), []],
+    [
+      'a minimum of messaging units Service Bus does not offer (3)',
+      withChanges(prod, { serviceBus: { messagingUnits: { minimum: 3, maximum: 4 } } }),
+      ['serviceBus.messagingUnits.minimum'],
+    ],
     [
       'a minimum above the maximum',
       withChanges(prod, { serviceBus: { messagingUnits: { minimum: 8, maximum: 4 } } }),

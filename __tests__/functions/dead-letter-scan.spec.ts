@@ -1,10 +1,15 @@
-import { createDeadLetterScanHandler, type DeadLetter, type DeadLetterBrowser } from '../../functions/queue/dead-letter-scan';
+import {
+  createDeadLetterScanHandler,
+  DEAD_LETTER_SCAN_SCHEDULE,
+  type DeadLetter,
+  type DeadLetterBrowser,
+} from '../../functions/queue/dead-letter-scan';
 import { requestFingerprint } from '../../functions/orders/request-fingerprint';
 import { acceptRecordOf, ACCEPT_RECORD_ROW_KEY } from '../../functions/store/accepted-orders';
 import { WATERMARK_PARTITION_KEY, WATERMARK_ROW_KEY, type WatermarkEntity } from '../../functions/store/dead-letter-watermark';
 import { ORDER_ROW_KEY, type OrderEntity } from '../../functions/store/order-records';
 import { FakeAcceptedOrdersTable, FakeOrdersTable, FakeTable, tableError } from '../helpers/fake-orders-table';
-import { logText, testContext } from '../helpers/invocation';
+import { logEvents, logFields, logText, testContext } from '../helpers/invocation';
 import { acceptedSample } from '../helpers/orders';
 
 const NOW = new Date('2026-03-01T11:00:00Z');
@@ -63,6 +68,10 @@ async function setup(letters: DeadLetter[], options: { pageSize?: number; budget
 }
 
 describe('the dead-letter scan', () => {
+  it('runs every minute, at second 0 (NCRONTAB with seconds; README "Dead letters")', () => {
+    expect(DEAD_LETTER_SCAN_SCHEDULE).toBe('0 * * * * *');
+  });
+
   it('records each dead-lettered order as failed with the reason and description, page by page, and keeps its place', async () => {
     const { dlq, scan, watermark, record } = await setup(
       [
@@ -92,11 +101,15 @@ describe('the dead-letter scan', () => {
     expect(record(ORDER_IDS[2])?.failureReason).toMatch(
       /^dead-lettered by Service Bus: TTLExpiredException; dead-letter sequence number 15$/,
     );
-    expect(logText(logs, 'information')).toMatch(/3 letters from sequence number 0 \(recorded 3\); watermark 15/);
+    expect(logFields(logs, 'dead-letter.scan')).toEqual([{ letters: '3', from: '0', watermark: '15', recorded: '3' }]);
+    expect(logEvents(logs)).toEqual(['dead-letter.recorded', 'dead-letter.recorded', 'dead-letter.recorded', 'dead-letter.scan']);
+    expect(logFields(logs, 'dead-letter.recorded')).toEqual([{ outcome: 'recorded' }, { outcome: 'recorded' }, { outcome: 'recorded' }]);
 
     // The next run starts after the watermark and changes nothing.
-    const again = await scan({}, testContext().context);
+    const next = testContext();
+    const again = await scan({}, next.context);
     expect(again).toMatchObject({ letters: 0, fromSequenceNumber: 16n, watermark: 15n });
+    expect(logFields(next.logs, 'dead-letter.scan')).toEqual([{ letters: '0', from: '16', watermark: '15' }]);
   });
 
   it("adds the processor's reason for an own message it rejects, and leaves alone letters that are no order's own", async () => {
@@ -117,6 +130,10 @@ describe('the dead-letter scan', () => {
     expect(record(ORDER_IDS[0])?.failureReason).toMatch(/; the processor rejects it: total mismatch: message says 1/);
     expect(orders.entities.size).toBe(1);
     expect(logText(logs, 'warning')).toMatch(/dead letter 2 .*not the own message of order 4a1c2b7e.*body is not the accepted request/);
+    expect(logEvents(logs)).toEqual(['dead-letter.recorded', 'dead-letter.not-its-own', 'dead-letter.not-an-order', 'dead-letter.scan']);
+    expect(logFields(logs, 'dead-letter.scan')).toEqual([
+      { letters: '3', from: '0', watermark: '3', recorded: '1', 'not-its-own': '1', 'not-an-order': '1' },
+    ]);
   });
 
   it('never overwrites a processed order or a live claim', async () => {
@@ -161,10 +178,29 @@ describe('the dead-letter scan', () => {
     await expect(scan({}, context)).rejects.toMatchObject({ statusCode: 503 });
     expect(watermark()).toBe('1');
     expect(logText(logs, 'error')).toMatch(/stopped after 1 letters at sequence number 1/);
+    expect(logEvents(logs)).toEqual(['dead-letter.recorded', 'dead-letter.scan-stopped']);
 
     const next = await scan({}, testContext().context);
     expect(next).toMatchObject({ fromSequenceNumber: 2n, letters: 2, watermark: 3n });
     expect([ORDER_IDS[1], ORDER_IDS[2]].map((id) => record(id)?.status)).toEqual(['failed', 'failed']);
+  });
+
+  it('fails the run with the table error when the watermark cannot be saved either, and says the next run handles those letters again', async () => {
+    const { orders, watermarks, scan, watermark } = await setup([letterOf(ORDER_IDS[0], 1), letterOf(ORDER_IDS[1], 2)]);
+    const createEntity = orders.createEntity.bind(orders);
+    let calls = 0;
+    orders.createEntity = async (entity) => {
+      if (++calls === 2) throw tableError(503);
+      return createEntity(entity);
+    };
+    watermarks.failNext('createEntity', tableError(500));
+    const { context, logs } = testContext();
+    await expect(scan({}, context)).rejects.toMatchObject({ statusCode: 503 });
+    expect(watermark()).toBeUndefined();
+    expect(logEvents(logs)).toEqual(['dead-letter.recorded', 'dead-letter.watermark-not-saved', 'dead-letter.scan-stopped']);
+
+    // The next run starts from the beginning again; the letter already recorded stays recorded.
+    expect(await scan({}, testContext().context)).toMatchObject({ fromSequenceNumber: 0n, letters: 2, watermark: 2n });
   });
 
   it('stops peeking when its time budget is spent, and goes on at the next tick', async () => {

@@ -8,7 +8,7 @@ import { acceptRecordOf, ACCEPT_RECORD_ROW_KEY, markQueued, type AcceptRecord } 
 import { claimOrder, markProcessed, recordFailure } from '../../functions/store/order-records';
 import { HttpRequest } from '@azure/functions';
 import { FakeAcceptedOrdersTable, FakeOrdersTable, tableError } from '../helpers/fake-orders-table';
-import { bodyOf, getRequest, headerOf, logText, testContext } from '../helpers/invocation';
+import { bodyOf, getRequest, headerOf, logEvents, logText, testContext } from '../helpers/invocation';
 import { expectDocumented } from '../helpers/openapi';
 import { acceptedSample } from '../helpers/orders';
 
@@ -196,6 +196,7 @@ describe('GET /api/orders/{id}', () => {
     const unavailable = await statusEndpoint({ orders: failing }).ask(acceptedSample().orderId, context);
     expect([unavailable.status, bodyOf(unavailable).type]).toEqual([503, PROBLEM_TYPES.serviceUnavailable]);
     expect(logText(logs, 'error')).toMatch(/status 500/);
+    expect(logEvents(logs)).toEqual(['order.status-unavailable']);
 
     const failingAccepts = new FakeAcceptedOrdersTable();
     failingAccepts.failNext('getEntity', tableError(503));

@@ -4,7 +4,7 @@ import { AppSetting, MAX_ORDER_BODY_BYTES, REQUIRED_SETTINGS } from '../../funct
 import { createGetOrderStatusHandler } from '../../functions/http/get-order-status';
 import { createHealthHandler } from '../../functions/http/health';
 import { createOpenApiDocumentHandler } from '../../functions/http/openapi-document';
-import { MAX_LISTED_ERRORS, MAX_LISTED_FIELD_LENGTH, PROBLEM_TYPES } from '../../functions/http/problem';
+import { MAX_LISTED_ERRORS, MAX_LISTED_FIELD_LENGTH, PROBLEM_TITLES, PROBLEM_TYPES } from '../../functions/http/problem';
 import { acceptWindowMs, createSubmitOrderHandler, type OrderSender } from '../../functions/http/submit-order';
 import { CUSTOMER_ID, IDEMPOTENCY_KEY, MAX_ITEMS, MAX_QUANTITY, MAX_UNIT_PRICE, SKU } from '../../functions/orders/order-fields';
 import { requestFingerprint } from '../../functions/orders/request-fingerprint';
@@ -122,14 +122,16 @@ describe('the document', () => {
     expect(Object.keys(OPENAPI_DOCUMENT.paths).sort()).toEqual(routes);
   });
 
-  it('lists every problem type the API answers with, and no other', () => {
-    const listed = new Set<string>();
+  it('publishes every problem type the API answers with, each with its one title (RFC 9457), and no other', () => {
+    const published: Record<string, string> = {};
     for (const [name, schema] of Object.entries(OPENAPI_DOCUMENT.components.schemas as Record<string, any>)) {
-      if (!name.endsWith('Problem') || name === 'Problem') continue;
-      const type = schema.allOf[1].properties.type;
-      for (const value of type.enum ?? [type.const]) listed.add(value);
+      // Problem is the base; a schema of several types (SubmitUnavailableProblem) is a oneOf of these.
+      if (!name.endsWith('Problem') || !schema.allOf) continue;
+      const { type, title } = schema.allOf[1].properties;
+      published[type.const] = title.const;
     }
-    expect([...listed].sort()).toEqual(Object.values(PROBLEM_TYPES).sort());
+    expect(Object.keys(published).sort()).toEqual(Object.values(PROBLEM_TYPES).sort());
+    expect(published).toEqual(PROBLEM_TITLES);
   });
 
   it("states the request's field rules as the code does (one rule, two readers: a test keeps them equal)", () => {

@@ -91,6 +91,18 @@ describe('acquireClaim', () => {
     expect(sleeps.reduce((a, b) => a + b, 0)).toBe(5_000);
   });
 
+  it("names each table call it hands to the retry (the `step` of the consumer's order.retry log line)", async () => {
+    const table = new FakeOrdersTable();
+    await table.createEntity(stored({ claimExpiresAt: new Date(NOW + 1_000).toISOString() }));
+    const steps: string[] = [];
+    const { outcome, sleeps } = claimFor(table, {
+      retrying: (step, operation) => (steps.push(step), operation(new AbortController().signal)),
+    });
+    expect(await outcome).toMatchObject({ kind: 'claimed', tookOver: true });
+    expect(steps).toEqual(['claimOrder', ...sleeps.map(() => 'readClaim'), 'takeOverClaim']);
+    expect(sleeps.length).toBeGreaterThan(0);
+  });
+
   it('throws ClaimHeldError without waiting when its budget is used up, and when a pause uses it up', async () => {
     const table = new FakeOrdersTable();
     await table.createEntity(stored());

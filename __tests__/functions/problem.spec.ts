@@ -15,28 +15,27 @@ const errors = (count: number, field = (i: number) => `f${i}`) =>
 
 describe('problem details', () => {
   it('answers a validation problem as problem+json, never cached, 400 unless told otherwise', () => {
-    const response = validationProblem('t', 'd', errors(1));
+    const response = validationProblem('d', errors(1));
     expect([response.status, headerOf(response, 'content-type'), headerOf(response, 'cache-control')]).toEqual([
       400,
       PROBLEM_CONTENT_TYPE,
       'no-store',
     ]);
     expect(bodyOf(response)).toMatchObject({ type: PROBLEM_TYPES.invalidRequest, status: 400, errors: [{ field: 'f0' }] });
-    expect(validationProblem('t', 'd', errors(1), 413).status).toBe(413);
+    expect(validationProblem('d', errors(1), 413).status).toBe(413);
   });
 
   it('lists up to 20 errors with no count of omitted ones, and counts what it leaves out past that', () => {
-    const all = bodyOf(validationProblem('t', 'd', errors(MAX_LISTED_ERRORS)));
+    const all = bodyOf(validationProblem('d', errors(MAX_LISTED_ERRORS)));
     expect(all.errors).toHaveLength(MAX_LISTED_ERRORS);
     expect(all).not.toHaveProperty('errorsOmitted');
-    const more = bodyOf(validationProblem('t', 'd', errors(MAX_LISTED_ERRORS + 1)));
+    const more = bodyOf(validationProblem('d', errors(MAX_LISTED_ERRORS + 1)));
     expect([more.errors.length, more.errorsOmitted]).toEqual([MAX_LISTED_ERRORS, 1]);
   });
 
   it('keeps a field name of up to 100 characters and cuts a longer one', () => {
     const [kept, cut] = bodyOf(
       validationProblem(
-        't',
         'd',
         errors(2, (i) => 'k'.repeat(MAX_LISTED_FIELD_LENGTH + i)),
       ),
@@ -47,7 +46,7 @@ describe('problem details', () => {
 
   it('answers 503 with Retry-After for an unavailable dependency and for an unknown outcome, each with its own type', () => {
     for (const [response, type] of [
-      [unavailableProblem('t', 'd'), PROBLEM_TYPES.serviceUnavailable],
+      [unavailableProblem('d'), PROBLEM_TYPES.serviceUnavailable],
       [outcomeUnknownProblem('Idempotency-Key'), PROBLEM_TYPES.outcomeUnknown],
     ] as const) {
       expect([

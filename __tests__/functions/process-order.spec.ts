@@ -9,7 +9,7 @@ import { SettingsError } from '../../functions/settings';
 import { acceptRecordOf, ACCEPT_RECORD_ROW_KEY } from '../../functions/store/accepted-orders';
 import { ORDER_ROW_KEY, type OrderEntity } from '../../functions/store/order-records';
 import { FakeAcceptedOrdersTable, FakeOrdersTable, tableError } from '../helpers/fake-orders-table';
-import { bodyOf, getRequest, logText, testContext } from '../helpers/invocation';
+import { bodyOf, getRequest, logEvents, logFields, logText, testContext } from '../helpers/invocation';
 import { acceptedSample } from '../helpers/orders';
 
 const POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 4_000, attemptTimeoutMs: 1_000 };
@@ -77,8 +77,11 @@ describe('processOrder (queue consumer)', () => {
   it('records the order with its claim and fingerprint, runs each downstream step with the order id as idempotency key, and marks it processed', async () => {
     const { table, stepCalls, handler } = setup();
     const order = acceptedSample();
-    await handler(order, delivery().context);
+    const { context, logs } = delivery();
+    await handler(order, context);
 
+    // No accept record in this table: an order sent before they existed.
+    expect(logEvents(logs)).toEqual(['order.no-accept-record', 'order.processed']);
     expect(table.entities.get(recordKey(order.orderId))).toMatchObject({
       status: 'processed',
       processedAt: PROCESSED_AT.toISOString(),
@@ -125,7 +128,7 @@ describe('processOrder (queue consumer)', () => {
     expect(stepCalls).toHaveLength(2);
     expect(table.entities.size).toBe(1);
     expect(table.calls.filter((c) => c === 'updateEntity')).toHaveLength(1);
-    expect(logText(logs, 'information')).toMatch(/already processed.*duplicate/);
+    expect(logEvents(logs)).toEqual(['order.no-accept-record', 'order.duplicate']);
   });
 
   describe('the accept record', () => {
@@ -166,7 +169,7 @@ describe('processOrder (queue consumer)', () => {
       const { context, logs } = delivery();
       await handler(acceptedSample(), context);
       expect(stepCalls).toHaveLength(2);
-      expect(logText(logs, 'warning')).toMatch(/no accept record/);
+      expect(logEvents(logs)).toEqual(['order.no-accept-record', 'order.processed']);
     });
   });
 
@@ -192,6 +195,7 @@ describe('processOrder (queue consumer)', () => {
       expect(env.stepCalls).toEqual([]);
       expect(env.sleeps).toEqual([188, 375]);
       expect(logText(logs, 'information')).toMatch(/claimed by inv-other until .*waiting 188 ms/);
+      expect(logEvents(logs)).toContain('order.claim-wait');
       expect(logText(logs, 'information')).toMatch(/already processed.*duplicate/);
     });
 
@@ -291,7 +295,12 @@ describe('processOrder (queue consumer)', () => {
       const { table, stepCalls, sleeps, handler } = setup();
       const order = acceptedSample();
       table.failNext('updateEntity', tableError(500), tableError(500), tableError(500), tableError(500));
-      await expect(handler(order, delivery(1).context)).rejects.toMatchObject({ statusCode: 500 });
+      const first = delivery(1);
+      await expect(handler(order, first.context)).rejects.toMatchObject({ statusCode: 500 });
+      expect(logFields(first.logs, 'order.retry')).toEqual(
+        [1, 2, 3].map((attempt) => ({ step: 'markProcessed', attempt: String(attempt) })),
+      );
+      expect(logFields(first.logs, 'order.processing-failed')).toEqual([{ claim: 'released' }]);
       expect(table.entities.get(recordKey(order.orderId))).toMatchObject({ status: 'processing', claimExpiresAt: expect.any(String) });
       const retrySleeps = sleeps.length;
 
@@ -299,9 +308,20 @@ describe('processOrder (queue consumer)', () => {
       await handler(order, context);
       expect(sleeps).toHaveLength(retrySleeps);
       expect(table.entities.get(recordKey(order.orderId))).toMatchObject({ status: 'processed', claimOwner: 'inv-2' });
-      expect(logText(logs, 'warning')).toMatch(/took over the expired claim of inv-1; resuming/);
+      expect(logEvents(logs)).toEqual(['order.no-accept-record', 'order.claim-taken-over', 'order.processed']);
       // The steps ran again on the second delivery: that is why they get an idempotency key.
       expect(stepCalls.map((c) => c.step)).toEqual(['reserveInventory', 'capturePayment', 'reserveInventory', 'capturePayment']);
+    });
+
+    it('leaves its claim to expire when the release fails too, and says so', async () => {
+      const { table, handler } = setup();
+      const order = acceptedSample();
+      // Four attempts to mark it processed, then the release.
+      table.failNext('updateEntity', ...Array.from({ length: 5 }, () => tableError(500)));
+      const { context, logs } = delivery(1);
+      await expect(handler(order, context)).rejects.toMatchObject({ statusCode: 500 });
+      expect(table.entities.get(recordKey(order.orderId))).toMatchObject({ status: 'processing', claimOwner: 'inv-1' });
+      expect(logFields(logs, 'order.processing-failed')).toEqual([{ claim: 'left-to-expire' }]);
     });
 
     it('keeps its own claim when a retried insert finds the record its first attempt wrote', async () => {
@@ -350,6 +370,7 @@ describe('processOrder (queue consumer)', () => {
 
       expect(error).toBeInstanceOf(PoisonMessageError);
       expect(error).toMatchObject({ reason: expect.stringMatching(reason), messageId: 'msg-1', deliveryCount: 3 });
+      expect(logEvents(logs)).toEqual(['order.poison']);
       expect(logText(logs, 'error')).toMatch(/msg-1.*delivery 3/);
       expect(logText(logs, 'error')).toMatch(reason);
       expect(table.calls).toEqual([]);
@@ -389,7 +410,8 @@ describe('processOrder (queue consumer)', () => {
           requestFingerprint: requestFingerprint(message),
         });
         expect(table.entities.get(recordKey(message.orderId))?.failureReason).not.toContain('SKU-');
-        expect(logText(logs, 'warning')).toMatch(/failure recorded/);
+        expect(logEvents(logs)).toEqual(['order.poison', 'order.failure-record']);
+        expect(logFields(logs, 'order.failure-record')).toEqual([{ outcome: 'recorded' }]);
         expect(stepCalls).toEqual([]);
       },
     );
@@ -418,13 +440,16 @@ describe('processOrder (queue consumer)', () => {
       const { context, logs } = delivery();
       await expect(live.handler({ ...order, totalMinorUnits: 1 }, context)).rejects.toBeInstanceOf(PoisonMessageError);
       expect(live.table.entities.get(recordKey(order.orderId))).toMatchObject({ status: 'processing', claimOwner: 'inv-other' });
-      expect(logText(logs, 'warning')).toMatch(/failure claimed/);
+      expect(logFields(logs, 'order.failure-record')).toEqual([{ outcome: 'claimed' }]);
     });
 
     it('throws PoisonMessageError even when the failure cannot be recorded', async () => {
       const { table, handler } = setup();
       table.failNext('createEntity', tableError(503));
-      await expect(handler({ ...acceptedSample(), totalMinorUnits: 1 }, delivery().context)).rejects.toBeInstanceOf(PoisonMessageError);
+      const { context, logs } = delivery();
+      await expect(handler({ ...acceptedSample(), totalMinorUnits: 1 }, context)).rejects.toBeInstanceOf(PoisonMessageError);
+      expect(logFields(logs, 'order.failure-record')).toEqual([{ outcome: 'not-recorded' }]);
+      expect(logText(logs, 'warning')).toContain('status 503');
     });
   });
 
@@ -513,7 +538,16 @@ describe('processOrder (queue consumer)', () => {
     // Equal jitter with random() = 0.5: three quarters of 500, 1000, 2000 ms.
     expect(sleeps).toEqual([375, 750, 1500]);
     expect(table.calls.filter((c) => c === 'createEntity')).toHaveLength(4);
-    expect(logText(logs, 'warning').match(/record attempt \d failed/g)).toHaveLength(3);
+    expect(logFields(logs, 'order.retry')).toEqual([1, 2, 3].map((attempt) => ({ step: 'claimOrder', attempt: String(attempt) })));
+  });
+
+  it('retries a read of the accept record that fails transiently, naming the step in its log line', async () => {
+    const { accepted, handler, table } = setup();
+    accepted.failNext('getEntity', tableError(503));
+    const { context, logs } = delivery();
+    await handler(acceptedSample(), context);
+    expect(logFields(logs, 'order.retry')).toEqual([{ step: 'readAcceptRecord', attempt: '1' }]);
+    expect(table.entities.get(recordKey(acceptedSample().orderId))).toMatchObject({ status: 'processed' });
   });
 
   it('throws after the last attempt, so Service Bus redelivers the message', async () => {
@@ -572,6 +606,7 @@ describe('processOrder (queue consumer)', () => {
     const { context, logs } = delivery();
     await expect(handler(acceptedSample(), context)).rejects.toBeInstanceOf(SettingsError);
     expect(logText(logs, 'error')).toContain('ORDERS_ACCEPTED_TABLE_NAME');
+    expect(logEvents(logs)).toEqual(['order.processor-unconfigured']);
   });
 });
 

@@ -6,7 +6,7 @@ import { requestFingerprint } from '../../functions/orders/request-fingerprint';
 import { SettingsError } from '../../functions/settings';
 import { ACCEPT_RECORD_ROW_KEY } from '../../functions/store/accepted-orders';
 import { FakeAcceptedOrdersTable, tableError } from '../helpers/fake-orders-table';
-import { bodyOf, headerOf, jsonRequest, logText, sampleOrder, sampleOrderText, testContext } from '../helpers/invocation';
+import { bodyOf, headerOf, jsonRequest, logEvents, logText, sampleOrder, sampleOrderText, testContext } from '../helpers/invocation';
 import { expectDocumented } from '../helpers/openapi';
 
 const NOW = new Date('2026-03-01T10:00:00Z');
@@ -107,6 +107,7 @@ describe('POST /api/orders', () => {
       expect(response.status).toBe(202);
       expect(sent[0].applicationProperties).toEqual({ 'Diagnostic-Id': TRACE_PARENT, traceparent: TRACE_PARENT });
       expect(logText(logs, 'information')).toContain('trace 4bf92f3577b34da6a3ce929d0e0e4736');
+      expect(logEvents(logs)).toEqual(['order.accepted']);
     });
 
     it.each([
@@ -150,7 +151,7 @@ describe('POST /api/orders', () => {
     const response = await handlerWith(recordingSender().sender, { table }).handler(jsonRequest(sampleOrderText), context);
     expect(response.status).toBe(202);
     expect([...table.entities.values()][0].state).toBe('received');
-    expect(logText(logs, 'warning')).toMatch(/could not be marked queued/);
+    expect(logEvents(logs)).toEqual(['order.mark-queued-failed', 'order.accepted']);
   });
 
   it('takes the key from the Idempotency-Key header, bare or as a quoted string, for the same order id', async () => {
@@ -228,13 +229,30 @@ describe('POST /api/orders', () => {
     expect(fieldsOf(response)).toEqual(['Idempotency-Key', 'currency']);
   });
 
+  it('names a missing key together with a rule across fields (a free order, a price too precise)', async () => {
+    for (const [items, field] of [
+      [[{ sku: 'BOOK-42', quantity: 1, unitPrice: 0 }], 'items'],
+      [[{ sku: 'BOOK-42', quantity: 1, unitPrice: 12.345 }], 'items[0].unitPrice'],
+    ] as const) {
+      const response = await handlerWith(recordingSender().sender).handler(
+        jsonRequest(JSON.stringify({ ...sampleWithoutKey(), items })),
+        testContext().context,
+      );
+      expect([response.status, fieldsOf(response)]).toEqual([400, ['Idempotency-Key', field]]);
+    }
+  });
+
   it('answers a retry of the same request like the first, and sends a byte-identical message (the stored acceptedAt)', async () => {
     const { sender, sent } = recordingSender();
     const table = new FakeAcceptedOrdersTable();
-    const first = await handlerWith(sender, { table, now: () => NOW }).handler(jsonRequest(sampleOrderText), testContext().context);
+    const firstLog = testContext();
+    const first = await handlerWith(sender, { table, now: () => NOW }).handler(jsonRequest(sampleOrderText), firstLog.context);
     // 12.50 and 12.5 are one price: the same request.
     const retryBody = sampleOrderText.replace('"unitPrice": 12.5', '"unitPrice": 12.50');
-    const retry = await handlerWith(sender, { table, now: () => LATER }).handler(jsonRequest(retryBody), testContext().context);
+    const retryLog = testContext();
+    const retry = await handlerWith(sender, { table, now: () => LATER }).handler(jsonRequest(retryBody), retryLog.context);
+    expect(logEvents(firstLog.logs)).toEqual(['order.accepted']);
+    expect(logEvents(retryLog.logs)).toEqual(['order.request-retried', 'order.accepted']);
 
     expect(retry.status).toBe(202);
     expect(bodyOf(retry)).toEqual(bodyOf(first));
@@ -265,7 +283,7 @@ describe('POST /api/orders', () => {
     });
     expect(sent).toHaveLength(1);
     expect(JSON.stringify([...table.entities.values()])).toBe(before);
-    expect(logText(logs, 'warning')).toMatch(/reused with a different request/);
+    expect(logEvents(logs)).toEqual(['order.key-reused']);
   });
 
   it('names the header when the reused key came in the header', async () => {
@@ -294,7 +312,7 @@ describe('POST /api/orders', () => {
     expect(bodyOf(response).type).toBe(PROBLEM_TYPES.serviceUnavailable);
     expect(headerOf(response, 'retry-after')).toMatch(/^\d+$/);
     expect(sender.sendMessages).not.toHaveBeenCalled();
-    expect(logText(logs, 'error')).toMatch(/accept record could not be written/);
+    expect(logEvents(logs)).toEqual(['order.accept-record-failed']);
   });
 
   it('answers 503 within the bound when the order store hangs, and a retry finds an insert that landed after all', async () => {
@@ -332,7 +350,8 @@ describe('POST /api/orders', () => {
     expect(bodyOf(response).type).toBe(PROBLEM_TYPES.outcomeUnknown);
     expect(headerOf(response, 'retry-after')).toMatch(/^\d+$/);
     expect(JSON.stringify(bodyOf(response))).not.toMatch(/Unauthorized|at .*\.ts/);
-    expect(logText(logs, 'error')).toMatch(/outcome unknown.*UnauthorizedAccessError/);
+    expect(logEvents(logs)).toEqual(['order.outcome-unknown']);
+    expect(logText(logs, 'error')).toContain('UnauthorizedAccessError');
 
     // Not confirmed: the record stays `received`, which its status reports as unconfirmed.
     expect([...table.entities.values()].map((e) => e.state)).toEqual(['received']);
@@ -482,6 +501,7 @@ describe('POST /api/orders', () => {
     expect(headerOf(response, 'retry-after')).toBeDefined();
     expect(logText(logs, 'error')).toContain(AppSetting.serviceBusNamespace);
     expect(logText(logs, 'error')).toContain(AppSetting.queueName);
+    expect(logEvents(logs)).toEqual(['order.intake-unconfigured']);
     expect(table.calls).toEqual([]);
   });
 });

@@ -26,6 +26,30 @@ export function logText(logs: ReadonlyArray<{ level: LogLevel; text: string }>, 
     .join('\n');
 }
 
+const LOG_LINE = /^(\S+?)((?: [A-Za-z-]+=\S+?)*): /;
+
+/** The event names that start the log lines (functions/telemetry/log-event.ts), in order; `(none)` for a line without one. */
+export function logEvents(logs: ReadonlyArray<{ text: string }>): string[] {
+  return logs.map((line) => LOG_LINE.exec(line.text)?.[1] ?? '(none)');
+}
+
+/** The `name=value` fields of each log line of `event`, in order. */
+export function logFields(logs: ReadonlyArray<{ text: string }>, event: string): Array<Record<string, string>> {
+  return logs.flatMap((line) => {
+    const match = LOG_LINE.exec(line.text);
+    if (!match || match[1] !== event) return [];
+    return [
+      Object.fromEntries(
+        match[2]
+          .trim()
+          .split(' ')
+          .filter(Boolean)
+          .map((pair) => pair.split('=') as [string, string]),
+      ),
+    ];
+  });
+}
+
 export function jsonRequest(body: string, headers: Record<string, string> = {}): HttpRequest {
   return new HttpRequest({
     method: 'POST',

@@ -6,6 +6,7 @@ import { describeError } from '../resilience/transient-errors';
 import { SettingsError } from '../settings';
 import { findAcceptRecord, type AcceptedOrdersTable } from '../store/accepted-orders';
 import { findOrder, type OrdersTable } from '../store/order-records';
+import { logLine } from '../telemetry/log-event';
 import { PROBLEM_TYPES, problemResponse, unavailableProblem, validationProblem } from './problem';
 import { acceptWindowMs } from './submit-order';
 
@@ -34,9 +35,10 @@ export function createGetOrderStatusHandler(dependencies: GetOrderStatusDependen
   const now = dependencies.now ?? (() => new Date());
 
   return async function getOrderStatus(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-    const orderId = request.params.id ?? '';
+    // The route is `orders/{id}`: the host never calls it without one.
+    const orderId = request.params.id;
     if (!isUuid(orderId)) {
-      return validationProblem('Invalid order id', 'an order id is a UUID', [{ field: 'id', message: 'must be a UUID' }]);
+      return validationProblem('an order id is a UUID', [{ field: 'id', message: 'must be a UUID' }]);
     }
     const id = canonicalOrderId(orderId);
 
@@ -52,15 +54,17 @@ export function createGetOrderStatusHandler(dependencies: GetOrderStatusDependen
       view = orderStatusOf(accepted, order, now(), windowMs);
     } catch (error) {
       context.error(
-        `Status of order ${id} could not be read: ${error instanceof SettingsError ? error.problems.join('; ') : describeError(error)}`,
+        logLine(
+          'order.status-unavailable',
+          `Status of order ${id} could not be read: ${error instanceof SettingsError ? error.problems.join('; ') : describeError(error)}`,
+        ),
       );
-      return unavailableProblem('Order status unavailable', 'the order store did not answer; retry later');
+      return unavailableProblem('the order store did not answer; retry later');
     }
 
     if (!view) {
       return problemResponse({
         type: PROBLEM_TYPES.notFound,
-        title: 'Order not found',
         status: 404,
         detail: 'no order with this id was ever accepted',
       });

@@ -13,7 +13,8 @@ export const RETRY_AFTER_SECONDS = 5;
 
 export interface Problem {
   /** A stable identifier of the kind of problem (a URN: no documentation site to link yet). */
-  readonly type: string;
+  readonly type: ProblemType;
+  /** The type's one title (PROBLEM_TITLES): what went wrong this time is in `detail` and `errors`. */
   readonly title: string;
   readonly status: number;
   readonly detail: string;
@@ -30,15 +31,20 @@ export interface Problem {
 export const MAX_LISTED_ERRORS = 20;
 export const MAX_LISTED_FIELD_LENGTH = 100;
 
-export function problemResponse(problem: Problem, headers: Record<string, string> = {}): HttpResponseInit {
+/** A problem as a handler states it: its title follows from its type. */
+export type ProblemOccurrence = Omit<Problem, 'title'>;
+
+export function problemResponse(problem: ProblemOccurrence, headers: Record<string, string> = {}): HttpResponseInit {
+  const { type, ...occurrence } = problem;
+  const body: Problem = { type, title: PROBLEM_TITLES[type], ...occurrence };
   return {
     status: problem.status,
     headers: { 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store', ...headers },
-    jsonBody: problem,
+    jsonBody: body,
   };
 }
 
-export function validationProblem(title: string, detail: string, errors: readonly FieldError[], status = 400): HttpResponseInit {
+export function validationProblem(detail: string, errors: readonly FieldError[], status = 400): HttpResponseInit {
   const listed = errors.slice(0, MAX_LISTED_ERRORS).map(({ field, message }) => ({
     field: field.length > MAX_LISTED_FIELD_LENGTH ? `${field.slice(0, MAX_LISTED_FIELD_LENGTH)}...` : field,
     message,
@@ -46,7 +52,6 @@ export function validationProblem(title: string, detail: string, errors: readonl
   const omitted = errors.length - listed.length;
   return problemResponse({
     type: PROBLEM_TYPES.invalidRequest,
-    title,
     status,
     detail,
     errors: listed,
@@ -71,12 +76,24 @@ export const PROBLEM_TYPES = {
   notFound: 'urn:problem:orders:not-found',
 } as const;
 
+export type ProblemType = (typeof PROBLEM_TYPES)[keyof typeof PROBLEM_TYPES];
+
+/**
+ * The one title of each problem type. RFC 9457 (3.1.3): the title "SHOULD NOT change from occurrence
+ * to occurrence of the problem"; functions/openapi.json publishes each type with its title, and the
+ * tests hold every answer to it. What was wrong this time is in `detail` and `errors`.
+ */
+export const PROBLEM_TITLES: Readonly<Record<ProblemType, string>> = {
+  [PROBLEM_TYPES.invalidRequest]: 'Invalid request',
+  [PROBLEM_TYPES.idempotencyKeyReused]: 'Idempotency key reused',
+  [PROBLEM_TYPES.serviceUnavailable]: 'Service unavailable',
+  [PROBLEM_TYPES.outcomeUnknown]: 'Order outcome unknown',
+  [PROBLEM_TYPES.notFound]: 'Order not found',
+};
+
 /** 503 with `Retry-After`: the request was fine, a dependency (or the configuration) was not. */
-export function unavailableProblem(title: string, detail: string): HttpResponseInit {
-  return problemResponse(
-    { type: PROBLEM_TYPES.serviceUnavailable, title, status: 503, detail },
-    { 'retry-after': String(RETRY_AFTER_SECONDS) },
-  );
+export function unavailableProblem(detail: string): HttpResponseInit {
+  return problemResponse({ type: PROBLEM_TYPES.serviceUnavailable, status: 503, detail }, { 'retry-after': String(RETRY_AFTER_SECONDS) });
 }
 
 /**
@@ -87,7 +104,6 @@ export function outcomeUnknownProblem(keyName: string): HttpResponseInit {
   return problemResponse(
     {
       type: PROBLEM_TYPES.outcomeUnknown,
-      title: 'Order outcome unknown',
       status: 503,
       detail:
         `the order was recorded but the queue did not confirm it, so it may or may not have been accepted. ` +

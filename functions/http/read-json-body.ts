@@ -18,7 +18,6 @@ export async function readJsonBody(request: HttpRequest, maxBytes: number): Prom
   if (mediaType !== JSON_MEDIA_TYPE) {
     return reject(
       415,
-      'Unsupported media type',
       `send the order as ${JSON_MEDIA_TYPE}`,
       'content-type',
       `must be ${JSON_MEDIA_TYPE}, was ${contentType ?? 'absent'}`,
@@ -29,25 +28,20 @@ export async function readJsonBody(request: HttpRequest, maxBytes: number): Prom
   if (declaredLength > maxBytes) return tooLarge(maxBytes);
 
   const text = await request.text();
-  if (Buffer.byteLength(text, 'utf8') > maxBytes) return tooLarge(maxBytes);
+  // UTF-8 bytes (byteLength's default encoding), not characters.
+  if (Buffer.byteLength(text) > maxBytes) return tooLarge(maxBytes);
 
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
-    return reject(400, 'Malformed JSON', 'the request body is not valid JSON', '(body)', (error as Error).message);
+    return reject(400, 'the request body is not valid JSON', '(body)', (error as Error).message);
   }
 }
 
 function tooLarge(maxBytes: number): JsonBody {
-  return reject(
-    413,
-    'Request body too large',
-    `an order body may have at most ${maxBytes} bytes`,
-    '(body)',
-    `must be at most ${maxBytes} bytes`,
-  );
+  return reject(413, `an order body may have at most ${maxBytes} bytes`, '(body)', `must be at most ${maxBytes} bytes`);
 }
 
-function reject(status: number, title: string, detail: string, field: string, message: string): JsonBody {
-  return { ok: false, response: validationProblem(title, detail, [{ field, message }], status) };
+function reject(status: number, detail: string, field: string, message: string): JsonBody {
+  return { ok: false, response: validationProblem(detail, [{ field, message }], status) };
 }

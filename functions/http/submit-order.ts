@@ -11,6 +11,7 @@ import { withDeadline } from '../resilience/deadline';
 import { describeError } from '../resilience/transient-errors';
 import { SettingsError } from '../settings';
 import { acceptRecordOf, markQueued, recordAcceptance, type AcceptRecord, type AcceptedOrdersTable } from '../store/accepted-orders';
+import { logLine } from '../telemetry/log-event';
 import { traceIdOf, traceProperties, type TraceProperties } from '../telemetry/trace-context';
 import { outcomeUnknownProblem, problemResponse, PROBLEM_TYPES, unavailableProblem, validationProblem } from './problem';
 import { readJsonBody } from './read-json-body';
@@ -92,7 +93,7 @@ export function createSubmitOrderHandler(dependencies: SubmitOrderDependencies) 
     if (!body.ok) return body.response;
 
     const parsed = parseOrderRequest(body.value);
-    if (!parsed.ok && parsed.notAnObject) return validationProblem('Order must be a JSON object', 'nothing was accepted', parsed.errors);
+    if (!parsed.ok && parsed.notAnObject) return validationProblem('the order must be a JSON object; nothing was accepted', parsed.errors);
     // The body key as sent, so an invalid one is named once (by the body schema), not also as missing.
     const sentBodyKey = (body.value as Record<string, unknown>)[IDEMPOTENCY_KEY_FIELD];
     const bodyKey = typeof sentBodyKey === 'string' && IDEMPOTENCY_KEY.test(sentBodyKey) ? sentBodyKey : undefined;
@@ -102,7 +103,7 @@ export function createSubmitOrderHandler(dependencies: SubmitOrderDependencies) 
     const keyNamedByBody = sentBodyKey !== undefined && headerKey === null;
     const errors = [...(key.ok || keyNamedByBody ? [] : key.errors), ...(parsed.ok ? [] : parsed.errors)];
     if (!parsed.ok || !key.ok) {
-      return validationProblem('Invalid order', `${errors.length} field(s) are invalid; nothing was accepted`, errors);
+      return validationProblem(`${errors.length} field(s) are invalid; nothing was accepted`, errors);
     }
 
     let sender: OrderSender;
@@ -113,11 +114,13 @@ export function createSubmitOrderHandler(dependencies: SubmitOrderDependencies) 
       acceptedOrders = dependencies.acceptedOrders();
       timeoutMs = dependencies.sendTimeoutMs();
     } catch (error) {
-      context.error(`Cannot accept orders: ${error instanceof SettingsError ? error.problems.join('; ') : describeError(error)}`);
-      return unavailableProblem(
-        'Order intake is not configured',
-        'the service is missing configuration; nothing was accepted, retry later',
+      context.error(
+        logLine(
+          'order.intake-unconfigured',
+          `Cannot accept orders: ${error instanceof SettingsError ? error.problems.join('; ') : describeError(error)}`,
+        ),
       );
+      return unavailableProblem('the service is missing configuration; nothing was accepted, retry later');
     }
 
     const orderId = orderIdFor(parsed.order.customerId, key.key);
@@ -132,11 +135,13 @@ export function createSubmitOrderHandler(dependencies: SubmitOrderDependencies) 
       );
       if (!result.created && result.record.requestFingerprint !== fingerprint) {
         context.warn(
-          `Order ${orderId}: ${key.source} reused with a different request (stored fingerprint ${result.record.requestFingerprint}, this one ${fingerprint}); refused`,
+          logLine(
+            'order.key-reused',
+            `Order ${orderId}: ${key.source} reused with a different request (stored fingerprint ${result.record.requestFingerprint}, this one ${fingerprint}); refused`,
+          ),
         );
         return problemResponse({
           type: PROBLEM_TYPES.idempotencyKeyReused,
-          title: 'Idempotency key reused',
           status: 422,
           detail: 'this idempotency key was used before for a different order; nothing was accepted. Use a new key for a new order',
           errors: [{ field: key.source, message: 'was used before with a different request' }],
@@ -146,13 +151,17 @@ export function createSubmitOrderHandler(dependencies: SubmitOrderDependencies) 
       accepted = result.created ? accepting : buildAcceptedOrder(parsed.order, orderId, new Date(result.record.acceptedAt));
       record = result.record;
       if (!result.created)
-        context.log(`Order ${orderId}: a retry of the same request (accepted at ${result.record.acceptedAt}); sending its message again`);
+        context.log(
+          logLine(
+            'order.request-retried',
+            `Order ${orderId}: a retry of the same request (accepted at ${result.record.acceptedAt}); sending its message again`,
+          ),
+        );
     } catch (error) {
-      context.error(`Order ${orderId}: the accept record could not be written: ${describeError(error)}`);
-      return unavailableProblem(
-        'Order not accepted',
-        `the order store did not answer; nothing was accepted, retry with the same ${key.source}`,
+      context.error(
+        logLine('order.accept-record-failed', `Order ${orderId}: the accept record could not be written: ${describeError(error)}`),
       );
+      return unavailableProblem(`the order store did not answer; nothing was accepted, retry with the same ${key.source}`);
     }
 
     const headerCorrelationId = request.headers.get('x-correlation-id');
@@ -172,7 +181,12 @@ export function createSubmitOrderHandler(dependencies: SubmitOrderDependencies) 
     try {
       await withDeadline(timeoutMs, (abortSignal) => sender.sendMessages(message, { abortSignal }));
     } catch (error) {
-      context.error(`Order ${orderId} was recorded but its message not confirmed; outcome unknown (${where}): ${describeError(error)}`);
+      context.error(
+        logLine(
+          'order.outcome-unknown',
+          `Order ${orderId} was recorded but its message not confirmed; outcome unknown (${where}): ${describeError(error)}`,
+        ),
+      );
       return outcomeUnknownProblem(key.source);
     }
 
@@ -181,12 +195,18 @@ export function createSubmitOrderHandler(dependencies: SubmitOrderDependencies) 
     } catch (error) {
       // The queue has the order: the 202 stands. Its status reads `unconfirmed` until a retry marks it.
       context.warn(
-        `Order ${orderId}: its message is queued, but the accept record could not be marked queued (${where}): ${describeError(error)}`,
+        logLine(
+          'order.mark-queued-failed',
+          `Order ${orderId}: its message is queued, but the accept record could not be marked queued (${where}): ${describeError(error)}`,
+        ),
       );
     }
 
     context.log(
-      `Order ${orderId} accepted (${where}, ${accepted.items.length} items, ${accepted.totalMinorUnits} minor units of ${accepted.currency})`,
+      logLine(
+        'order.accepted',
+        `Order ${orderId} accepted (${where}, ${accepted.items.length} items, ${accepted.totalMinorUnits} minor units of ${accepted.currency})`,
+      ),
     );
     const statusUrl = orderStatusPath(orderId);
     return {

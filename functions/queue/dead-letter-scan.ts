@@ -5,6 +5,7 @@ import { describeError } from '../resilience/transient-errors';
 import { findAcceptRecord, type AcceptedOrdersTable } from '../store/accepted-orders';
 import { readWatermark, saveWatermark, type Watermark, type WatermarkTable } from '../store/dead-letter-watermark';
 import { recordFailure, type OrdersTable, type RecordFailureOutcome } from '../store/order-records';
+import { logLine } from '../telemetry/log-event';
 import { attributeMessage } from './own-message';
 
 /**
@@ -109,17 +110,29 @@ export function createDeadLetterScanHandler(dependencies: DeadLetterScanDependen
       if (handled > watermark.lastSequenceNumber) {
         await bounded((signal) => saveWatermark(watermarks, watermark, handled, now(), signal)).catch((saveError: unknown) =>
           context.warn(
-            `Dead-letter scan: the watermark could not be saved (${describeError(saveError)}); the next run handles these letters again`,
+            logLine(
+              'dead-letter.watermark-not-saved',
+              `Dead-letter scan: the watermark could not be saved (${describeError(saveError)}); the next run handles these letters again`,
+            ),
           ),
         );
       }
       context.error(
-        `Dead-letter scan stopped after ${letters} letters at sequence number ${handled}: ${describeError(error)}; the next run goes on from there`,
+        logLine(
+          'dead-letter.scan-stopped',
+          `Dead-letter scan stopped after ${letters} letters at sequence number ${handled}: ${describeError(error)}; the next run goes on from there`,
+        ),
       );
       throw error;
     }
     context.log(
-      `Dead-letter scan: ${letters} letters from sequence number ${fromSequenceNumber} (${describeOutcomes(outcomes)}); watermark ${handled}`,
+      // The counts as fields (one per outcome seen), so a query can chart them.
+      logLine('dead-letter.scan', `Dead-letter scan: ${letters} letters from sequence number ${fromSequenceNumber}; watermark ${handled}`, {
+        letters,
+        from: String(fromSequenceNumber),
+        watermark: String(handled),
+        ...(outcomes as Record<string, number>),
+      }),
     );
     return summary();
   };
@@ -135,14 +148,22 @@ export function createDeadLetterScanHandler(dependencies: DeadLetterScanDependen
     const stated = validation.order;
     if (!stated) {
       context.warn(
-        `${where}: not a well-formed order, so no order's status changes; see npm run dlq (${validation.ok ? '' : validation.reason})`,
+        logLine(
+          'dead-letter.not-an-order',
+          `${where}: not a well-formed order, so no order's status changes; see npm run dlq (${validation.ok ? '' : validation.reason})`,
+        ),
       );
       return 'not-an-order';
     }
     const accepted = await bounded((signal) => findAcceptRecord(accepts, stated.orderId, signal));
     const own = attributeMessage(stated, accepted);
     if (!own.own) {
-      context.warn(`${where}: not the own message of order ${stated.orderId} (${own.why}), so its status does not change`);
+      context.warn(
+        logLine(
+          'dead-letter.not-its-own',
+          `${where}: not the own message of order ${stated.orderId} (${own.why}), so its status does not change`,
+        ),
+      );
       return 'not-its-own';
     }
     const description = letter.deadLetterErrorDescription ? ` (${letter.deadLetterErrorDescription})` : '';
@@ -151,12 +172,7 @@ export function createDeadLetterScanHandler(dependencies: DeadLetterScanDependen
     const outcome = await bounded((signal) =>
       recordFailure(orders, own.order, own.fingerprint, { failedBy: 'dead-letter-queue', reason, failedAt: now() }, signal),
     );
-    context.log(`${where}: order ${own.order.orderId} ${outcome}`);
+    context.log(logLine('dead-letter.recorded', `${where}: order ${own.order.orderId} ${outcome}`, { outcome }));
     return outcome;
   }
-}
-
-function describeOutcomes(outcomes: Partial<Record<LetterOutcome, number>>): string {
-  const parts = Object.entries(outcomes).map(([outcome, count]) => `${outcome} ${count}`);
-  return parts.length > 0 ? parts.join(', ') : 'none new';
 }

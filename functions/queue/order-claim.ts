@@ -80,7 +80,7 @@ export async function acquireClaim(options: AcquireClaimOptions): Promise<ClaimO
   const claim = (): Claim => ({ owner, expiresAt: new Date(now() + leaseMs), requestFingerprint });
 
   // The record this insert wrote (ours), or the one an earlier delivery wrote.
-  let record = (await retrying('record', (signal) => claimOrder(table, order, claim(), signal))).record;
+  let record = (await retrying('claimOrder', (signal) => claimOrder(table, order, claim(), signal))).record;
   let waitMs = CLAIM_WAIT_FIRST_MS;
   for (;;) {
     if (!holdsThisBody(record, order, requestFingerprint)) return { kind: 'different-body', record };
@@ -92,7 +92,7 @@ export async function acquireClaim(options: AcquireClaimOptions): Promise<ClaimO
     // a retry after the cause was fixed) is taken over like an expired claim.
     const expiresAt = record.claimExpiresAt === undefined || record.status === 'failed' ? -Infinity : Date.parse(record.claimExpiresAt);
     if (!(now() < expiresAt)) {
-      const taken = await retrying('take over claim', (signal) => takeOverClaim(table, record, claim(), signal));
+      const taken = await retrying('takeOverClaim', (signal) => takeOverClaim(table, record, claim(), signal));
       if (taken)
         return { kind: 'claimed', record: taken, tookOver: true, ...(record.claimOwner ? { previousOwner: record.claimOwner } : {}) };
     } else {
@@ -105,7 +105,7 @@ export async function acquireClaim(options: AcquireClaimOptions): Promise<ClaimO
       waitMs = Math.min(CLAIM_WAIT_MAX_MS, waitMs * 2);
       if (now() >= options.budgetEndsAt) throw new ClaimHeldError(order.orderId, record.claimOwner, record.claimExpiresAt);
     }
-    record = await retrying('read claim', (signal) => readOrder(table, order.orderId, signal));
+    record = await retrying('readClaim', (signal) => readOrder(table, order.orderId, signal));
   }
 }
 

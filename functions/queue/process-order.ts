@@ -13,6 +13,7 @@ import { withDeadline } from '../resilience/deadline';
 import { describeError } from '../resilience/transient-errors';
 import { findAcceptRecord, type AcceptedOrdersTable } from '../store/accepted-orders';
 import { markProcessed, recordFailure, releaseClaim, type OrderRecord, type OrdersTable } from '../store/order-records';
+import { logLine } from '../telemetry/log-event';
 import { DOWNSTREAM_STEP_ORDER, NO_DOWNSTREAM_STEPS, type DownstreamSteps } from './downstream-steps';
 import { acquireClaim } from './order-claim';
 import { attributeMessage, type Attribution } from './own-message';
@@ -76,13 +77,22 @@ export function createProcessOrderHandler(dependencies: ProcessOrderDependencies
      * the order's record says `failed` first, so its status tells the client (best effort).
      */
     const poison = async (reason: string, own?: Attribution): Promise<never> => {
-      context.error(`Poison order (${where}): ${reason}. It will be dead-lettered after the queue's max delivery count.`);
+      context.error(
+        logLine('order.poison', `Poison order (${where}): ${reason}. It will be dead-lettered after the queue's max delivery count.`),
+      );
       if (own?.own && table) {
         const failure = { failedBy: 'processor' as const, reason: `rejected by the processor: ${reason}`, failedAt: now() };
-        const outcome = await withDeadline(FAILURE_RECORD_TIMEOUT_MS, (signal) =>
+        const recorded = await withDeadline(FAILURE_RECORD_TIMEOUT_MS, (signal) =>
           recordFailure(table!, own.order, own.fingerprint, failure, signal),
-        ).catch((error: unknown) => `not recorded (${describeError(error)})`);
-        context.warn(`Order ${own.order.orderId}: failure ${outcome} (${where})`);
+        ).then(
+          (outcome) => ({ outcome, why: '' }),
+          (error: unknown) => ({ outcome: 'not-recorded', why: ` (${describeError(error)})` }),
+        );
+        context.warn(
+          logLine('order.failure-record', `Order ${own.order.orderId}: failure ${recorded.outcome}${recorded.why} (${where})`, {
+            outcome: recorded.outcome,
+          }),
+        );
       }
       throw new PoisonMessageError(reason, messageId, deliveryCount);
     };
@@ -102,7 +112,14 @@ export function createProcessOrderHandler(dependencies: ProcessOrderDependencies
         now: clock,
         onRetry: ({ attempt, delayMs, error }) =>
           context.warn(
-            `Order ${stated.orderId}: ${step} attempt ${attempt} failed (${describeError(error)}); retrying in ${delayMs} ms (${where})`,
+            logLine(
+              'order.retry',
+              `Order ${stated.orderId}: attempt failed (${describeError(error)}); retrying in ${delayMs} ms (${where})`,
+              {
+                step,
+                attempt,
+              },
+            ),
           ),
       });
 
@@ -111,16 +128,21 @@ export function createProcessOrderHandler(dependencies: ProcessOrderDependencies
       table = dependencies.ordersTable();
       acceptedOrders = dependencies.acceptedOrders();
     } catch (error) {
-      context.error(`Order ${stated.orderId} cannot be recorded (${where}): ${describeError(error)}`);
+      context.error(
+        logLine('order.processor-unconfigured', `Order ${stated.orderId} cannot be recorded (${where}): ${describeError(error)}`),
+      );
       throw error;
     }
 
     // The body must be the request that was accepted under this order id.
-    const accepted = await retrying('read accept record', (signal) => findAcceptRecord(acceptedOrders, stated.orderId, signal));
+    const accepted = await retrying('readAcceptRecord', (signal) => findAcceptRecord(acceptedOrders, stated.orderId, signal));
     const fingerprint = requestFingerprint(stated);
     if (!accepted) {
       context.warn(
-        `Order ${stated.orderId} has no accept record (sent before accept records existed, or by hand): processing it on the message alone (${where})`,
+        logLine(
+          'order.no-accept-record',
+          `Order ${stated.orderId} has no accept record (sent before accept records existed, or by hand): processing it on the message alone (${where})`,
+        ),
       );
     } else if (accepted.requestFingerprint !== fingerprint) {
       return poison(
@@ -151,7 +173,10 @@ export function createProcessOrderHandler(dependencies: ProcessOrderDependencies
       retrying,
       onWait: (record, pauseMs) =>
         context.log(
-          `Order ${order.orderId} is claimed by ${record.claimOwner} until ${record.claimExpiresAt}: waiting ${pauseMs} ms (${where})`,
+          logLine(
+            'order.claim-wait',
+            `Order ${order.orderId} is claimed by ${record.claimOwner} until ${record.claimExpiresAt}: waiting ${pauseMs} ms (${where})`,
+          ),
         ),
     });
     if (claim.kind === 'different-body') {
@@ -160,28 +185,40 @@ export function createProcessOrderHandler(dependencies: ProcessOrderDependencies
       );
     }
     if (claim.kind === 'processed') {
-      context.log(`Order ${order.orderId} was already processed at ${claim.record.processedAt}: duplicate delivery ignored (${where})`);
+      context.log(
+        logLine(
+          'order.duplicate',
+          `Order ${order.orderId} was already processed at ${claim.record.processedAt}: duplicate delivery ignored (${where})`,
+        ),
+      );
       return;
     }
     if (claim.tookOver) {
       context.warn(
-        `Order ${order.orderId}: took over the expired claim of ${claim.previousOwner ?? 'an earlier version'}; resuming (${where})`,
+        logLine(
+          'order.claim-taken-over',
+          `Order ${order.orderId}: took over the expired claim of ${claim.previousOwner ?? 'an earlier version'}; resuming (${where})`,
+        ),
       );
     }
 
     let done: OrderRecord;
     try {
       await runSteps(order, retrying);
-      done = await retrying('mark processed', (signal) => markProcessed(table, claim.record, now(), signal));
+      done = await retrying('markProcessed', (signal) => markProcessed(table, claim.record, now(), signal));
     } catch (error) {
       // Let the redelivery take over at once instead of waiting for the lease.
       const released = await withDeadline(RELEASE_TIMEOUT_MS, (signal) => releaseClaim(table, claim.record, now(), signal)).catch(
         () => false,
       );
-      context.warn(`Order ${order.orderId}: processing failed; claim ${released ? 'released' : 'left to expire'} (${where})`);
+      context.warn(
+        logLine('order.processing-failed', `Order ${order.orderId}: processing failed (${where})`, {
+          claim: released ? 'released' : 'left-to-expire',
+        }),
+      );
       throw error;
     }
-    context.log(`Order ${order.orderId} processed at ${done.processedAt} (${where})`);
+    context.log(logLine('order.processed', `Order ${order.orderId} processed at ${done.processedAt} (${where})`));
   };
 
   async function runSteps(
