@@ -3,6 +3,7 @@
  * module registry: on its own, each file would load cdktf (for its token check) again.
  */
 import './cidr.spec';
+import './durations.spec';
 import './environments.spec';
 import './validation.spec';
 import { expectEverySpecImported } from '../helpers/spec-entry';
