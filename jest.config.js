@@ -1,7 +1,8 @@
 /** @type {import('jest').Config} */
 module.exports = {
   // Node's, with cdktf's creation traces left empty: see the file.
-  testEnvironment: '<rootDir>/__tests__/helpers/test-environment.js',
+  // A resolved path, not <rootDir>: Stryker's jest runner reads this option unexpanded.
+  testEnvironment: require.resolve('./__tests__/helpers/test-environment.js'),
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   transform: {

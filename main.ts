@@ -12,26 +12,39 @@ const bundling = Promise.all(APP_ROLES.map((role) => startFunctionBundle({ proje
 // every lazy value: together, a fifth of a warm synth.
 process.setSourceMapsEnabled(false);
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded while esbuild works (above) */
-const { App } = require('cdktf') as typeof import('cdktf');
-const { environments } = require('./lib/config/environments') as typeof import('./lib/config/environments');
-const { OrdersStack } = require('./lib/orders-stack') as typeof import('./lib/orders-stack');
-const { remoteStateFromEnv } = require('./lib/state-backend') as typeof import('./lib/state-backend');
+let loaded;
+try {
+  loaded = {
+    ...(require('cdktf') as typeof import('cdktf')),
+    ...(require('./lib/config/environments') as typeof import('./lib/config/environments')),
+    ...(require('./lib/orders-stack') as typeof import('./lib/orders-stack')),
+    ...(require('./lib/providers') as typeof import('./lib/providers')),
+    ...(require('./lib/state-backend') as typeof import('./lib/state-backend')),
+  };
+} catch (error) {
+  // Back on before the trace is first read, so it names .ts lines.
+  process.setSourceMapsEnabled(true);
+  throw error;
+}
 /* eslint-enable @typescript-eslint/no-require-imports */
+const { App, TerraformStack, environments, missingProviders, OrdersStack, remoteStateFromEnv } = loaded;
 
 bundling
   .then((bundles) => {
     const byEntry = new Map<string, FunctionBundle>(APP_ROLES.map((role, i) => [APPS[role].entry, bundles[i]]));
     // One stack per environment: `npx cdktf deploy orders-prod` deploys one of them. skipValidation:
-    // cdktf's validations are a provider check per stack (the stack tests hold the providers) and a
-    // Terraform version check per `terraform_data`, each running `terraform version` (a third of a warm
-    // synth, and a synth that fails where no Terraform is installed although it needs none). The
-    // stacks state `required_version` instead, which Terraform checks where it runs (lib/providers.ts).
+    // besides a provider check per stack (run below), cdktf's validations are a Terraform version check
+    // per `terraform_data`, each running `terraform version` (a third of a warm synth, and a synth that
+    // fails where no Terraform is installed although it needs none). The stacks state
+    // `required_version` instead, which Terraform checks where it runs (lib/providers.ts).
     const app = new App({ skipValidation: true });
     const remoteState = remoteStateFromEnv();
     for (const environment of environments) {
       // The stacks take the packages built above (each environment deploys the same two).
       new OrdersStack(app, { environment, projectRoot: __dirname, remoteState, bundler: ({ entry }) => byEntry.get(entry)! });
     }
+    const missing = app.node.findAll().filter(TerraformStack.isStack).flatMap(missingProviders);
+    if (missing.length > 0) throw new Error(missing.join('\n'));
     app.synth();
   })
   .catch((error: unknown) => {

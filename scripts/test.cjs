@@ -1,9 +1,9 @@
 /**
  * `npm test`: the type check (`npm run typecheck`), the linters (`npm run lint`) and every jest suite,
  * started together, so that the checks' few seconds of CPU fill the time jest's workers spend waiting
- * on child processes and local servers instead of adding to it. Jest's output streams as usual; each
- * check's output is printed when it ends, and in full when it fails. Exits non-zero if any of the three
- * fails. Arguments go to jest: `npm test -- __tests__/lib` (the checks still run on the whole tree).
+ * on child processes and local servers instead of adding to it. Jest's output streams as usual; after
+ * jest ends, each check's result follows with whatever it printed (warnings too), so a failure is the
+ * last thing on the screen. Exits non-zero if any of the three fails. Arguments go to jest: `npm test -- __tests__/lib` (the checks still run on the whole tree).
  */
 const { spawn } = require('node:child_process');
 const path = require('node:path');
@@ -23,10 +23,8 @@ function check(name) {
     child.stderr.on('data', (chunk) => (output += chunk));
     child.on('close', (code) => {
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      process.stderr.write(
-        code === 0 ? `npm run ${name}: passed in ${seconds} s\n` : `npm run ${name}: FAILED (exit ${code})\n${output}\n`,
-      );
-      resolve(code ?? 1);
+      const verdict = code === 0 ? `passed in ${seconds} s` : `FAILED (exit ${code})`;
+      resolve({ code: code ?? 1, report: `npm run ${name}: ${verdict}\n${output.trim() ? `${output.trimEnd()}\n` : ''}` });
     });
   });
 }
@@ -42,6 +40,7 @@ function jest(args) {
   });
 }
 
-Promise.all([check('typecheck'), check('lint'), jest(process.argv.slice(2))]).then((codes) => {
-  process.exitCode = codes.find((code) => code !== 0) ?? 0;
+Promise.all([check('typecheck'), check('lint'), jest(process.argv.slice(2))]).then(([typecheck, lint, jestCode]) => {
+  process.stderr.write(`\n${typecheck.report}${lint.report}`);
+  process.exitCode = [typecheck.code, lint.code, jestCode].find((code) => code !== 0) ?? 0;
 });

@@ -2,10 +2,21 @@
  * The configuration's specs (the environments, every validation rule, the CIDR module), in one Jest
  * module registry: on its own, each file would load cdktf (for its token check) again.
  */
-import './cidr.spec';
-import './durations.spec';
-import './environments.spec';
-import './validation.spec';
+/* eslint-disable @typescript-eslint/no-require-imports -- each spec inside its own describe, so its hooks stay its own */
+describe('cidr', () => {
+  require('./cidr.spec');
+});
+describe('durations', () => {
+  require('./durations.spec');
+});
+describe('environments', () => {
+  require('./environments.spec');
+});
+describe('validation', () => {
+  require('./validation.spec');
+});
+/* eslint-enable @typescript-eslint/no-require-imports */
+
 import { expectEverySpecImported } from '../helpers/spec-entry';
 
-test('imports every spec of __tests__/config', () => expectEverySpecImported(__filename));
+test('requires every spec of __tests__/config, none with .only', () => expectEverySpecImported(__filename));

@@ -3,10 +3,10 @@ import * as path from 'node:path';
 
 /**
  * A folder whose specs run in one Jest module registry (README "Tests", "One registry per folder"):
- * its `all.test.ts` imports each `*.spec.ts` of the folder. Jest gives every test FILE a registry of its
+ * its `all.test.ts` requires each `*.spec.ts` of the folder inside a describe named after the file. Jest gives every test FILE a registry of its
  * own, so each spec on its own would load cdktf, the provider classes or the Azure SDKs again and warm
- * the JIT again. This checks that the entry imports exactly the specs beside it, so a new spec that
- * nobody imports fails here instead of never running.
+ * the JIT again. This checks that the entry requires exactly the specs beside it, so a new spec that
+ * nobody requires fails here instead of never running, and that no spec is focused with `.only`.
  */
 export function expectEverySpecImported(entryFile: string): void {
   const dir = path.dirname(entryFile);
@@ -15,6 +15,11 @@ export function expectEverySpecImported(entryFile: string): void {
     .filter((name) => name.endsWith('.spec.ts'))
     .map((name) => name.slice(0, -'.spec.ts'.length))
     .sort();
-  const imported = [...fs.readFileSync(entryFile, 'utf8').matchAll(/^import '\.\/(.+)\.spec';$/gm)].map((m) => m[1]).sort();
-  expect(imported).toEqual(onDisk);
+  const required = [...fs.readFileSync(entryFile, 'utf8').matchAll(/^ {2}require\('\.\/(.+)\.spec'\);$/gm)].map((m) => m[1]).sort();
+  expect(required).toEqual(onDisk);
+  // One spec's .only would silently skip every other spec of the folder.
+  const focused = onDisk.filter((name) =>
+    /\b(?:it|test|describe)\.only\(/.test(fs.readFileSync(path.join(dir, `${name}.spec.ts`), 'utf8')),
+  );
+  expect(focused).toEqual([]);
 }

@@ -6,6 +6,7 @@ import { Testing } from 'cdktf';
 import { deterministicZip, type FunctionBundle } from '../../lib/bundle/function-bundle';
 import type { EnvironmentConfig } from '../../lib/config/types';
 import { OrdersStack } from '../../lib/orders-stack';
+import { missingProviders } from '../../lib/providers';
 import type { RemoteState } from '../../lib/state-backend';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
@@ -58,7 +59,7 @@ export interface TerraformJson {
 /**
  * Each configuration's stack, synthesized once per Jest module registry: the suites of a folder that
  * runs in one registry (`all.test.ts`) share it, and the same environment object always synthesizes
- * to the same JSON (first-deploy.test checks that on fresh synths). Frozen, so a test that changes
+ * to the same JSON (first-deploy.spec checks that on fresh synths). Frozen, so a test that changes
  * what it read (instead of a copy) fails at once rather than leaking into the next suite.
  */
 const synthesized = new WeakMap<EnvironmentConfig, Synthesized>();
@@ -72,6 +73,9 @@ export function synthEnvironment(
   if (cached) return cached;
   const app = Testing.app();
   const stack = new OrdersStack(app, { environment, projectRoot: PROJECT_ROOT, bundler: fakeBundler, remoteState: options.remoteState });
+  // What main.ts checks before it synthesizes (cdktf's other validations need Terraform).
+  const missing = missingProviders(stack);
+  if (missing.length > 0) throw new Error(missing.join('\n'));
   const json = Testing.synth(stack);
   const result = { json, tf: deepFreeze(JSON.parse(JSON.stringify(stack.toTerraform())) as TerraformJson) };
   if (shared) synthesized.set(environment, result);

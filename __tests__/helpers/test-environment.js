@@ -10,8 +10,11 @@ const { TestEnvironment } = require('jest-environment-node');
 class OrdersTestEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);
+    // cdktf captures into a plain object of the test files' realm ({ stack: '' }); every other error
+    // (an Error of any realm, an ES5-style error class such as rhea's) keeps its trace.
+    const plainObject = this.global.Object.prototype;
     this.global.Error.prepareStackTrace = (error, frames) => {
-      if (Object.prototype.toString.call(error) !== '[object Error]') return '';
+      if (Object.getPrototypeOf(error) === plainObject) return '';
       // Read when a trace is formatted: Jest installs its formatter after the environment is made.
       const format = Error.prepareStackTrace;
       return format ? format(error, frames) : [String(error), ...frames.map((frame) => `    at ${frame}`)].join('\n');

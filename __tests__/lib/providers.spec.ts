@@ -1,7 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Testing, TerraformStack } from 'cdktf';
-import { AZURERM_VERSION_CONSTRAINT, configureProviders, RESOURCE_PROVIDERS, TERRAFORM_VERSION_CONSTRAINT } from '../../lib/providers';
+import {
+  AZURERM_VERSION_CONSTRAINT,
+  configureProviders,
+  missingProviders,
+  RESOURCE_PROVIDERS,
+  TERRAFORM_VERSION_CONSTRAINT,
+} from '../../lib/providers';
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { PROJECT_ROOT, type TerraformJson } from '../helpers/synth';
 
 /** The providers of a stack, configured on an empty one. */
@@ -48,4 +55,14 @@ test('requires the Terraform the README names (1.5+), which Terraform checks its
   const readme = fs.readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
   const [, named] = /^- Terraform (\d+\.\d+)\+/m.exec(readme) ?? [];
   expect(TERRAFORM_VERSION_CONSTRAINT).toBe(`>= ${named}.0`);
+});
+
+test('missingProviders names a provider a stack uses without declaring it, and nothing once it is declared', () => {
+  const bare = new TerraformStack(Testing.app(), 'bare');
+  new ResourceGroup(bare, 'rg', { name: 'rg-test', location: 'westeurope' });
+  expect(missingProviders(bare).join()).toMatch(/following providers: azurerm/);
+  const configured = new TerraformStack(Testing.app(), 'configured');
+  configureProviders(configured, { allowDeletingNonEmptyResourceGroup: false });
+  new ResourceGroup(configured, 'rg', { name: 'rg-test', location: 'westeurope' });
+  expect(missingProviders(configured)).toEqual([]);
 });

@@ -4,11 +4,24 @@
  * and the provider classes load once. synth-output and synth-runner run the app command in child
  * processes and stay files of their own, so Jest can run them beside this one.
  */
-import './bundle-matches-stack.spec';
-import './checkov.spec';
-import './first-deploy.spec';
-import './orders-stack.spec';
-import './snapshot.spec';
+/* eslint-disable @typescript-eslint/no-require-imports -- each spec inside its own describe, so its hooks stay its own */
+describe('bundle-matches-stack', () => {
+  require('./bundle-matches-stack.spec');
+});
+describe('checkov', () => {
+  require('./checkov.spec');
+});
+describe('first-deploy', () => {
+  require('./first-deploy.spec');
+});
+describe('orders-stack', () => {
+  require('./orders-stack.spec');
+});
+describe('snapshot', () => {
+  require('./snapshot.spec');
+});
+/* eslint-enable @typescript-eslint/no-require-imports */
+
 import { expectEverySpecImported } from '../helpers/spec-entry';
 
-test('imports every spec of __tests__/stack', () => expectEverySpecImported(__filename));
+test('requires every spec of __tests__/stack, none with .only', () => expectEverySpecImported(__filename));

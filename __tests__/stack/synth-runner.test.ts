@@ -45,7 +45,7 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 /** What the next run would do: reuse the compiled file (true) or compile again (false). */
 function wouldReuse(): boolean {
-  // Read afresh from the copy's own synth.cjs, whose cache is the copy's.
+  // The copy's own synth.cjs, whose cache is the copy's; isFresh reads the files on every call.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path known only at run time
   return (require(path.join(root, 'scripts', 'synth.cjs')) as { isFresh: () => boolean }).isFresh();
 }

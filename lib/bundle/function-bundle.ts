@@ -158,7 +158,7 @@ function planBuild(options: FunctionBundleOptions): PlannedBuild {
     finish(result) {
       const metafile = result.metafile as Metafile;
       assertSelfContained(root, functionsDir, metafile);
-      assertOneCopyPerSdkPackage(root, metafile);
+      assertOneCopyPerSdkPackage(metafile);
 
       const files: Record<string, Uint8Array> = {
         'host.json': fs.readFileSync(path.join(functionsDir, options.hostJson ?? 'host.json')),
@@ -244,23 +244,33 @@ function assertSelfContained(root: string, functionsDir: string, metafile: Metaf
 }
 
 /**
- * Each `@azure` package bundled from one directory in one module format (docs/functions-runtime.md,
- * 1.8): its ESM and CommonJS builds side by side, or two installs of one major version, are two copies
- * of the SDK (two AMQP stacks, `instanceof` false for half its errors). A copy of another major version,
- * nested by npm under the package that pins it, is a different package and is allowed.
+ * Second copies of an SDK package that a bundle may hold, each with its reason. Any other is refused.
  */
-export function assertOneCopyPerSdkPackage(root: string, metafile: Metafile): void {
-  const problems = sdkPackageCopies(metafile)
-    .filter(({ copies }) => copies.length > 1)
-    .flatMap(({ name, copies }) => {
-      const majors = copies.map((c) => majorVersionAt(root, c.dir));
-      const clash = copies.some((c, i) => copies.some((d, j) => i !== j && (c.dir === d.dir || majors[i] === majors[j])));
-      return clash ? [`${name} from ${copies.map((c, i) => `${c.dir} (${c.format}, v${majors[i]})`).join(' and ')}`] : [];
-    });
+export const ALLOWED_SECOND_COPIES: ReadonlyArray<{ readonly dir: string; readonly why: string }> = [
+  {
+    dir: 'node_modules/@azure/service-bus/node_modules/@azure/abort-controller',
+    why: '@azure/service-bus 7 pins @azure/abort-controller ^1, whose AbortController class v2 dropped; npm nests it',
+  },
+];
+
+/**
+ * Each Azure SDK package (`@azure/*`, and `@typespec/ts-http-runtime` under core v2) bundled from one
+ * directory in one module format (docs/functions-runtime.md, 1.8): its ESM and CommonJS builds side by
+ * side, or a second install, are two copies of the SDK (two AMQP stacks, `instanceof` false for half its
+ * errors). The only second copies allowed are those ALLOWED_SECOND_COPIES lists.
+ */
+export function assertOneCopyPerSdkPackage(metafile: Pick<Metafile, 'inputs'>): void {
+  const problems = sdkPackageCopies(metafile).flatMap(({ name, copies }) => {
+    const dirs = new Set(copies.map((c) => c.dir));
+    const unlisted = [...dirs].filter((dir) => !ALLOWED_SECOND_COPIES.some((allowed) => allowed.dir === dir));
+    const clash = copies.length > dirs.size || unlisted.length > 1;
+    return clash ? [`${name} from ${copies.map((c) => `${c.dir} (${c.format})`).join(' and ')}`] : [];
+  });
   if (problems.length > 0) {
     throw new FunctionBundleError(
       `the bundle would hold two copies of an Azure SDK package: ${problems.join('; ')}. ` +
-        'Load it one way (`import x = require(...)`, docs/functions-runtime.md 1.8) or deduplicate it in package-lock.json (`npm dedupe`).',
+        'Load it one way (`import x = require(...)`, docs/functions-runtime.md 1.8) or deduplicate it in package-lock.json (`npm dedupe`); ' +
+        'a second copy that must stay goes into ALLOWED_SECOND_COPIES (lib/bundle/function-bundle.ts) with its reason.',
     );
   }
 }
@@ -272,11 +282,11 @@ export interface BundledCopy {
   readonly format: 'esm' | 'cjs' | 'neutral';
 }
 
-/** Every `@azure` package esbuild bundled, with each directory and format it took files from. */
+/** Every Azure SDK package esbuild bundled, with each directory and format it took files from. */
 export function sdkPackageCopies(metafile: Pick<Metafile, 'inputs'>): Array<{ name: string; copies: BundledCopy[] }> {
   const copies = new Map<string, Map<string, BundledCopy>>();
   for (const input of Object.keys(metafile.inputs)) {
-    const match = /^(.*node_modules\/(@azure\/[^/]+))\/(.*)$/.exec(input);
+    const match = /^(.*node_modules\/(@azure\/[^/]+|@typespec\/ts-http-runtime))\/(.*)$/.exec(input);
     if (!match) continue;
     const [, dir, name, file] = match;
     const format = /(^|\/)(esm|dist-esm)\/|\.mjs$/.test(file) ? 'esm' : /(^|\/)(commonjs|cjs)\/|\.cjs$/.test(file) ? 'cjs' : 'neutral';
@@ -285,11 +295,6 @@ export function sdkPackageCopies(metafile: Pick<Metafile, 'inputs'>): Array<{ na
     copies.set(name, found);
   }
   return [...copies].map(([name, found]) => ({ name, copies: [...found.values()] })).sort((a, b) => a.name.localeCompare(b.name));
-}
-
-function majorVersionAt(root: string, dir: string): string {
-  const { version } = JSON.parse(fs.readFileSync(path.join(root, dir, 'package.json'), 'utf8')) as { version: string };
-  return version.split('.')[0];
 }
 
 function contributorsOf(metafile: Metafile): Array<{ name: string; bytes: number }> {
