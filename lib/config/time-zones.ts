@@ -166,17 +166,33 @@ export function wallClockToInstant(wallClock: string, windowsTimeZone: string): 
 
 /** Offset of an IANA zone from UTC at an instant, in milliseconds (positive east of Greenwich). */
 function offsetMs(instant: number, ianaZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: ianaZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(instant));
-  const field = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(field('year'), field('month') - 1, field('day'), field('hour'), field('minute'), field('second'));
+  const f = wallClockFieldsAt(instant, ianaZone);
+  const asUtc = Date.UTC(Number(f.year), Number(f.month) - 1, Number(f.day), Number(f.hour), Number(f.minute), Number(f.second));
   return asUtc - Math.floor(instant / 1000) * 1000;
+}
+
+export type WallClockFields = Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string>;
+
+/** One formatter per zone: making an Intl.DateTimeFormat costs far more than using one. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall-clock fields (24-hour, zero-padded) of an instant in an IANA zone. */
+export function wallClockFieldsAt(instant: number, ianaZone: string): WallClockFields {
+  let format = formatters.get(ianaZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: ianaZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(ianaZone, format);
+  }
+  const fields: Record<string, string> = {};
+  for (const part of format.formatToParts(new Date(instant))) fields[part.type] = part.value;
+  return fields as WallClockFields;
 }

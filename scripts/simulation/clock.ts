@@ -1,4 +1,5 @@
 import { findIana } from 'windows-iana';
+import { wallClockFieldsAt } from '../../lib/config/time-zones';
 
 /**
  * Wall-clock times in the surge's time zone (a Windows name, as the stack's sale windows use), for the
@@ -17,21 +18,7 @@ export interface ZoneClock {
 
 export function zoneClock(windowsName: string): ZoneClock {
   const iana = findIana(windowsName)?.[0] ?? 'UTC';
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: iana,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
-  const fields = (ms: number) => {
-    const f: Record<string, string> = {};
-    for (const p of parts.formatToParts(new Date(ms))) f[p.type] = p.value;
-    return f;
-  };
+  const fields = (ms: number) => wallClockFieldsAt(ms, iana);
   return {
     windowsName,
     iana,
