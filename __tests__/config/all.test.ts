@@ -17,6 +17,6 @@ describe('validation', () => {
 });
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-import { expectEverySpecImported } from '../helpers/spec-entry';
+import { expectEverySpecRequired } from '../helpers/spec-entry';
 
-test('requires every spec of __tests__/config, none with .only', () => expectEverySpecImported(__filename));
+test('requires every spec of __tests__/config, none with .only', () => expectEverySpecRequired(__filename));

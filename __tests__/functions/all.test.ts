@@ -79,6 +79,6 @@ describe('submit-order', () => {
 });
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-import { expectEverySpecImported } from '../helpers/spec-entry';
+import { expectEverySpecRequired } from '../helpers/spec-entry';
 
-test('requires every spec of __tests__/functions, none with .only', () => expectEverySpecImported(__filename));
+test('requires every spec of __tests__/functions, none with .only', () => expectEverySpecRequired(__filename));

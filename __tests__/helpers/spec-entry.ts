@@ -8,7 +8,7 @@ import * as path from 'node:path';
  * the JIT again. This checks that the entry requires exactly the specs beside it, so a new spec that
  * nobody requires fails here instead of never running, and that no spec is focused with `.only`.
  */
-export function expectEverySpecImported(entryFile: string): void {
+export function expectEverySpecRequired(entryFile: string): void {
   const dir = path.dirname(entryFile);
   const onDisk = fs
     .readdirSync(dir)

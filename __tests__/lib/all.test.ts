@@ -69,6 +69,6 @@ describe('trigger-sync', () => {
 });
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-import { expectEverySpecImported } from '../helpers/spec-entry';
+import { expectEverySpecRequired } from '../helpers/spec-entry';
 
-test('requires every spec of __tests__/lib, none with .only', () => expectEverySpecImported(__filename));
+test('requires every spec of __tests__/lib, none with .only', () => expectEverySpecRequired(__filename));

@@ -30,6 +30,6 @@ describe('workload-and-run', () => {
 });
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-import { expectEverySpecImported } from '../helpers/spec-entry';
+import { expectEverySpecRequired } from '../helpers/spec-entry';
 
-test('requires every spec of __tests__/simulation, none with .only', () => expectEverySpecImported(__filename));
+test('requires every spec of __tests__/simulation, none with .only', () => expectEverySpecRequired(__filename));

@@ -22,6 +22,6 @@ describe('snapshot', () => {
 });
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-import { expectEverySpecImported } from '../helpers/spec-entry';
+import { expectEverySpecRequired } from '../helpers/spec-entry';
 
-test('requires every spec of __tests__/stack, none with .only', () => expectEverySpecImported(__filename));
+test('requires every spec of __tests__/stack, none with .only', () => expectEverySpecRequired(__filename));

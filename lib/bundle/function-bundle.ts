@@ -246,7 +246,7 @@ function assertSelfContained(root: string, functionsDir: string, metafile: Metaf
 /**
  * Second copies of an SDK package that a bundle may hold, each with its reason. Any other is refused.
  */
-export const ALLOWED_SECOND_COPIES: ReadonlyArray<{ readonly dir: string; readonly why: string }> = [
+const ALLOWED_SECOND_COPIES: ReadonlyArray<{ readonly dir: string; readonly why: string }> = [
   {
     dir: 'node_modules/@azure/service-bus/node_modules/@azure/abort-controller',
     why: '@azure/service-bus 7 pins @azure/abort-controller ^1, whose AbortController class v2 dropped; npm nests it',
@@ -259,7 +259,7 @@ export const ALLOWED_SECOND_COPIES: ReadonlyArray<{ readonly dir: string; readon
  * side, or a second install, are two copies of the SDK (two AMQP stacks, `instanceof` false for half its
  * errors). The only second copies allowed are those ALLOWED_SECOND_COPIES lists.
  */
-export function assertOneCopyPerSdkPackage(metafile: Pick<Metafile, 'inputs'>): void {
+function assertOneCopyPerSdkPackage(metafile: Pick<Metafile, 'inputs'>): void {
   const problems = sdkPackageCopies(metafile).flatMap(({ name, copies }) => {
     const dirs = new Set(copies.map((c) => c.dir));
     const unlisted = [...dirs].filter((dir) => !ALLOWED_SECOND_COPIES.some((allowed) => allowed.dir === dir));
@@ -275,7 +275,7 @@ export function assertOneCopyPerSdkPackage(metafile: Pick<Metafile, 'inputs'>): 
   }
 }
 
-export interface BundledCopy {
+interface BundledCopy {
   /** The package's directory, relative to the project root, e.g. `node_modules/@azure/core-amqp`. */
   readonly dir: string;
   /** Where in the package the bundled files come from: an ESM build, a CommonJS build, or neither by name. */
@@ -283,7 +283,7 @@ export interface BundledCopy {
 }
 
 /** Every Azure SDK package esbuild bundled, with each directory and format it took files from. */
-export function sdkPackageCopies(metafile: Pick<Metafile, 'inputs'>): Array<{ name: string; copies: BundledCopy[] }> {
+function sdkPackageCopies(metafile: Pick<Metafile, 'inputs'>): Array<{ name: string; copies: BundledCopy[] }> {
   const copies = new Map<string, Map<string, BundledCopy>>();
   for (const input of Object.keys(metafile.inputs)) {
     const match = /^(.*node_modules\/(@azure\/[^/]+|@typespec\/ts-http-runtime))\/(.*)$/.exec(input);
