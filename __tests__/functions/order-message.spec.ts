@@ -1,9 +1,14 @@
-import { validateOrderMessage } from '../../functions/orders/order-message';
-import { acceptedSample } from '../helpers/orders';
+import { buildAcceptedOrder, validateOrderMessage } from '../../functions/orders/order-message';
+import { parseOrderRequest } from '../../functions/orders/order-request';
+import { sampleOrder } from '../helpers/invocation';
+import { acceptedSample, SAMPLE_ACCEPTED_AT } from '../helpers/orders';
 
 describe('the order message', () => {
-  it('carries the total in minor units and the acceptance time', () => {
-    const order = acceptedSample();
+  it('is what the producer builds from the sample order: the total in minor units, the acceptance time, no idempotency key', () => {
+    const parsed = parseOrderRequest(sampleOrder());
+    if (!parsed.ok) throw new Error(`the sample order is invalid: ${JSON.stringify(parsed.errors)}`);
+    const order = acceptedSample('0b7e4c1a-2d3f-4a5b-8c6d-7e8f9a0b1c2d');
+    expect(buildAcceptedOrder(parsed.order, order.orderId, SAMPLE_ACCEPTED_AT)).toEqual(order);
     expect(order).toMatchObject({
       schemaVersion: 1,
       currency: 'EUR',

@@ -276,15 +276,19 @@ describe('processOrder (queue consumer)', () => {
     });
 
     it.each([
-      ['processing', processingRecord({ requestFingerprint: 'f'.repeat(64) })],
-      ['processed', processingRecord({ requestFingerprint: 'f'.repeat(64), status: 'processed', processedAt: PROCESSED_AT.toISOString() })],
+      // Built inside the test: a sample that stops parsing then fails this test instead of the whole file.
+      ['processing', () => processingRecord({ requestFingerprint: 'f'.repeat(64) })],
+      [
+        'processed',
+        () => processingRecord({ requestFingerprint: 'f'.repeat(64), status: 'processed', processedAt: PROCESSED_AT.toISOString() }),
+      ],
       [
         'processing, of an earlier version, with another total',
-        (({ requestFingerprint: _, ...r }) => ({ ...r, totalMinorUnits: 1 }))(processingRecord({ claimExpiresAt: undefined })),
+        () => (({ requestFingerprint: _, ...r }) => ({ ...r, totalMinorUnits: 1 }))(processingRecord({ claimExpiresAt: undefined })),
       ],
     ])('treats a delivery whose body differs from the one recorded (%s) as poison, never resumed', async (_, record) => {
       const env = setup();
-      await env.table.createEntity(record as OrderEntity);
+      await env.table.createEntity(record() as OrderEntity);
       const { context, logs } = delivery(2);
       await expect(env.handler(acceptedSample(), context)).rejects.toBeInstanceOf(PoisonMessageError);
       expect(logText(logs, 'error')).toMatch(/body differs from the one recorded/);

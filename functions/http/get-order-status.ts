@@ -3,7 +3,6 @@ import { canonicalOrderId, isUuid } from '../orders/order-id';
 import { orderStatusOf } from '../orders/order-status';
 import { withDeadline } from '../resilience/deadline';
 import { describeError } from '../resilience/transient-errors';
-import { SettingsError } from '../settings';
 import { findAcceptRecord, type AcceptedOrdersTable } from '../store/accepted-orders';
 import { findOrder, type OrdersTable } from '../store/order-records';
 import { logLine } from '../telemetry/log-event';
@@ -53,12 +52,7 @@ export function createGetOrderStatusHandler(dependencies: GetOrderStatusDependen
       );
       view = orderStatusOf(accepted, order, now(), windowMs);
     } catch (error) {
-      context.error(
-        logLine(
-          'order.status-unavailable',
-          `Status of order ${id} could not be read: ${error instanceof SettingsError ? error.problems.join('; ') : describeError(error)}`,
-        ),
-      );
+      context.error(logLine('order.status-unavailable', `Status of order ${id} could not be read: ${describeError(error)}`));
       return unavailableProblem('the order store did not answer; retry later');
     }
 

@@ -9,7 +9,6 @@ import { requestFingerprint } from '../orders/request-fingerprint';
 import { orderStatusPath } from '../registrations';
 import { withDeadline } from '../resilience/deadline';
 import { describeError } from '../resilience/transient-errors';
-import { SettingsError } from '../settings';
 import { acceptRecordOf, markQueued, recordAcceptance, type AcceptRecord, type AcceptedOrdersTable } from '../store/accepted-orders';
 import { logLine } from '../telemetry/log-event';
 import { traceIdOf, traceProperties, type TraceProperties } from '../telemetry/trace-context';
@@ -114,12 +113,7 @@ export function createSubmitOrderHandler(dependencies: SubmitOrderDependencies) 
       acceptedOrders = dependencies.acceptedOrders();
       timeoutMs = dependencies.sendTimeoutMs();
     } catch (error) {
-      context.error(
-        logLine(
-          'order.intake-unconfigured',
-          `Cannot accept orders: ${error instanceof SettingsError ? error.problems.join('; ') : describeError(error)}`,
-        ),
-      );
+      context.error(logLine('order.intake-unconfigured', `Cannot accept orders: ${describeError(error)}`));
       return unavailableProblem('the service is missing configuration; nothing was accepted, retry later');
     }
 
