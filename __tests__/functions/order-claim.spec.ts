@@ -1,12 +1,11 @@
-import { requestFingerprint } from '../../functions/orders/request-fingerprint';
 import { acquireClaim, ClaimHeldError, CLAIM_LEASE_MS, holdsThisBody, type AcquireClaimOptions } from '../../functions/queue/order-claim';
 import { ORDER_ROW_KEY, type OrderEntity, type OrderRecord } from '../../functions/store/order-records';
 import { FakeOrdersTable } from '../helpers/fake-orders-table';
-import { acceptedSample } from '../helpers/orders';
+import { acceptedSample, SAMPLE_FINGERPRINT } from '../helpers/orders';
 
 const NOW = Date.parse('2026-03-01T10:00:05Z');
 const order = acceptedSample();
-const fingerprint = requestFingerprint(order);
+const fingerprint = SAMPLE_FINGERPRINT;
 
 /** acquireClaim for delivery `inv-2` on a fake table and clock; `sleep` advances the clock. */
 function claimFor(table: FakeOrdersTable, options: Partial<AcquireClaimOptions> = {}) {

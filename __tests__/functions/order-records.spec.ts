@@ -1,4 +1,3 @@
-import { requestFingerprint } from '../../functions/orders/request-fingerprint';
 import {
   claimOrder,
   findOrder,
@@ -11,11 +10,11 @@ import {
   type OrderEntity,
 } from '../../functions/store/order-records';
 import { FakeOrdersTable, tableError } from '../helpers/fake-orders-table';
-import { acceptedSample } from '../helpers/orders';
+import { acceptedSample, SAMPLE_FINGERPRINT } from '../helpers/orders';
 
 const NOW = new Date('2026-03-01T10:00:05Z');
 const order = acceptedSample();
-const fingerprint = requestFingerprint(order);
+const fingerprint = SAMPLE_FINGERPRINT;
 const claimBy = (owner: string, expiresAt = new Date(NOW.getTime() + 45_000)) => ({ owner, expiresAt, requestFingerprint: fingerprint });
 /** The order's stored entity, under the key every version has used: the order id and row key `order`. */
 const storedIn = (table: FakeOrdersTable) => table.entities.get(`${order.orderId}/order`);

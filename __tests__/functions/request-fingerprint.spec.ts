@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { requestFingerprint } from '../../functions/orders/request-fingerprint';
+import { acceptedSample, SAMPLE_FINGERPRINT } from '../helpers/orders';
 
 const order = {
   customerId: 'cust-1001',
@@ -15,6 +16,8 @@ describe('request fingerprints', () => {
     const canonical =
       '{"customerId":"cust-1001","currency":"EUR","items":[{"sku":"BOOK-42","quantity":2,"unitPrice":12.5},{"sku":"MUG-7","quantity":1,"unitPrice":8.99}]}';
     expect(requestFingerprint(order)).toBe(createHash('sha256').update(canonical).digest('hex'));
+    // The value the other suites' fixtures state, for the sample as the producer queues it.
+    expect(requestFingerprint(acceptedSample())).toBe(SAMPLE_FINGERPRINT);
   });
 
   it('ignores key order and extra fields of the request, and how a number was written', () => {

@@ -1,17 +1,16 @@
 import { AppSetting, MAX_ORDER_BODY_BYTES } from '../../functions/app-settings';
 import { MAX_LISTED_ERRORS, MAX_LISTED_FIELD_LENGTH, PROBLEM_TYPES } from '../../functions/http/problem';
 import { acceptWindowMs, createSubmitOrderHandler, type OrderMessage, type OrderSender } from '../../functions/http/submit-order';
-import { orderIdFor } from '../../functions/orders/order-id';
 import { requestFingerprint } from '../../functions/orders/request-fingerprint';
 import { SettingsError } from '../../functions/settings';
 import { ACCEPT_RECORD_ROW_KEY } from '../../functions/store/accepted-orders';
 import { FakeAcceptedOrdersTable, tableError } from '../helpers/fake-orders-table';
 import { bodyOf, headerOf, jsonRequest, logEvents, logText, sampleOrder, sampleOrderText, testContext } from '../helpers/invocation';
 import { expectDocumented } from '../helpers/openapi';
+import { SAMPLE_ORDER_ID } from '../helpers/orders';
 
 const NOW = new Date('2026-03-01T10:00:00Z');
 const LATER = new Date('2026-03-01T10:07:00Z');
-const SAMPLE_ORDER_ID = orderIdFor('cust-1001', 'checkout-2f9c1e7a');
 
 /** A sender double at the SDK boundary: records what `sendMessages` received. */
 function recordingSender(behaviour: (message: OrderMessage, signal: AbortSignal) => Promise<void> = async () => {}) {

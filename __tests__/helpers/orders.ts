@@ -1,5 +1,15 @@
 import { ORDER_SCHEMA_VERSION, type AcceptedOrder } from '../../functions/orders/order-message';
 
+/**
+ * The sample's order id: `orderIdFor('cust-1001', 'checkout-2f9c1e7a')` (customer and idempotency key
+ * of functions/samples/order.json). Written out: ids are stored, so a change of the derivation must
+ * fail order-id.spec.ts, never be followed by the tests.
+ */
+export const SAMPLE_ORDER_ID = 'f2e4cf4f-d408-5282-b020-bcb3a80bc71f';
+
+/** The sample's request fingerprint, written out for the same reason (request-fingerprint.spec.ts checks it). */
+export const SAMPLE_FINGERPRINT = '73a3b5326258b2e84e37289de27cfea49794ccae91c97adcc46b6d5904bdd058';
+
 /** When the sample was accepted. */
 export const SAMPLE_ACCEPTED_AT = new Date('2026-03-01T10:00:00Z');
 
