@@ -36,7 +36,7 @@ export function uuidV5(namespace: string, name: string): string {
   if (!isUuid(namespace)) throw new TypeError(`namespace '${namespace}' is not a UUID`);
   const hash = createHash('sha1')
     .update(Buffer.from(namespace.replace(/-/g, ''), 'hex'))
-    .update(name, 'utf8')
+    .update(name) // a string is hashed as UTF-8 (update's default)
     .digest();
   const bytes = hash.subarray(0, 16);
   bytes[6] = (bytes[6] & 0x0f) | 0x50; // version 5

@@ -23,5 +23,6 @@ export function requestFingerprint(order: {
     currency: order.currency,
     items: order.items.map(({ sku, quantity, unitPrice }) => ({ sku, quantity, unitPrice })),
   });
-  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+  // A string is hashed as UTF-8 (update's default).
+  return createHash('sha256').update(canonical).digest('hex');
 }
