@@ -25,6 +25,9 @@ describe('pricing', () => {
 describe('queue-consumer', () => {
   require('./queue-consumer.spec');
 });
+describe('stats', () => {
+  require('./stats.spec');
+});
 describe('workload-and-run', () => {
   require('./workload-and-run.spec');
 });

@@ -4,7 +4,6 @@ import * as path from 'node:path';
 import { parseSimulateArgs } from '../../scripts/simulation/cli';
 import { logNormalFromMedianP99, Random } from '../../scripts/simulation/random';
 import { runSimulation } from '../../scripts/simulation/simulation';
-import { summarize } from '../../scripts/simulation/stats';
 import {
   DEFAULT_WORKLOAD,
   generateOrders,
@@ -62,20 +61,6 @@ describe('workload', () => {
     expect(draw(1, 'x')).not.toEqual(draw(2, 'x'));
     expect(draw(1, 'x')).not.toEqual(draw(1, 'y'));
   });
-});
-
-it('selects the same nearest-rank percentiles as sorting, failures counting as never done', () => {
-  // 10,001 distinct values (a permutation of 0..1000.0), one replaced by NaN: 10,000 latencies.
-  const values = new Float32Array(10_001).map((_, i) => ((i * 7919) % 10_001) / 10);
-  values[5] = NaN;
-  const sorted = Float32Array.from(values.filter((v) => !Number.isNaN(v))).sort();
-  const rank = (p: number, population = sorted.length) => sorted[Math.ceil((p / 100) * population) - 1];
-  const s = summarize(values, 50);
-  expect([s.count, s.p50, s.p95, s.p99, s.max]).toEqual([10_000, rank(50), rank(95), rank(99), sorted[9_999]]);
-  // With 50 failures the population is 10,050: rank ceil(0.99 x 10,050) = 9,950.
-  expect(s.p99WithFailures).toBe(rank(99, 10_050));
-  // 200 failures of 10,200: rank 10,098 > 10,000 latencies: the p99 is a failure.
-  expect(summarize(values, 200).p99WithFailures).toBe(Infinity);
 });
 
 describe('a whole run', () => {
