@@ -128,6 +128,17 @@ describe('the package zip', () => {
     expect(buildFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir }).fromCache).toBe(false);
   });
 
+  test("a change to the project's tsconfig.json, which shapes how esbuild compiles, rebuilds", () => {
+    // A class field compiles to a define or to an assignment, as useDefineForClassFields says.
+    const root = project('export class Order { id = 1; }\nconsole.log(new Order().id);\n', { 'tsconfig.json': '{}' });
+    const cacheDir = path.join(root, '.cache');
+    const first = buildFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir });
+    fs.writeFileSync(path.join(root, 'tsconfig.json'), '{"compilerOptions":{"useDefineForClassFields":false}}');
+    const changed = buildFunctionBundle({ projectRoot: root, entry: ENTRY, cacheDir });
+    expect(changed.fromCache).toBe(false);
+    expect(changed.sha256).not.toBe(first.sha256);
+  });
+
   test("zip timestamps do not depend on the machine's time zone", () => {
     const script = `const { deterministicZip } = require('./lib/bundle/function-bundle'); process.stdout.write(require('crypto').createHash('sha256').update(deterministicZip({ 'a.txt': Buffer.from('a') })).digest('hex'));`;
     const hashIn = (tz: string) =>

@@ -205,7 +205,8 @@ function asBundleError(error: unknown): unknown {
 
 /**
  * The cache key covers every input of the build: the function sources, the lockfile (which pins every
- * bundled dependency), the esbuild options and version, and the package format. Bundled code from
+ * bundled dependency), the esbuild options and version, the package format, and the project's
+ * tsconfig.json (esbuild reads how to compile from it: functions/tsconfig.json extends it). Bundled code from
  * outside `functions/` or `node_modules/` is rejected (see assertSelfContained), so nothing else can
  * change it. (Not this file's own text: synth runs it compiled into one file with the whole stack, so
  * every stack edit would rebuild the package.)
@@ -215,6 +216,8 @@ function cacheKey(root: string, functionsDir: string, buildOptions: BuildOptions
   const packageFormat = { version: PACKAGE_FORMAT_VERSION, zipLevel: ZIP_LEVEL, main: BUNDLE_MAIN };
   hash.update(JSON.stringify({ buildOptions: { ...buildOptions, absWorkingDir: undefined }, esbuildVersion, packageFormat }));
   hash.update(fs.readFileSync(path.join(root, 'package-lock.json')));
+  const tsconfig = path.join(root, 'tsconfig.json');
+  hash.update(fs.existsSync(tsconfig) ? fs.readFileSync(tsconfig) : '\0');
   for (const file of listFiles(functionsDir)) {
     hash.update(path.relative(root, file).split(path.sep).join('/'));
     hash.update('\0');
