@@ -88,6 +88,16 @@ async function startWithoutSettings(role: AppRole): Promise<FunctionsHost> {
   });
 }
 
+/** Each app started once without settings, shared by every describe below that loads it so. */
+const startedWithoutSettings = new Map<AppRole, Promise<FunctionsHost>>();
+function withoutSettings(role: AppRole): Promise<FunctionsHost> {
+  if (!startedWithoutSettings.has(role)) startedWithoutSettings.set(role, startWithoutSettings(role));
+  return startedWithoutSettings.get(role)!;
+}
+afterAll(async () => {
+  for (const host of startedWithoutSettings.values()) (await host.catch(() => undefined))?.kill();
+});
+
 describe.each(APP_ROLES)('the %s deployment zip', (role) => {
   it('holds exactly what the host and worker load, and package.json main names the bundle', () => {
     const bundle = bundles[role];
@@ -149,9 +159,8 @@ describe('the two packages', () => {
 describe.each(APP_ROLES)('the %s zip loaded the way the Node.js worker loads it, without settings', (role) => {
   let host: FunctionsHost;
   beforeAll(async () => {
-    host = await startWithoutSettings(role);
+    host = await withoutSettings(role);
   });
-  afterAll(() => host?.kill());
 
   it('loads on this Node.js although it targets node22, in real (not test) mode, with no start-up error', () => {
     expect(esbuildOptions({ projectRoot, entry: APPS[role].entry }).target).toBe('node22');
@@ -185,9 +194,8 @@ describe('the order API zip, loaded', () => {
   describe('without settings', () => {
     let host: FunctionsHost;
     beforeAll(async () => {
-      host = await startWithoutSettings('orderApi');
+      host = await withoutSettings('orderApi');
     });
-    afterAll(() => host?.kill());
 
     it("registers the order routes with the contract's route, methods and auth level", () => {
       const triggers = Object.fromEntries(host.startup.registrations.map((r) => [r.name, triggerOf(r)]));
@@ -248,9 +256,8 @@ describe('the order processor zip, loaded', () => {
   describe('without settings', () => {
     let host: FunctionsHost;
     beforeAll(async () => {
-      host = await startWithoutSettings('orderProcessor');
+      host = await withoutSettings('orderProcessor');
     });
-    afterAll(() => host?.kill());
 
     it('registers the queue trigger on the queue setting and the identity connection of the contract', () => {
       expect(triggerOf(host.registration(FUNCTION_NAMES.processOrder))).toMatchObject({
